@@ -1,0 +1,34 @@
+/*
+ * bounds.h - every limit mxbpa puts on hostile input, in one place.
+ *
+ * Going over a limit is MX_ERR_LIMIT with the limit's name in the message.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#ifndef MXBPA_BOUNDS_H
+#define MXBPA_BOUNDS_H
+
+#define INPUT_FILE_MAX		(256u << 20)	/* any input file */
+#define CLIXML_FILE_MAX		(128u << 20)	/* one Export-Clixml file */
+#define MODEL_FILE_MAX		(128u << 20)	/* one topology model */
+#define FINDINGS_FILE_MAX	(128u << 20)	/* one findings document */
+#define RULES_FILE_MAX		(4u << 20)	/* one rule pack */
+#define SCHEMA_FILE_MAX		(1u << 20)	/* one shipped RELAX NG schema */
+
+#define XML_DEPTH_MAX		64	/* element nesting in our own formats */
+#define CLIXML_DEPTH_MAX	48	/* object nesting in CLIXML */
+#define CLIXML_OBJECTS_MAX	1000000	/* <Obj> elements in one file */
+#define CLIXML_VALUE_MAX	65536	/* bytes in one decoded property value */
+#define CLIXML_LIST_MAX		100000	/* items in one collection property */
+
+#define RULES_MAX		10000	/* rules over all loaded packs */
+#define RULE_PACKS_MAX		1000	/* rule files loaded at once */
+#define RULE_TEXT_EXPR_MAX	32	/* {xpath} expressions in one text */
+#define RULE_TEXT_MAX		8192	/* bytes in one interpolated text */
+#define FINDINGS_MAX		1000000	/* findings in one analysis */
+
+#define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */
+#define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
+#define NAME_MAX_LEN		1024	/* server, connector, principal names */
+
+#endif /* MXBPA_BOUNDS_H */

@@ -1,0 +1,3 @@
+#ifndef MXBPA_CLI_H
+#define MXBPA_CLI_H
+#endif

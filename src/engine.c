@@ -1,0 +1,2 @@
+/* engine.c - placeholder until written */
+#include "engine.h"

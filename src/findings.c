@@ -1,0 +1,2 @@
+/* findings.c - placeholder until written */
+#include "findings.h"

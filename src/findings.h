@@ -1,0 +1,39 @@
+/*
+ * findings.h - the findings document (urn:mxbpa:findings:1,
+ * schemas/findings.rng, docs/findings.md) and severities.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#ifndef MXBPA_FINDINGS_H
+#define MXBPA_FINDINGS_H
+
+#include <libxml/tree.h>
+
+struct mx_err;
+
+#define FINDINGS_NS	"urn:mxbpa:findings:1"
+
+/* Severities from least to most grave; the order --fail-on compares. */
+enum severity {
+	SEVERITY_INFO = 0,
+	SEVERITY_NON_DEFAULT,
+	SEVERITY_BEST_PRACTICE,
+	SEVERITY_WARNING,
+	SEVERITY_ERROR,
+	SEVERITY_COUNT
+};
+
+/* "error" → SEVERITY_ERROR...; -1 for an unknown name. */
+int		 severity_parse(const char *);
+const char	*severity_name(enum severity);
+
+/* Validate a findings document against schemas/findings.rng. */
+int		 findings_validate(xmlDocPtr, const char *name, struct mx_err *);
+
+/* Read, parse and validate a findings file.  NULL on error. */
+xmlDocPtr	 findings_load(const char *path, struct mx_err *);
+
+/* Number of findings of severity at least min in a findings document. */
+unsigned long	 findings_count_at_least(xmlDocPtr, enum severity min);
+
+#endif /* MXBPA_FINDINGS_H */

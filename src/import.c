@@ -1,0 +1,2 @@
+/* import.c - placeholder until written */
+#include "import.h"

@@ -1,0 +1,2 @@
+/* import_clixml.c - placeholder until written */
+#include "import_clixml.h"

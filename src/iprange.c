@@ -1,0 +1,2 @@
+/* iprange.c - placeholder until written */
+#include "iprange.h"

@@ -1,0 +1,2 @@
+/* model.c - placeholder until written */
+#include "model.h"

@@ -1,0 +1,123 @@
+/*
+ * model.h - the topology model: one namespaced XML document
+ * (urn:mxbpa:model:1, schemas/model.rng, docs/model.md) that every
+ * collector writes and the engine reads.
+ *
+ * The model stays XML: collectors add elements through these calls and
+ * rules query it with XPath.  Nodes returned here belong to the model.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#ifndef MXBPA_MODEL_H
+#define MXBPA_MODEL_H
+
+#include <libxml/tree.h>
+
+struct mx_err;
+struct model;
+
+#define MODEL_NS	"urn:mxbpa:model:1"
+#define MODEL_VERSION	"1"
+
+/* An empty model stamped with the collection time. */
+struct model	*model_new(void);
+void		 model_free(struct model *);
+
+/* The document, owned by the model. */
+xmlDocPtr	 model_doc(struct model *);
+
+/*
+ * Record an input: kind is "clixml", "ldif", "ldap", "model" or "probe";
+ * location is a path or URI; sha256 may be NULL.  Returns the element.
+ */
+xmlNodePtr	 model_add_source(struct model *, const char *kind,
+		    const char *location, const char *sha256);
+
+/* The organization element, created on first use; name may be NULL. */
+xmlNodePtr	 model_organization(struct model *, const char *name);
+
+/* Find or create the server of that name (case-insensitive match). */
+xmlNodePtr	 model_server(struct model *, const char *name);
+
+/*
+ * Find or create the receive connector "name" of server "server"
+ * (creating the server as needed); identity is set to "server\name".
+ */
+xmlNodePtr	 model_connector(struct model *, const char *server,
+		    const char *name);
+
+/* Find or create an accepted domain by name. */
+xmlNodePtr	 model_accepted_domain(struct model *, const char *name);
+
+/* Set attribute name to value on node; NULL value leaves it unchanged. */
+void		 model_set(xmlNodePtr, const char *name, const char *value);
+
+/*
+ * Add a binding "IP:port" ("0.0.0.0:25", "[::]:25").  The server of the
+ * connector gains an <address origin="binding"> for a specific address.
+ * Returns 0, or -1 with MX_ERR_INPUT.
+ */
+int		 model_add_binding(xmlNodePtr conn, const char *text,
+		    struct mx_err *, const char *where);
+
+/* Add a remote IP range in any iprange.h form.  0, or -1 MX_ERR_INPUT. */
+int		 model_add_remote_range(xmlNodePtr conn, const char *text,
+		    struct mx_err *, const char *where);
+
+/*
+ * Add one child <kind name="..."/> per item of a comma-separated list
+ * ("AnonymousUsers, ExchangeServers"), skipping "None" and duplicates.
+ * kind is "permission-group" or "auth-mechanism".
+ */
+void		 model_add_names(xmlNodePtr conn, const char *kind,
+		    const char *list);
+
+/* What one permission entry says; NULL fields are omitted. */
+struct model_ace {
+	const char	*principal;	/* "NT AUTHORITY\ANONYMOUS LOGON" */
+	const char	*sid;		/* "S-1-5-7" */
+	int		 deny;		/* 0 allow, 1 deny */
+	const char	*right;		/* extended right name, or NULL */
+	const char	*access;	/* "ExtendedRight", "GenericAll"... */
+	int		 inherited;
+	const char	*inheritance;	/* "None", "All"... */
+};
+
+/* Add an <ace> to a connector, with the SID of well-known principals. */
+xmlNodePtr	 model_add_ace(xmlNodePtr conn, const struct model_ace *);
+
+/* SID of a well-known principal name (English or French), or NULL. */
+const char	*model_well_known_sid(const char *principal);
+
+/* Add a <setting name= value=> for a property with no attribute. */
+void		 model_add_setting(xmlNodePtr conn, const char *name,
+		    const char *value);
+
+/*
+ * Put children and siblings in canonical order (servers and connectors
+ * by name, children by kind) so that equal inputs give equal bytes
+ * whatever the import order.
+ */
+void		 model_normalize(struct model *);
+
+/* Validate against schemas/model.rng.  0, or -1 with MX_ERR_INPUT. */
+int		 model_validate(struct model *, const char *name,
+		    struct mx_err *);
+
+/* Normalise, validate and write atomically ("-" is stdout). */
+int		 model_write(struct model *, const char *path, struct mx_err *);
+
+/* Adopt a parsed model document (validated).  NULL on error. */
+struct model	*model_from_doc(xmlDocPtr, const char *name, struct mx_err *);
+
+/* Read, parse and validate a model file.  NULL on error. */
+struct model	*model_load(const char *path, struct mx_err *);
+
+/*
+ * Merge from into into: sources appended, servers/connectors/domains
+ * absent from into copied.  Connectors present in both keep into's copy.
+ */
+int		 model_merge(struct model *into, struct model *from,
+		    struct mx_err *);
+
+#endif /* MXBPA_MODEL_H */

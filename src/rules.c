@@ -1,0 +1,2 @@
+/* rules.c - placeholder until written */
+#include "rules.h"

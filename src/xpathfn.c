@@ -1,0 +1,2 @@
+/* xpathfn.c - placeholder until written */
+#include "xpathfn.h"
