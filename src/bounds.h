@@ -26,9 +26,13 @@
 #define RULE_TEXT_EXPR_MAX	32	/* {xpath} expressions in one text */
 #define RULE_TEXT_MAX		8192	/* bytes in one interpolated text */
 #define FINDINGS_MAX		1000000	/* findings in one analysis */
+#define XPATH_OPS_MAX		50000000UL /* XPath steps: one rule on one model */
 
 #define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */
 #define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
+
+/* XPath functions of the rules (xpathfn.c) */
+#define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes in one mx:sorted-join */
 
 #endif /* MXBPA_BOUNDS_H */

@@ -1,1 +1,310 @@
+/*
+ * cli.c - the command line (see cli.h).  The option table below is the
+ * single source of the options: parsing and --help both read it, and a
+ * test checks that the man page documents every entry.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "err.h"
+#include "findings.h"
+#include "util.h"
+
+enum cli_arg {
+	CLI_ARG_FLAG,
+	CLI_ARG_STRING,
+	CLI_ARG_FILE,
+	CLI_ARG_DIR
+};
+
+enum cli_opt {
+	CLI_OPT_FAIL_ON = 256,
+	CLI_OPT_FORMAT,
+	CLI_OPT_HELP,
+	CLI_OPT_IMPORT,
+	CLI_OPT_LANG,
+	CLI_OPT_NO_BUILTIN_RULES,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_QUIET,
+	CLI_OPT_RULES,
+	CLI_OPT_VERBOSE,
+	CLI_OPT_VERSION
+};
+
+/* Which commands take an option: bit (1 << enum cli_command). */
+#define CLI_IN(c)	(1u << (c))
+#define CLI_ALL		0xffffu
+#define CLI_RULESET	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
+			 CLI_IN(CLI_CMD_RULES))
+#define CLI_RENDER	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_REPORT))
+#define CLI_VERDICT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
+			 CLI_IN(CLI_CMD_REPORT))
+
+struct cli_option {
+	const char	*name;
+	char		 short_name;
+	enum cli_arg	 arg;
+	int		 id;
+	unsigned	 commands;
+	const char	*metavar;
+	const char	*help;
+};
+
+/* Sorted by long name. */
+static const struct cli_option cli_options[] = {
+	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
+	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
+	  "warning, best-practice, non-default, info (default error)" },
+	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER,
+	  "FORMAT", "html, text or xml (default: from the -o extension, "
+	  "else text)" },
+	{ "help", 'h', CLI_ARG_FLAG, CLI_OPT_HELP, CLI_ALL,
+	  NULL, "show this help and exit" },
+	{ "import", 'i', CLI_ARG_FILE, CLI_OPT_IMPORT,
+	  CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_COLLECT),
+	  "FILE", "read an Export-Clixml file or an mxbpa model "
+	  "(repeatable; recognised by content)" },
+	{ "lang", 'l', CLI_ARG_STRING, CLI_OPT_LANG, CLI_RENDER |
+	  CLI_IN(CLI_CMD_RULES),
+	  "LANG", "language of the report: en or fr (default en)" },
+	{ "no-builtin-rules", 0, CLI_ARG_FLAG, CLI_OPT_NO_BUILTIN_RULES,
+	  CLI_RULESET, NULL, "load only the packs given with --rules" },
+	{ "output", 'o', CLI_ARG_FILE, CLI_OPT_OUTPUT, CLI_ALL,
+	  "FILE", "write the result to FILE, replaced atomically "
+	  "(default: standard output)" },
+	{ "quiet", 'q', CLI_ARG_FLAG, CLI_OPT_QUIET, CLI_ALL,
+	  NULL, "print no warnings" },
+	{ "rules", 'r', CLI_ARG_DIR, CLI_OPT_RULES, CLI_RULESET,
+	  "DIR", "also load the rule packs (*.xml) of DIR (repeatable)" },
+	{ "verbose", 'v', CLI_ARG_FLAG, CLI_OPT_VERBOSE, CLI_ALL,
+	  NULL, "more diagnostics on standard error (-vv: debug)" },
+	{ "version", 'V', CLI_ARG_FLAG, CLI_OPT_VERSION, CLI_ALL,
+	  NULL, "print the version and exit" },
+};
+#define CLI_NOPTIONS	(sizeof(cli_options) / sizeof(cli_options[0]))
+
+static const struct {
+	const char	*name;
+	const char	*synopsis;
+	const char	*summary;
+} cli_commands[CLI_CMD_COUNT] = {
+	[CLI_CMD_AUDIT] = { "audit", "--import FILE... [-o REPORT]",
+	    "import, analyse and render a report in one go" },
+	[CLI_CMD_COLLECT] = { "collect", "--import FILE... -o MODEL",
+	    "write the topology model only" },
+	[CLI_CMD_ANALYZE] = { "analyze", "MODEL... -o FINDINGS",
+	    "run the rules on saved models, write findings XML" },
+	[CLI_CMD_REPORT] = { "report", "FINDINGS [--format F] [-o FILE]",
+	    "render saved findings again" },
+	[CLI_CMD_RULES] = { "rules", "list | show ID | lint FILE...",
+	    "list, show or check rule packs" },
+	[CLI_CMD_HELP] = { "help", "[COMMAND]", "show help" },
+	[CLI_CMD_VERSION] = { "version", "", "print the version" },
+};
+
+const char *
+cli_command_name(enum cli_command c)
+{
+	if ((int)c <= 0 || c >= CLI_CMD_COUNT)
+		return "";
+	return cli_commands[c].name;
+}
+
+void
+cli_usage(FILE *fp, enum cli_command cmd)
+{
+	size_t i;
+	int c;
+
+	if (cmd == CLI_CMD_NONE || cmd == CLI_CMD_HELP) {
+		fprintf(fp, "usage: mxbpa COMMAND [options]\n\n"
+		    "Audit Exchange receive connectors for open relay and "
+		    "best-practice issues.\n\ncommands:\n");
+		for (c = 1; c < CLI_CMD_COUNT; c++)
+			fprintf(fp, "  %-9s %s\n", cli_commands[c].name,
+			    cli_commands[c].summary);
+		fprintf(fp, "\noptions:\n");
+	} else
+		fprintf(fp, "usage: mxbpa %s %s\n\n%s\n\noptions:\n",
+		    cli_commands[cmd].name, cli_commands[cmd].synopsis,
+		    cli_commands[cmd].summary);
+	for (i = 0; i < CLI_NOPTIONS; i++) {
+		const struct cli_option *o = &cli_options[i];
+		char left[64];
+
+		if (cmd != CLI_CMD_NONE && cmd != CLI_CMD_HELP &&
+		    !(o->commands & CLI_IN(cmd)))
+			continue;
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+		    o->short_name ? "-" : "", o->short_name ? o->short_name : ' ',
+		    o->short_name ? ", " : " ", o->name,
+		    o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		fprintf(fp, "  %-26s %s\n", o->short_name ? left : left + 1,
+		    o->help);
+	}
+	fprintf(fp, "\nexit status: 0 no finding at or above --fail-on, "
+	    "1 findings, 2 usage or input error, 3 runtime failure\n"
+	    "see mxbpa(1)\n");
+}
+
+enum cli_command
+cli_command_lookup(const char *name)
+{
+	int c;
+
+	for (c = 1; c < CLI_CMD_COUNT; c++)
+		if (strcmp(cli_commands[c].name, name) == 0)
+			return c;
+	return CLI_CMD_NONE;
+}
+
+static void
+cli_push(const char ***array, size_t *n, const char *value)
+{
+	*array = xreallocarray(*array, *n + 1, sizeof(**array));
+	(*array)[(*n)++] = value;
+}
+
+static int
+cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
+    struct mx_err *err)
+{
+	int sev;
+
+	if (cli->command != CLI_CMD_NONE && !(o->commands &
+	    CLI_IN(cli->command)))
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "option --%s does not apply to \"%s\"", o->name,
+		    cli_command_name(cli->command));
+	switch (o->id) {
+	case CLI_OPT_FAIL_ON:
+		if ((sev = severity_parse(arg)) == -1)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "--fail-on: unknown severity \"%s\" (error, "
+			    "warning, best-practice, non-default, info)", arg);
+		cli->fail_on = sev;
+		break;
+	case CLI_OPT_FORMAT:
+		cli->format = arg;
+		break;
+	case CLI_OPT_HELP:
+		cli->command = cli->command == CLI_CMD_NONE ? CLI_CMD_HELP :
+		    cli->command;
+		cli_push(&cli->args, &cli->nargs, "--help");
+		break;
+	case CLI_OPT_IMPORT:
+		cli_push(&cli->imports, &cli->nimports, arg);
+		break;
+	case CLI_OPT_LANG:
+		if (strcmp(arg, "en") != 0 && strcmp(arg, "fr") != 0)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "--lang: unsupported language \"%s\" (en, fr)",
+			    arg);
+		cli->lang = arg;
+		break;
+	case CLI_OPT_NO_BUILTIN_RULES:
+		cli->builtin_rules = 0;
+		break;
+	case CLI_OPT_OUTPUT:
+		cli->output = arg;
+		break;
+	case CLI_OPT_QUIET:
+		cli->verbosity = -1;
+		break;
+	case CLI_OPT_RULES:
+		cli_push(&cli->rules_dirs, &cli->nrules_dirs, arg);
+		break;
+	case CLI_OPT_VERBOSE:
+		cli->verbosity++;
+		break;
+	case CLI_OPT_VERSION:
+		cli->command = CLI_CMD_VERSION;
+		break;
+	}
+	return 0;
+}
+
+int
+cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
+{
+	struct option longopts[CLI_NOPTIONS + 1];
+	char shortopts[2 * CLI_NOPTIONS + 2], *s = shortopts;
+	const struct cli_option *o;
+	size_t i;
+	int ch;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->builtin_rules = 1;
+	cli->lang = "en";
+	cli->fail_on = SEVERITY_ERROR;
+	*s++ = '+';	/* stop at the first operand: GNU permutes otherwise */
+	for (i = 0; i < CLI_NOPTIONS; i++) {
+		o = &cli_options[i];
+		longopts[i].name = o->name;
+		longopts[i].has_arg = o->arg == CLI_ARG_FLAG ?
+		    no_argument : required_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = o->id;
+		if (o->short_name) {
+			*s++ = o->short_name;
+			if (o->arg != CLI_ARG_FLAG)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	memset(&longopts[CLI_NOPTIONS], 0, sizeof(longopts[0]));
+
+	if (argc >= 2 && argv[1][0] != '-') {
+		cli->command = cli_command_lookup(argv[1]);
+		if (cli->command == CLI_CMD_NONE)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "unknown command \"%s\" (try mxbpa --help)",
+			    argv[1]);
+		argc--;
+		argv++;
+	}
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (ch == -1) {
+			if (optind < argc) {
+				cli_push(&cli->args, &cli->nargs,
+				    argv[optind++]);
+				continue;	/* options may follow operands */
+			}
+			break;
+		}
+		if (ch == '?' || ch == ':')
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "%s option \"%s\" (try mxbpa %s --help)",
+			    ch == ':' ? "missing argument to" : "unknown",
+			    argv[optind - 1], cli_command_name(cli->command));
+		o = NULL;
+		for (i = 0; i < CLI_NOPTIONS; i++)
+			if (cli_options[i].id == ch ||
+			    (cli_options[i].short_name &&
+			    cli_options[i].short_name == ch))
+				o = &cli_options[i];
+		if (o == NULL)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "unknown option");
+		if (cli_apply(cli, o, optarg, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+cli_free(struct cli *cli)
+{
+	free(cli->imports);
+	free(cli->rules_dirs);
+	free(cli->args);
+	memset(cli, 0, sizeof(*cli));
+}

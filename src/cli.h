@@ -1,3 +1,59 @@
+/*
+ * cli.h - the command line: one option table, parsing, --help.
+ *
+ * SPDX-License-Identifier: ISC
+ */
 #ifndef MXBPA_CLI_H
 #define MXBPA_CLI_H
-#endif
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct mx_err;
+
+enum cli_command {
+	CLI_CMD_NONE = 0,
+	CLI_CMD_AUDIT,
+	CLI_CMD_COLLECT,
+	CLI_CMD_ANALYZE,
+	CLI_CMD_REPORT,
+	CLI_CMD_RULES,
+	CLI_CMD_HELP,
+	CLI_CMD_VERSION,
+	CLI_CMD_COUNT
+};
+
+/* What the command line asked for; strings point into argv. */
+struct cli {
+	enum cli_command	 command;
+	const char		**imports;
+	size_t			 nimports;
+	const char		**rules_dirs;
+	size_t			 nrules_dirs;
+	int			 builtin_rules;
+	const char		*lang;
+	const char		*format;	/* NULL: chosen per command */
+	const char		*output;	/* NULL: stdout */
+	int			 fail_on;	/* enum severity */
+	int			 verbosity;
+	const char		**args;		/* positional arguments */
+	size_t			 nargs;
+};
+
+/*
+ * Parse argv into cli.  Returns 0, or -1 with MX_ERR_USAGE.  Arrays in
+ * cli are freed by cli_free.
+ */
+int	cli_parse(struct cli *, int argc, char **argv, struct mx_err *);
+void	cli_free(struct cli *);
+
+/* Print the usage of a command (CLI_CMD_NONE: the overview). */
+void	cli_usage(FILE *, enum cli_command);
+
+/* The command of that name, or CLI_CMD_NONE. */
+enum cli_command cli_command_lookup(const char *);
+
+/* Name of a command ("audit"). */
+const char *cli_command_name(enum cli_command);
+
+#endif /* MXBPA_CLI_H */

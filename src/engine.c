@@ -1,2 +1,652 @@
-/* engine.c - placeholder until written */
+/*
+ * engine.c - evaluate rules on a model (see engine.h, docs/rules.md and
+ * docs/findings.md).
+ *
+ * Rules are written against model elements without a namespace, so the
+ * engine works on a copy of the model stripped of its namespace; the
+ * evidence copied into findings is put back into urn:mxbpa:model:1.
+ * Each (rule, object) pair is evaluated with $self bound to the object
+ * and an XPath operation limit (XPATH_OPS_MAX).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "bounds.h"
 #include "engine.h"
+#include "err.h"
+#include "findings.h"
+#include "log.h"
+#include "model.h"
+#include "rules.h"
+#include "util.h"
+#include "xml.h"
+#include "xpathfn.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+/* Languages whose texts findings carry. */
+static const char *const engine_text_elements[] = {
+	"title", "message", "remediation", NULL
+};
+
+/* One finding waiting to be sorted into the document. */
+struct engine_finding {
+	xmlNodePtr	 node;
+	int		 severity;
+	const char	*rule;
+	const char	*server;
+	const char	*object;
+	size_t		 index;
+};
+
+struct engine_run {
+	const struct rule_set	*rules;
+	xmlDocPtr		 work;		/* namespace-free model copy */
+	xmlXPathContextPtr	 ctxt;
+	xmlDocPtr		 out;
+	xmlNodePtr		 root;
+	xmlNsPtr		 ns;
+	struct engine_finding	*findings;
+	size_t			 nfindings;
+	size_t			 cap;
+	unsigned long		 checks;
+	unsigned long		 by_severity[SEVERITY_COUNT];
+	char			 xpath_msg[256];
+};
+
+xmlXPathContextPtr
+engine_xpath_context(xmlDocPtr doc)
+{
+	xmlXPathContextPtr ctxt = xmlXPathNewContext(doc);
+
+	if (ctxt == NULL)
+		return NULL;
+	if (xpathfn_register(ctxt) == -1) {
+		xmlXPathFreeContext(ctxt);
+		return NULL;
+	}
+	return ctxt;
+}
+
+static void
+engine_xpath_error(void *data, xmlErrorPtr xe)
+{
+	char *msg = data;
+	size_t n;
+
+	if (msg[0] != '\0' || xe == NULL || xe->message == NULL)
+		return;
+	util_strlcpy(msg, xe->message, 256);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+}
+
+/* Evaluate expr on node with $self bound; NULL with the XPath message. */
+static xmlXPathObjectPtr
+engine_eval(xmlXPathContextPtr ctxt, xmlNodePtr node,
+    xmlXPathCompExprPtr comp, const char *expr, char msg[256])
+{
+	xmlXPathObjectPtr res;
+
+	msg[0] = '\0';
+	ctxt->node = node;
+	ctxt->error = engine_xpath_error;
+	ctxt->userData = msg;
+	ctxt->opLimit = XPATH_OPS_MAX;
+	ctxt->opCount = 0;
+	xmlXPathRegisterVariable(ctxt, (const xmlChar *)"self",
+	    xmlXPathNewNodeSet(node));
+	if (comp != NULL)
+		res = xmlXPathCompiledEval(comp, ctxt);
+	else
+		res = xmlXPathEvalExpression((const xmlChar *)expr, ctxt);
+	ctxt->error = NULL;
+	ctxt->userData = NULL;
+	if (res == NULL && msg[0] == '\0')
+		util_strlcpy(msg, "evaluation failed", 256);
+	return res;
+}
+
+/*
+ * Walk the {expr} parts of text.  With ctxt and node, evaluate them and
+ * return the interpolated string; without node, only compile them.
+ */
+static char *
+engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
+    const char *where, struct mx_err *err)
+{
+	char *out = xmalloc(RULE_TEXT_MAX);
+	char expr[RULE_TEXT_MAX], msg[256];
+	size_t len = 0, n;
+	const char *p = text, *end;
+	int exprs = 0;
+
+	for (; *p != '\0'; p++) {
+		const char *piece = p;
+		size_t plen = 1;
+		xmlChar *value = NULL;
+
+		if ((p[0] == '{' && p[1] == '{') ||
+		    (p[0] == '}' && p[1] == '}')) {
+			p++;
+		} else if (p[0] == '}') {
+			mx_err_set(err, MX_ERR_INPUT, where,
+			    "unbalanced '}' in text (write '}}' for a brace)");
+			goto fail;
+		} else if (p[0] == '{') {
+			end = strchr(p + 1, '}');
+			if (end == NULL) {
+				mx_err_set(err, MX_ERR_INPUT, where,
+				    "unterminated '{' in text");
+				goto fail;
+			}
+			if (++exprs > RULE_TEXT_EXPR_MAX) {
+				mx_err_set(err, MX_ERR_LIMIT, where,
+				    "more than %d expressions in one text "
+				    "(RULE_TEXT_EXPR_MAX)", RULE_TEXT_EXPR_MAX);
+				goto fail;
+			}
+			n = (size_t)(end - p - 1);
+			memcpy(expr, p + 1, n);
+			expr[n] = '\0';
+			p = end;
+			if (node == NULL) {
+				xmlXPathCompExprPtr comp;
+
+				msg[0] = '\0';
+				ctxt->error = engine_xpath_error;
+				ctxt->userData = msg;
+				comp = xmlXPathCtxtCompile(ctxt,
+				    (const xmlChar *)expr);
+				ctxt->error = NULL;
+				ctxt->userData = NULL;
+				if (comp == NULL) {
+					mx_err_set(err, MX_ERR_INPUT, where,
+					    "XPath error in {%s}: %s", expr,
+					    msg[0] ? msg : "invalid");
+					goto fail;
+				}
+				xmlXPathFreeCompExpr(comp);
+				continue;
+			} else {
+				xmlXPathObjectPtr res;
+
+				res = engine_eval(ctxt, node, NULL, expr, msg);
+				if (res == NULL) {
+					mx_err_set(err, MX_ERR_INPUT, where,
+					    "XPath error in {%s}: %s", expr,
+					    msg);
+					goto fail;
+				}
+				value = xmlXPathCastToString(res);
+				xmlXPathFreeObject(res);
+				piece = (const char *)value;
+				plen = value ? strlen(piece) : 0;
+			}
+		}
+		if (len + plen >= RULE_TEXT_MAX - 4)
+			plen = len < RULE_TEXT_MAX - 4 ?
+			    RULE_TEXT_MAX - 4 - len : 0;
+		memcpy(out + len, piece, plen);
+		len += plen;
+		xmlFree(value);
+	}
+	out[len] = '\0';
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+int
+engine_check_text(xmlXPathContextPtr ctxt, const char *text,
+    const char *where, struct mx_err *err)
+{
+	char *s;
+
+	if (text == NULL)
+		return 0;
+	s = engine_text(ctxt, NULL, text, where, err);
+	free(s);
+	return s != NULL ? 0 : -1;
+}
+
+char *
+engine_interpolate(xmlXPathContextPtr ctxt, xmlNodePtr node,
+    const char *text, const char *where, struct mx_err *err)
+{
+	if (node == NULL)
+		return xstrdup(text);
+	return engine_text(ctxt, node, text, where, err);
+}
+
+/* Remove the namespace of every element of a subtree. */
+static void
+engine_strip_ns(xmlNodePtr node)
+{
+	xmlNodePtr c;
+
+	if (node->type != XML_ELEMENT_NODE)
+		return;
+	node->ns = NULL;
+	if (node->nsDef != NULL) {
+		xmlFreeNsList(node->nsDef);
+		node->nsDef = NULL;
+	}
+	for (c = node->children; c != NULL; c = c->next)
+		engine_strip_ns(c);
+}
+
+static void
+engine_set_ns(xmlNodePtr node, xmlNsPtr ns)
+{
+	xmlNodePtr c;
+
+	if (node->type != XML_ELEMENT_NODE)
+		return;
+	node->ns = ns;
+	for (c = node->children; c != NULL; c = c->next)
+		engine_set_ns(c, ns);
+}
+
+static xmlNodePtr
+engine_child(struct engine_run *run, xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, run->ns, (const xmlChar *)name, NULL);
+}
+
+static void
+engine_attr(xmlNodePtr node, const char *name, const char *value)
+{
+	if (value != NULL)
+		xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static xmlNodePtr
+engine_ancestor(xmlNodePtr node, const char *name)
+{
+	for (; node != NULL && node->type == XML_ELEMENT_NODE;
+	    node = node->parent)
+		if (strcmp((const char *)node->name, name) == 0)
+			return node;
+	return NULL;
+}
+
+/* Add a text element per language the rule has for it. */
+static int
+engine_add_texts(struct engine_run *run, xmlNodePtr finding,
+    const struct rule *r, const char *element, xmlNodePtr object,
+    struct mx_err *err)
+{
+	char where[300];
+	xmlNodePtr c, e;
+
+	for (c = r->node->children; c != NULL; c = c->next) {
+		xmlChar *lang, *text;
+		char *value;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, element) != 0)
+			continue;
+		snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file,
+		    xml_line(c), r->id);
+		text = xmlNodeGetContent(c);
+		value = engine_interpolate(run->ctxt, object,
+		    (const char *)text, where, err);
+		xmlFree(text);
+		if (value == NULL)
+			return -1;
+		e = xmlNewTextChild(finding, run->ns,
+		    (const xmlChar *)element, (const xmlChar *)value);
+		free(value);
+		lang = xmlNodeGetLang(c);
+		if (lang != NULL)
+			xmlNodeSetLang(e, lang);
+		xmlFree(lang);
+	}
+	return 0;
+}
+
+static int
+engine_add_finding(struct engine_run *run, const struct rule *r,
+    xmlNodePtr object, struct mx_err *err)
+{
+	xmlNodePtr f, c, ev, copy, server, conn;
+	struct engine_finding *ef;
+	const char *id;
+	size_t i;
+
+	if (run->nfindings >= FINDINGS_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, r->id,
+		    "more than %d findings (FINDINGS_MAX)", FINDINGS_MAX);
+	f = xmlNewDocNode(run->out, run->ns, (const xmlChar *)"finding",
+	    NULL);
+	server = engine_ancestor(object, "server");
+	conn = engine_ancestor(object, "receive-connector");
+	id = xml_attr(object, "identity");
+	if (id == NULL)
+		id = xml_attr(object, "name");
+	engine_attr(f, "rule", r->id);
+	engine_attr(f, "severity", severity_name(r->severity));
+	engine_attr(f, "category", r->category);
+	engine_attr(f, "object-kind", (const char *)object->name);
+	engine_attr(f, "object", id != NULL ? id : (const char *)object->name);
+	engine_attr(f, "server", xml_attr(server, "name"));
+	engine_attr(f, "connector", xml_attr(conn, "name"));
+	for (i = 0; engine_text_elements[i] != NULL; i++)
+		if (engine_add_texts(run, f, r, engine_text_elements[i],
+		    object, err) == -1) {
+			xmlFreeNode(f);
+			return -1;
+		}
+	for (c = r->node->children; c != NULL; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "reference") == 0) {
+			xmlChar *t = xmlNodeGetContent(c);
+			xmlNodePtr ref = xmlNewTextChild(f, run->ns,
+			    (const xmlChar *)"reference", t);
+
+			engine_attr(ref, "href", xml_attr(c, "href"));
+			xmlFree(t);
+		}
+	}
+	ev = engine_child(run, f, "evidence");
+	copy = xmlDocCopyNode(object, run->out, 1);
+	if (copy != NULL) {
+		xmlNsPtr mns = xmlNewNs(copy, (const xmlChar *)MODEL_NS, NULL);
+
+		engine_set_ns(copy, mns);
+		xmlAddChild(ev, copy);
+	}
+	if (run->nfindings == run->cap) {
+		run->cap = run->cap ? run->cap * 2 : 64;
+		run->findings = xreallocarray(run->findings, run->cap,
+		    sizeof(*run->findings));
+	}
+	ef = &run->findings[run->nfindings];
+	ef->node = f;
+	ef->severity = r->severity;
+	ef->rule = r->id;
+	ef->server = xml_attr(f, "server");
+	ef->object = xml_attr(f, "object");
+	ef->index = run->nfindings++;
+	run->by_severity[r->severity]++;
+	return 0;
+}
+
+static int
+engine_run_rule(struct engine_run *run, const struct rule *r,
+    xmlNodePtr rule_el, struct mx_err *err)
+{
+	char where[300], msg[256];
+	xmlXPathObjectPtr sel, res;
+	unsigned long checked = 0, failed = 0;
+	char num[32];
+	int i, rc = 0;
+
+	snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file, r->line,
+	    r->id);
+	sel = engine_eval(run->ctxt, xmlDocGetRootElement(run->work),
+	    r->select, r->select_text, msg);
+	if (sel == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, where,
+		    "select: XPath error: %s", msg);
+	if (sel->type != XPATH_NODESET) {
+		xmlXPathFreeObject(sel);
+		return mx_err_set(err, MX_ERR_INPUT, where,
+		    "select must yield a node-set");
+	}
+	for (i = 0; sel->nodesetval != NULL &&
+	    i < sel->nodesetval->nodeNr; i++) {
+		xmlNodePtr node = sel->nodesetval->nodeTab[i];
+
+		if (node->type != XML_ELEMENT_NODE) {
+			rc = mx_err_set(err, MX_ERR_INPUT, where,
+			    "select must yield elements");
+			break;
+		}
+		res = engine_eval(run->ctxt, node, r->assert, r->assert_text,
+		    msg);
+		if (res == NULL) {
+			rc = mx_err_set(err, MX_ERR_INPUT, where,
+			    "assert: XPath error: %s", msg);
+			break;
+		}
+		checked++;
+		run->checks++;
+		if (!xmlXPathCastToBoolean(res)) {
+			failed++;
+			if (engine_add_finding(run, r, node, err) == -1)
+				rc = -1;
+		}
+		xmlXPathFreeObject(res);
+		if (rc == -1)
+			break;
+	}
+	xmlXPathFreeObject(sel);
+	snprintf(num, sizeof(num), "%lu", checked);
+	engine_attr(rule_el, "checked", num);
+	snprintf(num, sizeof(num), "%lu", failed);
+	engine_attr(rule_el, "failed", num);
+	log_debug(LOG_ENGINE, "%s: %lu checked, %lu failed", r->id, checked,
+	    failed);
+	return rc;
+}
+
+static xmlNodePtr
+engine_rule_element(struct engine_run *run, const struct rule *r)
+{
+	xmlNodePtr e = xmlNewDocNode(run->out, run->ns,
+	    (const xmlChar *)"rule", NULL), c;
+
+	engine_attr(e, "id", r->id);
+	engine_attr(e, "severity", severity_name(r->severity));
+	engine_attr(e, "category", r->category);
+	engine_attr(e, "pack", r->pack);
+	for (c = r->node->children; c != NULL; c = c->next) {
+		xmlChar *t, *lang;
+		xmlNodePtr title;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "title") != 0)
+			continue;
+		t = xmlNodeGetContent(c);
+		title = xmlNewTextChild(e, run->ns, (const xmlChar *)"title",
+		    t);
+		lang = xmlNodeGetLang(c);
+		if (lang != NULL)
+			xmlNodeSetLang(title, lang);
+		xmlFree(lang);
+		xmlFree(t);
+	}
+	return e;
+}
+
+/* The <model> summary: provenance and the topology the report draws. */
+static void
+engine_model_summary(struct engine_run *run, struct model *m)
+{
+	xmlNodePtr root = xmlDocGetRootElement(run->work), e, c, s, k;
+	xmlChar *bytes = NULL;
+	char sha[65];
+	int len = 0;
+
+	e = engine_child(run, run->root, "model");
+	engine_attr(e, "collected", xml_attr(root, "collected"));
+	xmlDocDumpMemory(model_doc(m), &bytes, &len);
+	if (bytes != NULL) {
+		util_sha256_hex(bytes, (size_t)len, sha);
+		engine_attr(e, "sha256", sha);
+		xmlFree(bytes);
+	}
+	for (c = root->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "source") == 0) {
+			xmlNodePtr src = xmlDocCopyNode(c, run->out, 1);
+
+			engine_set_ns(src, run->ns);
+			xmlAddChild(e, src);
+		}
+		if (strcmp((const char *)c->name, "organization") != 0)
+			continue;
+		engine_attr(e, "organization", xml_attr(c, "name"));
+		for (s = c->children; s != NULL; s = s->next) {
+			xmlNodePtr se;
+
+			if (s->type != XML_ELEMENT_NODE ||
+			    strcmp((const char *)s->name, "server") != 0)
+				continue;
+			se = engine_child(run, e, "server");
+			engine_attr(se, "name", xml_attr(s, "name"));
+			engine_attr(se, "fqdn", xml_attr(s, "fqdn"));
+			engine_attr(se, "version", xml_attr(s, "version"));
+			engine_attr(se, "roles", xml_attr(s, "roles"));
+			for (k = s->children; k != NULL; k = k->next) {
+				xmlNodePtr ce, b;
+				char binds[1024] = "";
+
+				if (k->type != XML_ELEMENT_NODE ||
+				    strcmp((const char *)k->name,
+				    "receive-connector") != 0)
+					continue;
+				ce = engine_child(run, se, "connector");
+				engine_attr(ce, "name", xml_attr(k, "name"));
+				engine_attr(ce, "identity",
+				    xml_attr(k, "identity"));
+				engine_attr(ce, "role", xml_attr(k, "role"));
+				engine_attr(ce, "enabled",
+				    xml_attr(k, "enabled"));
+				for (b = k->children; b != NULL; b = b->next) {
+					const char *t = xml_attr(b, "text");
+
+					if (b->type != XML_ELEMENT_NODE ||
+					    strcmp((const char *)b->name,
+					    "binding") != 0 || t == NULL)
+						continue;
+					if (binds[0] != '\0')
+						strncat(binds, " ", sizeof(binds) -
+						    strlen(binds) - 1);
+					strncat(binds, t, sizeof(binds) -
+					    strlen(binds) - 1);
+				}
+				engine_attr(ce, "bindings", binds);
+			}
+		}
+	}
+}
+
+static int
+engine_finding_cmp(const void *a, const void *b)
+{
+	const struct engine_finding *x = a, *y = b;
+	int c;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if ((c = strcmp(x->rule, y->rule)) != 0)
+		return c;
+	if ((c = strcmp(x->server ? x->server : "",
+	    y->server ? y->server : "")) != 0)
+		return c;
+	if ((c = strcmp(x->object ? x->object : "",
+	    y->object ? y->object : "")) != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void
+engine_summary(struct engine_run *run, xmlNodePtr summary, size_t nrules)
+{
+	char num[32];
+	int s;
+
+	snprintf(num, sizeof(num), "%zu", run->nfindings);
+	engine_attr(summary, "total", num);
+	for (s = SEVERITY_ERROR; s >= SEVERITY_INFO; s--) {
+		snprintf(num, sizeof(num), "%lu", run->by_severity[s]);
+		engine_attr(summary, severity_name(s), num);
+	}
+	snprintf(num, sizeof(num), "%zu", nrules);
+	engine_attr(summary, "rules", num);
+	snprintf(num, sizeof(num), "%lu", run->checks);
+	engine_attr(summary, "checks", num);
+}
+
+static void
+engine_run_free(struct engine_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nfindings; i++)
+		if (run->findings[i].node->parent == NULL)
+			xmlFreeNode(run->findings[i].node);
+	free(run->findings);
+	if (run->ctxt != NULL)
+		xmlXPathFreeContext(run->ctxt);
+	xmlFreeDoc(run->work);
+}
+
+xmlDocPtr
+engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
+{
+	struct engine_run run;
+	xmlNodePtr summary;
+	char now[32];
+	size_t i, n = rule_set_count(rules);
+
+	memset(&run, 0, sizeof(run));
+	run.rules = rules;
+	run.work = xmlCopyDoc(model_doc(m), 1);
+	if (run.work == NULL) {
+		mx_err_set(err, MX_ERR_INTERNAL, NULL, "cannot copy the model");
+		return NULL;
+	}
+	engine_strip_ns(xmlDocGetRootElement(run.work));
+	run.ctxt = engine_xpath_context(run.work);
+	if (run.ctxt == NULL) {
+		mx_err_set(err, MX_ERR_INTERNAL, NULL, "no XPath context");
+		goto fail;
+	}
+	run.out = xmlNewDoc((const xmlChar *)"1.0");
+	run.root = xmlNewDocNode(run.out, NULL, (const xmlChar *)"findings",
+	    NULL);
+	xmlDocSetRootElement(run.out, run.root);
+	run.ns = xmlNewNs(run.root, (const xmlChar *)FINDINGS_NS, NULL);
+	xmlSetNs(run.root, run.ns);
+	util_timestamp(now);
+	engine_attr(run.root, "version", "1");
+	engine_attr(run.root, "generated", now);
+	engine_attr(run.root, "generator", "mxbpa " PACKAGE_VERSION);
+	engine_model_summary(&run, m);
+	summary = engine_child(&run, run.root, "summary");
+	for (i = 0; i < n; i++) {
+		const struct rule *r = rule_set_get(rules, i);
+		xmlNodePtr rel = engine_rule_element(&run, r);
+
+		xmlAddChild(run.root, rel);
+		if (engine_run_rule(&run, r, rel, err) == -1)
+			goto fail;
+	}
+	engine_summary(&run, summary, n);
+	qsort(run.findings, run.nfindings, sizeof(*run.findings),
+	    engine_finding_cmp);
+	for (i = 0; i < run.nfindings; i++)
+		xmlAddChild(run.root, run.findings[i].node);
+	engine_run_free(&run);
+	return run.out;
+fail:
+	engine_run_free(&run);
+	xmlFreeDoc(run.out);
+	return NULL;
+}

@@ -31,6 +31,13 @@ xmlDocPtr	 engine_run(const struct rule_set *, struct model *,
 char		*engine_interpolate(xmlXPathContextPtr, xmlNodePtr node,
 		    const char *text, const char *where, struct mx_err *);
 
+/*
+ * Check the {expr} parts of a text compile (syntax, brace balance, at most
+ * RULE_TEXT_EXPR_MAX expressions).  0, or -1 with MX_ERR_INPUT at where.
+ */
+int		 engine_check_text(xmlXPathContextPtr, const char *text,
+		    const char *where, struct mx_err *);
+
 /* A new XPath context on doc with the mx: functions and EXSLT. */
 xmlXPathContextPtr engine_xpath_context(xmlDocPtr);
 

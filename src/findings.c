@@ -1,2 +1,109 @@
-/* findings.c - placeholder until written */
+/*
+ * findings.c - the findings document and severities (see findings.h).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <limits.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "bounds.h"
+#include "datadir.h"
+#include "err.h"
 #include "findings.h"
+#include "xml.h"
+
+static const char *const severity_names[SEVERITY_COUNT] = {
+	[SEVERITY_INFO] = "info",
+	[SEVERITY_NON_DEFAULT] = "non-default",
+	[SEVERITY_BEST_PRACTICE] = "best-practice",
+	[SEVERITY_WARNING] = "warning",
+	[SEVERITY_ERROR] = "error",
+};
+
+int
+severity_parse(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < SEVERITY_COUNT; i++)
+		if (strcmp(severity_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+severity_name(enum severity s)
+{
+	if ((int)s < 0 || s >= SEVERITY_COUNT)
+		return "unknown";
+	return severity_names[s];
+}
+
+int
+findings_validate(xmlDocPtr doc, const char *name, struct mx_err *err)
+{
+	char path[PATH_MAX];
+	struct xml_schema *schema;
+	int rc;
+
+	if (datadir_file(path, sizeof(path), "schemas", "findings.rng",
+	    err) == -1)
+		return -1;
+	schema = xml_schema_load(path, err);
+	if (schema == NULL)
+		return -1;
+	rc = xml_schema_validate(schema, doc, name, err);
+	xml_schema_free(schema);
+	return rc;
+}
+
+xmlDocPtr
+findings_load(const char *path, struct mx_err *err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root;
+
+	doc = xml_parse_file(path, FINDINGS_FILE_MAX, 0, err);
+	if (doc == NULL)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	if (root->ns == NULL || strcmp((const char *)root->ns->href,
+	    FINDINGS_NS) != 0 || strcmp((const char *)root->name,
+	    "findings") != 0) {
+		mx_err_set(err, MX_ERR_INPUT, path,
+		    "not an mxbpa findings document (root is <%s>)",
+		    (const char *)root->name);
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	if (findings_validate(doc, path, err) == -1) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+unsigned long
+findings_count_at_least(xmlDocPtr doc, enum severity min)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), c;
+	unsigned long n = 0;
+
+	if (root == NULL)
+		return 0;
+	for (c = root->children; c != NULL; c = c->next) {
+		int s;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "finding") != 0)
+			continue;
+		s = severity_parse(xml_attr(c, "severity"));
+		if (s >= (int)min)
+			n++;
+	}
+	return n;
+}

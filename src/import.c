@@ -1,2 +1,92 @@
-/* import.c - placeholder until written */
+/*
+ * import.c - recognise an input file by its content and hand it to its
+ * importer (see import.h).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "bounds.h"
+#include "err.h"
 #include "import.h"
+#include "import_clixml.h"
+#include "log.h"
+#include "model.h"
+#include "util.h"
+#include "xml.h"
+
+/* Does the buffer start like XML (after an optional BOM and space)? */
+static int
+import_looks_like_xml(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
+	    data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i < len && data[i] == '<';
+}
+
+static int
+import_model(struct model *m, xmlDocPtr doc, const char *path,
+    const char *sha, struct mx_err *err)
+{
+	struct model *other;
+	int rc;
+
+	other = model_from_doc(doc, path, err);
+	if (other == NULL)
+		return -1;
+	rc = model_merge(m, other, err);
+	model_free(other);
+	if (rc == 0)
+		model_add_source(m, "model", path, sha);
+	return rc;
+}
+
+int
+import_file(struct model *m, const char *path, struct mx_err *err)
+{
+	struct util_file f;
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	char sha[65];
+	int rc;
+
+	if (util_read_file(path, INPUT_FILE_MAX < CLIXML_FILE_MAX ?
+	    INPUT_FILE_MAX : CLIXML_FILE_MAX, &f, err) == -1)
+		return -1;
+	if (!import_looks_like_xml(f.data, f.len)) {
+		util_file_free(&f);
+		return mx_err_set(err, MX_ERR_INPUT, path,
+		    "not a recognised input (expected an Export-Clixml file "
+		    "or an mxbpa model)");
+	}
+	util_sha256_hex(f.data, f.len, sha);
+	doc = xml_parse(f.data, f.len, path, 0, err);
+	util_file_free(&f);
+	if (doc == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (import_clixml_detect(doc)) {
+		log_info(LOG_IMPORT, "%s: Export-Clixml", path);
+		rc = import_clixml(m, doc, path, sha, err);
+		xmlFreeDoc(doc);
+		return rc;
+	}
+	if (root->ns != NULL && strcmp((const char *)root->ns->href,
+	    MODEL_NS) == 0) {
+		log_info(LOG_IMPORT, "%s: mxbpa model", path);
+		return import_model(m, doc, path, sha, err);	/* owns doc */
+	}
+	mx_err_set(err, MX_ERR_INPUT, path,
+	    "not CLIXML or an mxbpa model (root is <%s>%s%s)",
+	    (const char *)root->name, root->ns ? " in " : "",
+	    root->ns ? (const char *)root->ns->href : "");
+	xmlFreeDoc(doc);
+	return -1;
+}

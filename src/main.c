@@ -1,2 +1,392 @@
+/*
+ * main.c - mxbpa: subcommand dispatch and exit codes.
+ *
+ * Commands only parse options and call subsystems: import (collectors),
+ * model, rules and engine (analysis), report (renderers).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <limits.h>
 #include <stdio.h>
-int main(void){return 0;}
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltconfig.h>
+
+#include "cli.h"
+#include "datadir.h"
+#include "engine.h"
+#include "err.h"
+#include "findings.h"
+#include "import.h"
+#include "log.h"
+#include "model.h"
+#include "report.h"
+#include "rules.h"
+#include "util.h"
+#include "xml.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+/* Import every file named with --import (and as operands). */
+static struct model *
+main_collect(const struct cli *cli, struct mx_err *err)
+{
+	struct model *m;
+	size_t i;
+
+	if (cli->nimports == 0) {
+		mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "nothing to collect: give --import FILE");
+		return NULL;
+	}
+	m = model_new();
+	for (i = 0; i < cli->nimports; i++) {
+		log_info(LOG_MAIN, "importing %s", cli->imports[i]);
+		if (import_file(m, cli->imports[i], err) == -1) {
+			model_free(m);
+			return NULL;
+		}
+	}
+	if (model_validate(m, "collected model", err) == -1) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static struct rule_set *
+main_rules(const struct cli *cli, struct mx_err *err)
+{
+	struct rule_set *rs = rule_set_new();
+	char dir[PATH_MAX];
+	size_t i;
+
+	if (cli->builtin_rules) {
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/rules",
+		    datadir_root()) >= sizeof(dir) ||
+		    rule_set_load_dir(rs, dir, err) == -1)
+			goto fail;
+	}
+	for (i = 0; i < cli->nrules_dirs; i++)
+		if (rule_set_load_dir(rs, cli->rules_dirs[i], err) == -1)
+			goto fail;
+	if (rule_set_count(rs) == 0) {
+		mx_err_set(err, MX_ERR_USAGE, NULL, "no rules loaded");
+		goto fail;
+	}
+	log_info(LOG_MAIN, "%zu rules loaded", rule_set_count(rs));
+	return rs;
+fail:
+	rule_set_free(rs);
+	return NULL;
+}
+
+static xmlDocPtr
+main_analyze_model(const struct cli *cli, struct model *m,
+    struct mx_err *err)
+{
+	struct rule_set *rs;
+	xmlDocPtr findings;
+
+	rs = main_rules(cli, err);
+	if (rs == NULL)
+		return NULL;
+	model_normalize(m);
+	findings = engine_run(rs, m, err);
+	rule_set_free(rs);
+	if (findings != NULL && findings_validate(findings, "findings",
+	    err) == -1) {
+		xmlFreeDoc(findings);
+		return NULL;
+	}
+	return findings;
+}
+
+/* The format asked for, else guessed from the output's extension. */
+static const char *
+main_format(const struct cli *cli, const char *fallback)
+{
+	const char *dot;
+
+	if (cli->format != NULL)
+		return cli->format;
+	if (cli->output != NULL && (dot = strrchr(cli->output, '.')) != NULL) {
+		if (strcmp(dot, ".html") == 0 || strcmp(dot, ".htm") == 0)
+			return "html";
+		if (strcmp(dot, ".xml") == 0)
+			return "xml";
+		if (strcmp(dot, ".txt") == 0)
+			return "text";
+	}
+	return fallback;
+}
+
+static int
+main_verdict(const struct cli *cli, xmlDocPtr findings)
+{
+	unsigned long n = findings_count_at_least(findings, cli->fail_on);
+
+	log_info(LOG_MAIN, "%lu finding(s) at or above %s", n,
+	    severity_name(cli->fail_on));
+	return n > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
+}
+
+static int
+main_render(const struct cli *cli, xmlDocPtr findings, const char *fmt,
+    struct mx_err *err)
+{
+	if (!report_format_known(fmt))
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unknown format \"%s\" (html, text, xml)", fmt);
+	return report_render(findings, fmt, cli->lang,
+	    cli->output ? cli->output : "-", err);
+}
+
+static int
+main_cmd_collect(struct cli *cli, struct mx_err *err)
+{
+	struct model *m;
+	int rc;
+
+	if (cli->nargs > 0)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unexpected argument \"%s\" (inputs go after --import)",
+		    cli->args[0]);
+	if ((m = main_collect(cli, err)) == NULL)
+		return -1;
+	rc = model_write(m, cli->output ? cli->output : "-", err);
+	model_free(m);
+	return rc == 0 ? MX_EXIT_OK : -1;
+}
+
+static int
+main_cmd_audit(struct cli *cli, struct mx_err *err)
+{
+	const char *fmt = main_format(cli, "text");
+	struct model *m;
+	xmlDocPtr findings;
+	int rc;
+
+	if (cli->nargs > 0)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unexpected argument \"%s\" (inputs go after --import)",
+		    cli->args[0]);
+	if (!report_format_known(fmt))
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unknown format \"%s\" (html, text, xml)", fmt);
+	if ((m = main_collect(cli, err)) == NULL)
+		return -1;
+	findings = main_analyze_model(cli, m, err);
+	model_free(m);
+	if (findings == NULL)
+		return -1;
+	rc = main_render(cli, findings, fmt, err);
+	if (rc == 0)
+		rc = main_verdict(cli, findings);
+	xmlFreeDoc(findings);
+	return rc;
+}
+
+static int
+main_cmd_analyze(struct cli *cli, struct mx_err *err)
+{
+	struct model *m = NULL, *other;
+	xmlDocPtr findings;
+	size_t i;
+	int rc;
+
+	if (cli->nargs == 0)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "analyze needs at least one MODEL file");
+	for (i = 0; i < cli->nargs; i++) {
+		other = model_load(cli->args[i], err);
+		if (other == NULL) {
+			model_free(m);
+			return -1;
+		}
+		if (m == NULL) {
+			m = other;
+			continue;
+		}
+		rc = model_merge(m, other, err);
+		model_free(other);
+		if (rc == -1) {
+			model_free(m);
+			return -1;
+		}
+	}
+	findings = main_analyze_model(cli, m, err);
+	model_free(m);
+	if (findings == NULL)
+		return -1;
+	rc = xml_write(findings, cli->output ? cli->output : "-", err);
+	if (rc == 0)
+		rc = main_verdict(cli, findings);
+	xmlFreeDoc(findings);
+	return rc;
+}
+
+static int
+main_cmd_report(struct cli *cli, struct mx_err *err)
+{
+	const char *fmt = main_format(cli, "text");
+	xmlDocPtr findings;
+	int rc;
+
+	if (cli->nargs != 1)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "report needs exactly one FINDINGS file");
+	if (!report_format_known(fmt))
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unknown format \"%s\" (html, text, xml)", fmt);
+	if ((findings = findings_load(cli->args[0], err)) == NULL)
+		return -1;
+	rc = main_render(cli, findings, fmt, err);
+	if (rc == 0)
+		rc = main_verdict(cli, findings);
+	xmlFreeDoc(findings);
+	return rc;
+}
+
+static void
+main_rule_line(FILE *fp, const struct rule *r, const char *lang)
+{
+	fprintf(fp, "%-10s %-13s %-12s %s\n", r->id,
+	    severity_name(r->severity), r->category,
+	    rule_text(r, "title", lang));
+}
+
+static void
+main_rule_show(FILE *fp, const struct rule *r, const char *lang)
+{
+	const struct { const char *label, *element; } parts[] = {
+		{ "Title", "title" }, { "Description", "description" },
+		{ "Message", "message" }, { "Remediation", "remediation" },
+	};
+	size_t i;
+
+	fprintf(fp, "%s (%s, %s)  %s:%ld\n", r->id,
+	    severity_name(r->severity), r->category, r->file, r->line);
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		const char *t = rule_text(r, parts[i].element, lang);
+
+		if (t != NULL)
+			fprintf(fp, "%s:\n  %s\n", parts[i].label, t);
+	}
+	fprintf(fp, "Select:\n  %s\nAssert:\n  %s\n", r->select_text,
+	    r->assert_text);
+}
+
+static int
+main_cmd_rules(struct cli *cli, struct mx_err *err)
+{
+	struct rule_set *rs;
+	const struct rule *r;
+	size_t i;
+
+	if (cli->nargs == 0 || strcmp(cli->args[0], "list") == 0 ||
+	    strcmp(cli->args[0], "show") == 0) {
+		int show = cli->nargs > 0 && strcmp(cli->args[0], "show") == 0;
+
+		if (show && cli->nargs != 2)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "usage: mxbpa rules show ID");
+		if ((rs = main_rules(cli, err)) == NULL)
+			return -1;
+		if (show) {
+			if ((r = rule_set_find(rs, cli->args[1])) == NULL) {
+				rule_set_free(rs);
+				return mx_err_set(err, MX_ERR_USAGE, NULL,
+				    "no rule with id \"%s\"", cli->args[1]);
+			}
+			main_rule_show(stdout, r, cli->lang);
+		} else
+			for (i = 0; i < rule_set_count(rs); i++)
+				main_rule_line(stdout, rule_set_get(rs, i),
+				    cli->lang);
+		rule_set_free(rs);
+		return MX_EXIT_OK;
+	}
+	if (strcmp(cli->args[0], "lint") == 0) {
+		if (cli->nargs < 2)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "usage: mxbpa rules lint FILE...");
+		rs = rule_set_new();
+		for (i = 1; i < cli->nargs; i++) {
+			if (rule_set_load_file(rs, cli->args[i], err) == -1) {
+				rule_set_free(rs);
+				return -1;
+			}
+			printf("%s: ok\n", cli->args[i]);
+		}
+		rule_set_free(rs);
+		return MX_EXIT_OK;
+	}
+	return mx_err_set(err, MX_ERR_USAGE, NULL,
+	    "unknown rules action \"%s\" (list, show, lint)", cli->args[0]);
+}
+
+static int
+main_dispatch(struct cli *cli, struct mx_err *err)
+{
+	if (cli->nargs > 0 && strcmp(cli->args[cli->nargs - 1],
+	    "--help") == 0) {
+		cli_usage(stdout, cli->command);
+		return MX_EXIT_OK;
+	}
+	switch (cli->command) {
+	case CLI_CMD_AUDIT:
+		return main_cmd_audit(cli, err);
+	case CLI_CMD_COLLECT:
+		return main_cmd_collect(cli, err);
+	case CLI_CMD_ANALYZE:
+		return main_cmd_analyze(cli, err);
+	case CLI_CMD_REPORT:
+		return main_cmd_report(cli, err);
+	case CLI_CMD_RULES:
+		return main_cmd_rules(cli, err);
+	case CLI_CMD_VERSION:
+		printf("mxbpa %s (libxml2 %s, libxslt %s)\n", PACKAGE_VERSION,
+		    LIBXML_DOTTED_VERSION, LIBXSLT_DOTTED_VERSION);
+		return MX_EXIT_OK;
+	case CLI_CMD_HELP:
+		cli_usage(stdout, cli->nargs > 0 ?
+		    cli_command_lookup(cli->args[0]) : CLI_CMD_NONE);
+		return MX_EXIT_OK;
+	default:
+		cli_usage(stderr, CLI_CMD_NONE);
+		return MX_EXIT_USAGE;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct mx_err err;
+	struct cli cli;
+	int rc;
+
+	mx_err_init(&err);
+	xml_init();
+	if (cli_parse(&cli, argc, argv, &err) == -1) {
+		mx_err_print(&err, stderr);
+		cli_free(&cli);
+		return MX_EXIT_USAGE;
+	}
+	log_set_level(cli.verbosity < 0 ? LOG_LEVEL_QUIET :
+	    (enum log_level)(cli.verbosity > 3 ? 3 : cli.verbosity));
+	rc = main_dispatch(&cli, &err);
+	if (rc == -1) {
+		mx_err_print(&err, stderr);
+		rc = mx_err_exit_code(&err);
+	}
+	cli_free(&cli);
+	xsltCleanupGlobals();
+	xmlCleanupParser();
+	return rc;
+}

@@ -1,2 +1,721 @@
-/* model.c - placeholder until written */
+/*
+ * model.c - the topology model (see model.h and docs/model.md).
+ *
+ * The model is an XML document in urn:mxbpa:model:1.  Collectors add to
+ * it through the calls below; nothing here knows where values came from.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "bounds.h"
+#include "datadir.h"
+#include "err.h"
+#include "iprange.h"
+#include "log.h"
 #include "model.h"
+#include "util.h"
+#include "xml.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0"
+#endif
+
+struct model {
+	xmlDocPtr	doc;
+	xmlNodePtr	root;
+	xmlNsPtr	ns;
+};
+
+/* Canonical order of a connector's and a server's children. */
+static const char *const model_child_order[] = {
+	"address", "binding", "remote-ip-range", "permission-group",
+	"auth-mechanism", "ace", "setting", "receive-connector", NULL
+};
+
+static const struct {
+	const char	*principal;
+	const char	*sid;
+} model_sids[] = {
+	{ "NT AUTHORITY\\ANONYMOUS LOGON",	"S-1-5-7" },
+	{ "AUTORITE NT\\ANONYMOUS LOGON",	"S-1-5-7" },
+	{ "ANONYMOUS LOGON",			"S-1-5-7" },
+	{ "NT AUTHORITY\\Authenticated Users",	"S-1-5-11" },
+	{ "AUTORITE NT\\Utilisateurs authentifiés", "S-1-5-11" },
+	{ "Everyone",				"S-1-1-0" },
+	{ "Tout le monde",			"S-1-1-0" },
+	{ "NT AUTHORITY\\SYSTEM",		"S-1-5-18" },
+	{ "AUTORITE NT\\Système",		"S-1-5-18" },
+	{ "NT AUTHORITY\\NETWORK SERVICE",	"S-1-5-20" },
+	{ "AUTORITE NT\\SERVICE RÉSEAU",	"S-1-5-20" },
+	{ "NT AUTHORITY\\SELF",			"S-1-5-10" },
+	{ "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS", "S-1-5-9" },
+	{ "BUILTIN\\Administrators",		"S-1-5-32-544" },
+	{ "BUILTIN\\Administrateurs",		"S-1-5-32-544" },
+	{ "BUILTIN\\Pre-Windows 2000 Compatible Access", "S-1-5-32-554" },
+	{ NULL, NULL }
+};
+
+static xmlNodePtr
+model_new_child(struct model *m, xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, m->ns, (const xmlChar *)name, NULL);
+}
+
+static int
+model_is(xmlNodePtr node, const char *name)
+{
+	return node != NULL && node->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)node->name, name) == 0;
+}
+
+/* The struct model owning a node: stored in the document's _private. */
+static struct model *
+model_of(xmlNodePtr node)
+{
+	return node != NULL && node->doc != NULL ? node->doc->_private : NULL;
+}
+
+static xmlNodePtr
+model_find(xmlNodePtr parent, const char *element, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		const char *v;
+
+		if (!model_is(c, element))
+			continue;
+		v = xml_attr(c, "name");
+		if (v != NULL && strcasecmp(v, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+struct model *
+model_new(void)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+	char now[32];
+
+	m->doc = xmlNewDoc((const xmlChar *)"1.0");
+	m->root = xmlNewDocNode(m->doc, NULL, (const xmlChar *)"topology",
+	    NULL);
+	xmlDocSetRootElement(m->doc, m->root);
+	m->ns = xmlNewNs(m->root, (const xmlChar *)MODEL_NS, NULL);
+	xmlSetNs(m->root, m->ns);
+	util_timestamp(now);
+	model_set(m->root, "version", MODEL_VERSION);
+	model_set(m->root, "collected", now);
+	model_set(m->root, "generator", "mxbpa " PACKAGE_VERSION);
+	m->doc->_private = m;
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	xmlFreeDoc(m->doc);
+	free(m);
+}
+
+xmlDocPtr
+model_doc(struct model *m)
+{
+	return m->doc;
+}
+
+void
+model_set(xmlNodePtr node, const char *name, const char *value)
+{
+	if (node == NULL || value == NULL)
+		return;
+	xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+/* Insert a <source> after the last one, before everything else. */
+static void
+model_insert_source(struct model *m, xmlNodePtr src)
+{
+	xmlNodePtr last = NULL, c;
+
+	for (c = m->root->children; c != NULL; c = c->next)
+		if (model_is(c, "source"))
+			last = c;
+	if (last != NULL)
+		xmlAddNextSibling(last, src);
+	else if (m->root->children != NULL)
+		xmlAddPrevSibling(m->root->children, src);
+	else
+		xmlAddChild(m->root, src);
+}
+
+xmlNodePtr
+model_add_source(struct model *m, const char *kind, const char *location,
+    const char *sha256)
+{
+	xmlNodePtr src;
+
+	src = xmlNewDocNode(m->doc, m->ns, (const xmlChar *)"source", NULL);
+	model_insert_source(m, src);
+	model_set(src, "kind", kind);
+	model_set(src, "location", location);
+	model_set(src, "sha256", sha256);
+	return src;
+}
+
+xmlNodePtr
+model_organization(struct model *m, const char *name)
+{
+	xmlNodePtr c, org = NULL;
+
+	for (c = m->root->children; c != NULL; c = c->next)
+		if (model_is(c, "organization"))
+			org = c;
+	if (org == NULL)
+		org = model_new_child(m, m->root, "organization");
+	if (name != NULL && name[0] != '\0' && xml_attr(org, "name") == NULL)
+		model_set(org, "name", name);
+	return org;
+}
+
+xmlNodePtr
+model_server(struct model *m, const char *name)
+{
+	xmlNodePtr org = model_organization(m, NULL), s;
+
+	s = model_find(org, "server", name);
+	if (s == NULL) {
+		s = model_new_child(m, org, "server");
+		model_set(s, "name", name);
+	}
+	return s;
+}
+
+xmlNodePtr
+model_connector(struct model *m, const char *server, const char *name)
+{
+	xmlNodePtr s = model_server(m, server), c;
+	char identity[2 * NAME_MAX_LEN + 2];
+
+	c = model_find(s, "receive-connector", name);
+	if (c == NULL) {
+		c = model_new_child(m, s, "receive-connector");
+		model_set(c, "name", name);
+		snprintf(identity, sizeof(identity), "%s\\%s",
+		    xml_attr(s, "name"), name);
+		model_set(c, "identity", identity);
+	}
+	return c;
+}
+
+xmlNodePtr
+model_accepted_domain(struct model *m, const char *name)
+{
+	xmlNodePtr org = model_organization(m, NULL), d;
+
+	d = model_find(org, "accepted-domain", name);
+	if (d == NULL) {
+		d = model_new_child(m, org, "accepted-domain");
+		model_set(d, "name", name);
+	}
+	return d;
+}
+
+/* Is there a child element with exactly these attribute values? */
+static int
+model_has_child(xmlNodePtr parent, const char *element, const char *attr,
+    const char *value)
+{
+	xmlNodePtr c;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		const char *v;
+
+		if (!model_is(c, element))
+			continue;
+		v = xml_attr(c, attr);
+		if (v != NULL && strcmp(v, value) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+model_note_server_address(xmlNodePtr conn, const struct ip_addr *addr,
+    const char *text)
+{
+	static const uint8_t zero[16];
+	xmlNodePtr server = conn->parent, a;
+	struct model *m = model_of(conn);
+
+	if (m == NULL || !model_is(server, "server"))
+		return;
+	if (memcmp(addr->bytes, zero, sizeof(zero)) == 0)
+		return;		/* 0.0.0.0 and :: mean every address */
+	if (model_has_child(server, "address", "ip", text))
+		return;
+	a = xmlNewDocNode(m->doc, m->ns, (const xmlChar *)"address", NULL);
+	model_set(a, "ip", text);
+	model_set(a, "origin", "binding");
+	xmlAddChild(server, a);
+}
+
+int
+model_add_binding(xmlNodePtr conn, const char *text, struct mx_err *err,
+    const char *where)
+{
+	char addrbuf[IPRANGE_TEXT_MAX], canon[IPRANGE_ADDR_TEXT];
+	char out[IPRANGE_ADDR_TEXT + 16], portbuf[8];
+	const char *colon, *port;
+	struct ip_addr addr;
+	struct model *m = model_of(conn);
+	uint32_t portnum;
+	xmlNodePtr b;
+	size_t alen;
+
+	if (m == NULL)
+		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
+	if (strlen(text) >= sizeof(addrbuf))
+		return mx_err_set(err, MX_ERR_INPUT, where,
+		    "binding too long: \"%.40s...\"", text);
+	if (text[0] == '[') {
+		colon = strchr(text, ']');
+		if (colon == NULL || colon[1] != ':')
+			return mx_err_set(err, MX_ERR_INPUT, where,
+			    "binding is not [address]:port: \"%s\"", text);
+		alen = (size_t)(colon - text - 1);
+		memcpy(addrbuf, text + 1, alen);
+		port = colon + 2;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL || strchr(text, ':') != colon)
+			return mx_err_set(err, MX_ERR_INPUT, where,
+			    "binding is not address:port: \"%s\"", text);
+		alen = (size_t)(colon - text);
+		memcpy(addrbuf, text, alen);
+		port = colon + 1;
+	}
+	addrbuf[alen] = '\0';
+	if (iprange_addr_parse(addrbuf, &addr, err, where) == -1)
+		return -1;
+	if (parse_u32(port, 65535, &portnum, err, where) == -1)
+		return -1;
+	iprange_addr_format(&addr, canon);
+	snprintf(portbuf, sizeof(portbuf), "%u", portnum);
+	if (addr.family == IPRANGE_V6)
+		snprintf(out, sizeof(out), "[%s]:%s", canon, portbuf);
+	else
+		snprintf(out, sizeof(out), "%s:%s", canon, portbuf);
+	if (!model_has_child(conn, "binding", "text", out)) {
+		b = model_new_child(m, conn, "binding");
+		model_set(b, "text", out);
+		model_set(b, "address", canon);
+		model_set(b, "port", portbuf);
+		model_set(b, "family", addr.family == IPRANGE_V6 ?
+		    "ipv6" : "ipv4");
+	}
+	model_note_server_address(conn, &addr, canon);
+	return 0;
+}
+
+int
+model_add_remote_range(xmlNodePtr conn, const char *text,
+    struct mx_err *err, const char *where)
+{
+	char first[IPRANGE_ADDR_TEXT], last[IPRANGE_ADDR_TEXT];
+	struct model *m = model_of(conn);
+	struct ip_range r;
+	xmlNodePtr e, c;
+
+	if (m == NULL)
+		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
+	if (iprange_parse(text, &r, err, where) == -1)
+		return -1;
+	iprange_addr_format(&r.first, first);
+	iprange_addr_format(&r.last, last);
+	for (c = conn->children; c != NULL; c = c->next) {
+		const char *f = xml_attr(c, "first"), *l = xml_attr(c, "last");
+
+		if (model_is(c, "remote-ip-range") && f != NULL && l != NULL &&
+		    strcmp(f, first) == 0 && strcmp(l, last) == 0)
+			return 0;
+	}
+	e = model_new_child(m, conn, "remote-ip-range");
+	model_set(e, "text", text);
+	model_set(e, "first", first);
+	model_set(e, "last", last);
+	model_set(e, "family", r.first.family == IPRANGE_V6 ? "ipv6" : "ipv4");
+	return 0;
+}
+
+void
+model_add_names(xmlNodePtr conn, const char *kind, const char *list)
+{
+	struct model *m = model_of(conn);
+	char item[NAME_MAX_LEN];
+	const char *p = list, *end;
+	size_t len;
+
+	if (m == NULL || list == NULL)
+		return;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		end = p;
+		while (*end != '\0' && *end != ',')
+			end++;
+		len = (size_t)(end - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len > 0 && len < sizeof(item)) {
+			memcpy(item, p, len);
+			item[len] = '\0';
+			if (strcmp(item, "None") != 0 &&
+			    !model_has_child(conn, kind, "name", item))
+				model_set(model_new_child(m, conn, kind),
+				    "name", item);
+		}
+		p = end;
+	}
+}
+
+const char *
+model_well_known_sid(const char *principal)
+{
+	size_t i;
+
+	if (principal == NULL)
+		return NULL;
+	for (i = 0; model_sids[i].principal != NULL; i++)
+		if (strcasecmp(model_sids[i].principal, principal) == 0)
+			return model_sids[i].sid;
+	return NULL;
+}
+
+xmlNodePtr
+model_add_ace(xmlNodePtr conn, const struct model_ace *ace)
+{
+	struct model *m = model_of(conn);
+	const char *sid = ace->sid;
+	xmlNodePtr e;
+
+	if (m == NULL)
+		return NULL;
+	if (sid == NULL)
+		sid = model_well_known_sid(ace->principal);
+	if (sid == NULL && ace->principal != NULL &&
+	    strncmp(ace->principal, "S-1-", 4) == 0)
+		sid = ace->principal;
+	e = model_new_child(m, conn, "ace");
+	model_set(e, "principal", ace->principal ? ace->principal : "");
+	model_set(e, "sid", sid);
+	model_set(e, "type", ace->deny ? "deny" : "allow");
+	model_set(e, "right", ace->right);
+	model_set(e, "access", ace->access);
+	model_set(e, "inherited", ace->inherited ? "true" : "false");
+	model_set(e, "inheritance", ace->inheritance);
+	return e;
+}
+
+void
+model_add_setting(xmlNodePtr conn, const char *name, const char *value)
+{
+	struct model *m = model_of(conn);
+	xmlNodePtr e;
+
+	if (m == NULL || name == NULL || value == NULL)
+		return;
+	e = model_new_child(m, conn, "setting");
+	model_set(e, "name", name);
+	model_set(e, "value", value);
+}
+
+/* --- canonical order --------------------------------------------------- */
+
+struct model_sort_item {
+	xmlNodePtr	node;
+	int		rank;
+	const char	*key;
+	size_t		index;
+};
+
+static int
+model_rank(xmlNodePtr node)
+{
+	int i;
+
+	for (i = 0; model_child_order[i] != NULL; i++)
+		if (model_is(node, model_child_order[i]))
+			return i;
+	return i;
+}
+
+static int
+model_sort_cmp(const void *a, const void *b)
+{
+	const struct model_sort_item *x = a, *y = b;
+	int c;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->key != NULL && y->key != NULL) {
+		c = strcasecmp(x->key, y->key);
+		if (c == 0)
+			c = strcmp(x->key, y->key);
+		if (c != 0)
+			return c;
+	}
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Sort the element children of parent.  Named children (servers,
+ * connectors, domains) sort by name when by_name is set; the others keep
+ * their relative order within their kind.
+ */
+static void
+model_sort_children(xmlNodePtr parent, int by_name)
+{
+	struct model_sort_item *items;
+	size_t n = 0, i;
+	xmlNodePtr c, next;
+
+	for (c = parent->children; c != NULL; c = c->next)
+		n++;
+	if (n < 2)
+		return;
+	items = xcalloc(n, sizeof(*items));
+	for (i = 0, c = parent->children; c != NULL; c = c->next, i++) {
+		items[i].node = c;
+		items[i].rank = model_rank(c);
+		items[i].key = by_name ? xml_attr(c, "name") : NULL;
+		if (model_is(c, "address"))
+			items[i].key = xml_attr(c, "ip");
+		items[i].index = i;
+	}
+	qsort(items, n, sizeof(*items), model_sort_cmp);
+	for (c = parent->children; c != NULL; c = next) {
+		next = c->next;
+		xmlUnlinkNode(c);
+	}
+	for (i = 0; i < n; i++)
+		xmlAddChild(parent, items[i].node);
+	free(items);
+}
+
+void
+model_normalize(struct model *m)
+{
+	xmlNodePtr org = NULL, s, c;
+
+	for (c = m->root->children; c != NULL; c = c->next)
+		if (model_is(c, "organization"))
+			org = c;
+	if (org == NULL)
+		return;
+	model_sort_children(org, 1);
+	for (s = org->children; s != NULL; s = s->next) {
+		if (!model_is(s, "server"))
+			continue;
+		model_sort_children(s, 1);
+		for (c = s->children; c != NULL; c = c->next)
+			if (model_is(c, "receive-connector"))
+				model_sort_children(c, 0);
+	}
+}
+
+/* --- validation, files ------------------------------------------------- */
+
+int
+model_validate(struct model *m, const char *name, struct mx_err *err)
+{
+	char path[PATH_MAX];
+	struct xml_schema *schema;
+	int rc;
+
+	if (datadir_file(path, sizeof(path), "schemas", "model.rng",
+	    err) == -1)
+		return -1;
+	schema = xml_schema_load(path, err);
+	if (schema == NULL)
+		return -1;
+	rc = xml_schema_validate(schema, m->doc, name, err);
+	xml_schema_free(schema);
+	return rc;
+}
+
+int
+model_write(struct model *m, const char *path, struct mx_err *err)
+{
+	model_normalize(m);
+	if (model_validate(m, path, err) == -1)
+		return -1;
+	return xml_write(m->doc, path, err);
+}
+
+struct model *
+model_from_doc(xmlDocPtr doc, const char *name, struct mx_err *err)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	struct model *m;
+
+	if (root == NULL || root->ns == NULL ||
+	    strcmp((const char *)root->ns->href, MODEL_NS) != 0 ||
+	    strcmp((const char *)root->name, "topology") != 0) {
+		mx_err_set(err, MX_ERR_INPUT, name,
+		    "not an mxbpa model (root is <%s>%s%s)",
+		    root ? (const char *)root->name : "",
+		    root && root->ns ? " in " : "",
+		    root && root->ns ? (const char *)root->ns->href : "");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->doc = doc;
+	m->root = root;
+	m->ns = root->ns;
+	doc->_private = m;
+	if (model_validate(m, name, err) == -1) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct model *
+model_load(const char *path, struct mx_err *err)
+{
+	xmlDocPtr doc;
+
+	doc = xml_parse_file(path, MODEL_FILE_MAX, 0, err);
+	if (doc == NULL)
+		return NULL;
+	return model_from_doc(doc, path, err);
+}
+
+/* --- merge ------------------------------------------------------------- */
+
+/* Give a copied subtree the target's namespace and no stray xmlns. */
+static void
+model_adopt(xmlNodePtr node, xmlNsPtr ns)
+{
+	xmlNodePtr c;
+
+	if (node->type != XML_ELEMENT_NODE)
+		return;
+	node->ns = ns;
+	if (node->nsDef != NULL) {
+		xmlFreeNsList(node->nsDef);
+		node->nsDef = NULL;
+	}
+	for (c = node->children; c != NULL; c = c->next)
+		model_adopt(c, ns);
+}
+
+/* Elements matched by name when merging; the others by equal content. */
+static int
+model_keyed(xmlNodePtr node)
+{
+	return model_is(node, "server") ||
+	    model_is(node, "receive-connector") ||
+	    model_is(node, "accepted-domain");
+}
+
+static int
+model_same_attrs(xmlNodePtr a, xmlNodePtr b)
+{
+	xmlAttrPtr p;
+	size_t na = 0, nb = 0;
+
+	for (p = a->properties; p != NULL; p = p->next) {
+		const char *v = xml_attr(b, (const char *)p->name);
+		const char *w = xml_attr(a, (const char *)p->name);
+
+		if (v == NULL || w == NULL || strcmp(v, w) != 0)
+			return 0;
+		na++;
+	}
+	for (p = b->properties; p != NULL; p = p->next)
+		nb++;
+	return na == nb;
+}
+
+static void model_merge_element(struct model *, xmlNodePtr, xmlNodePtr);
+
+static void
+model_merge_child(struct model *into, xmlNodePtr parent, xmlNodePtr child)
+{
+	xmlNodePtr c, copy;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, (const char *)child->name))
+			continue;
+		if (model_keyed(child)) {
+			const char *a = xml_attr(c, "name");
+			const char *b = xml_attr(child, "name");
+
+			if (a != NULL && b != NULL && strcasecmp(a, b) == 0) {
+				model_merge_element(into, c, child);
+				return;
+			}
+		} else if (model_is(child, "organization")) {
+			model_merge_element(into, c, child);
+			return;
+		} else if (model_same_attrs(c, child))
+			return;
+	}
+	copy = xmlDocCopyNode(child, into->doc, 1);
+	if (copy == NULL)
+		return;
+	model_adopt(copy, into->ns);
+	xmlAddChild(parent, copy);
+}
+
+static void
+model_merge_element(struct model *into, xmlNodePtr dst, xmlNodePtr src)
+{
+	xmlAttrPtr p;
+	xmlNodePtr c;
+
+	for (p = src->properties; p != NULL; p = p->next) {
+		const char *name = (const char *)p->name;
+
+		if (xml_attr(dst, name) == NULL)
+			model_set(dst, name, xml_attr(src, name));
+	}
+	for (c = src->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			model_merge_child(into, dst, c);
+}
+
+int
+model_merge(struct model *into, struct model *from, struct mx_err *err)
+{
+	xmlNodePtr c, copy;
+
+	for (c = from->root->children; c != NULL; c = c->next) {
+		if (model_is(c, "source")) {
+			copy = xmlDocCopyNode(c, into->doc, 1);
+			if (copy == NULL)
+				return mx_err_set(err, MX_ERR_INTERNAL, NULL,
+				    "cannot copy a model node");
+			model_adopt(copy, into->ns);
+			model_insert_source(into, copy);
+		} else if (model_is(c, "organization")) {
+			xmlNodePtr org = model_organization(into, NULL);
+
+			model_merge_element(into, org, c);
+		}
+	}
+	return 0;
+}

@@ -40,6 +40,10 @@ void		 rule_set_free(struct rule_set *);
 int		 rule_set_load_file(struct rule_set *, const char *path,
 		    struct mx_err *);
 
+/* As rule_set_load_file, from a buffer named path in messages. */
+int		 rule_set_load_buffer(struct rule_set *, const char *data,
+		    size_t len, const char *path, struct mx_err *);
+
 /* Load every *.xml of a directory, in name order. */
 int		 rule_set_load_dir(struct rule_set *, const char *dir,
 		    struct mx_err *);
