@@ -33,6 +33,6 @@
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
 
 /* XPath functions of the rules (xpathfn.c) */
-#define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes in one mx:sorted-join */
+#define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 
 #endif /* MXBPA_BOUNDS_H */

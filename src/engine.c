@@ -112,6 +112,8 @@ engine_eval(xmlXPathContextPtr ctxt, xmlNodePtr node,
 		res = xmlXPathEvalExpression((const xmlChar *)expr, ctxt);
 	ctxt->error = NULL;
 	ctxt->userData = NULL;
+	if (res == NULL && msg[0] == '\0' && ctxt->lastError.message != NULL)
+		engine_xpath_error(msg, &ctxt->lastError);
 	if (res == NULL && msg[0] == '\0')
 		util_strlcpy(msg, "evaluation failed", 256);
 	return res;
@@ -177,6 +179,13 @@ engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
 					goto fail;
 				}
 				xmlXPathFreeCompExpr(comp);
+				if (xpathfn_check_calls(ctxt, expr, msg,
+				    sizeof(msg)) == -1) {
+					mx_err_set(err, MX_ERR_INPUT, where,
+					    "unknown XPath function %s() in "
+					    "{%s}", msg, expr);
+					goto fail;
+				}
 				continue;
 			} else {
 				xmlXPathObjectPtr res;

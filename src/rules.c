@@ -27,6 +27,7 @@
 #include "rules.h"
 #include "util.h"
 #include "xml.h"
+#include "xpathfn.h"
 
 struct rule_set {
 	struct rule		*rules;
@@ -37,6 +38,7 @@ struct rule_set {
 	size_t			 ndocs;
 	struct xml_schema	*schema;
 	xmlXPathContextPtr	 compiler;	/* for compile checks */
+	xmlDocPtr		 probe;		/* <probe/>: trial runs */
 };
 
 /* The first XPath compile error, collected from the context. */
@@ -53,7 +55,10 @@ rule_set_new(void)
 {
 	struct rule_set *rs = xcalloc(1, sizeof(*rs));
 
-	rs->compiler = engine_xpath_context(NULL);
+	rs->probe = xmlNewDoc((const xmlChar *)"1.0");
+	xmlDocSetRootElement(rs->probe, xmlNewDocNode(rs->probe, NULL,
+	    (const xmlChar *)"probe", NULL));
+	rs->compiler = engine_xpath_context(rs->probe);
 	return rs;
 }
 
@@ -85,6 +90,7 @@ rule_set_free(struct rule_set *rs)
 	xml_schema_free(rs->schema);
 	if (rs->compiler != NULL)
 		xmlXPathFreeContext(rs->compiler);
+	xmlFreeDoc(rs->probe);
 	free(rs);
 }
 
@@ -109,15 +115,44 @@ rules_compile(struct rule_set *rs, const char *expr, const char *where,
 {
 	struct rules_xpath_error xerr = { "" };
 	xmlXPathCompExprPtr comp;
+	xmlXPathObjectPtr res;
+	char bad[256];
 
 	rs->compiler->error = rules_xpath_error;
 	rs->compiler->userData = &xerr;
 	comp = xmlXPathCtxtCompile(rs->compiler, (const xmlChar *)expr);
 	rs->compiler->error = NULL;
 	rs->compiler->userData = NULL;
-	if (comp == NULL)
+	if (comp == NULL) {
 		mx_err_set(err, MX_ERR_INPUT, where, "%s: XPath error: %s",
 		    what, xerr.msg[0] ? xerr.msg : "invalid expression");
+		return NULL;
+	}
+	if (xpathfn_check_calls(rs->compiler, expr, bad, sizeof(bad)) == -1) {
+		mx_err_set(err, MX_ERR_INPUT, where,
+		    "%s: unknown XPath function %s()", what, bad);
+		xmlXPathFreeCompExpr(comp);
+		return NULL;
+	}
+	/*
+	 * libxml2 compiles some broken expressions ("count(") and fails
+	 * only when they run: run each once on an empty element.
+	 */
+	rs->compiler->node = xmlDocGetRootElement(rs->probe);
+	rs->compiler->error = rules_xpath_error;
+	rs->compiler->userData = &xerr;
+	xmlXPathRegisterVariable(rs->compiler, (const xmlChar *)"self",
+	    xmlXPathNewNodeSet(rs->compiler->node));
+	res = xmlXPathCompiledEval(comp, rs->compiler);
+	rs->compiler->error = NULL;
+	rs->compiler->userData = NULL;
+	if (res == NULL) {
+		mx_err_set(err, MX_ERR_INPUT, where, "%s: XPath error: %s",
+		    what, xerr.msg[0] ? xerr.msg : "invalid expression");
+		xmlXPathFreeCompExpr(comp);
+		return NULL;
+	}
+	xmlXPathFreeObject(res);
 	return comp;
 }
 

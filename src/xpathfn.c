@@ -1,2 +1,745 @@
-/* xpathfn.c - placeholder until written */
+/*
+ * xpathfn.c - the XPath functions of the rules (namespace
+ * urn:mxbpa:xpath:1, prefix "mx"), and the EXSLT modules of libexslt that
+ * can be bound to a bare XPath context.  docs/rules.md, section
+ * "Functions", is the user's contract; XPath 1.0 (W3C REC 1999-11-16)
+ * section 4 sets the calling conventions, EXSLT (exslt.org) the others.
+ *
+ * The model is hostile: every range read from it is parsed again with
+ * iprange.c, and a range that fails to parse, a wrong argument type or
+ * count, and a set over IPRANGE_SET_MAX ranges all raise an XPath error
+ * (the reason is logged as a warning), so the rule reports an error
+ * instead of a silent verdict.
+ *
+ * Arguments holding ranges accept a node-set or a string.  In a node-set,
+ * an element with "first" or "last" attributes is a range node and needs
+ * both; any other node (attribute, text, element without them) stands for
+ * its string value parsed as a range text ("10.0.0.0/8", "a-b", "a").
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <libexslt/exslt.h>
+
+#include "bounds.h"
+#include "err.h"
+#include "iprange.h"
+#include "log.h"
+#include "util.h"
+#include "xml.h"
 #include "xpathfn.h"
+
+#define XPATHFN_PREFIX	"mx"
+
+/* A growing array of ranges, never over IPRANGE_SET_MAX. */
+struct xpathfn_set {
+	struct ip_range	*r;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static void
+xpathfn_set_free(struct xpathfn_set *s)
+{
+	free(s->r);
+	s->r = NULL;
+	s->n = s->cap = 0;
+}
+
+/* Log why a function failed and raise an XPath error; returns -1. */
+static int
+xpathfn_fail(xmlXPathParserContextPtr ctxt, int code, const char *fname,
+    const struct mx_err *err)
+{
+	log_warnx(LOG_ENGINE, "mx:%s: %s%s%s", fname,
+	    err->where[0] != '\0' ? err->where : "",
+	    err->where[0] != '\0' ? ": " : "", err->msg);
+	xmlXPathErr(ctxt, code);
+	return -1;
+}
+
+/* Raise the limit error for more than IPRANGE_SET_MAX items; returns -1. */
+static int
+xpathfn_limit(xmlXPathParserContextPtr ctxt, const char *fname,
+    const char *what)
+{
+	struct mx_err err;
+
+	mx_err_init(&err);
+	mx_err_set(&err, MX_ERR_LIMIT, NULL,
+	    "more than IPRANGE_SET_MAX (%d) %s", IPRANGE_SET_MAX, what);
+	return xpathfn_fail(ctxt, XPATH_OP_LIMIT_EXCEEDED, fname, &err);
+}
+
+static int
+xpathfn_set_add(xmlXPathParserContextPtr ctxt, const char *fname,
+    struct xpathfn_set *s, const struct ip_range *r)
+{
+	if (s->n == IPRANGE_SET_MAX)
+		return xpathfn_limit(ctxt, fname, "ranges");
+	if (s->n == s->cap) {
+		s->cap = s->cap == 0 ? 16 : s->cap * 2;
+		s->r = xreallocarray(s->r, s->cap, sizeof(*s->r));
+	}
+	s->r[s->n++] = *r;
+	return 0;
+}
+
+/* "line 12" of a node for messages, or "" when unknown. */
+static void
+xpathfn_where(xmlNodePtr node, char *where, size_t size)
+{
+	long line = 0;
+
+	/* Namespace nodes are xmlNs in disguise: never read their lines. */
+	if (node->type == XML_ATTRIBUTE_NODE)
+		node = node->parent;
+	if (node != NULL && (node->type == XML_ELEMENT_NODE ||
+	    node->type == XML_TEXT_NODE))
+		line = xml_line(node);
+	if (line > 0)
+		snprintf(where, size, "line %ld", line);
+	else
+		where[0] = '\0';
+}
+
+/*
+ * The range a node stands for (see the top of this file).  Returns 0, or
+ * -1 with an XPath error raised.
+ */
+static int
+xpathfn_node_range(xmlXPathParserContextPtr ctxt, const char *fname,
+    xmlNodePtr node, struct ip_range *r)
+{
+	struct mx_err err;
+	const char *first = NULL, *last = NULL;
+	char where[64];
+	xmlChar *text;
+	int rc;
+
+	mx_err_init(&err);
+	xpathfn_where(node, where, sizeof(where));
+	if (node->type == XML_ELEMENT_NODE) {
+		first = xml_attr(node, "first");
+		last = xml_attr(node, "last");
+	}
+	if (first == NULL && last == NULL) {
+		text = xmlXPathCastNodeToString(node);
+		if (text == NULL) {
+			mx_err_set(&err, MX_ERR_INTERNAL, where,
+			    "out of memory");
+			return xpathfn_fail(ctxt, XPATH_MEMORY_ERROR, fname,
+			    &err);
+		}
+		rc = iprange_parse((const char *)text, r, &err, where);
+		xmlFree(text);
+	} else if (first == NULL || last == NULL)
+		rc = mx_err_set(&err, MX_ERR_INPUT, where,
+		    "range element <%s> needs both first and last",
+		    (const char *)node->name);
+	else if (iprange_addr_parse(first, &r->first, &err, where) == -1 ||
+	    iprange_addr_parse(last, &r->last, &err, where) == -1)
+		rc = -1;
+	else if (r->first.family != r->last.family)
+		rc = mx_err_set(&err, MX_ERR_INPUT, where,
+		    "range mixes IPv4 and IPv6: \"%s\"-\"%s\"", first, last);
+	else if (iprange_addr_cmp(&r->first, &r->last) > 0)
+		rc = mx_err_set(&err, MX_ERR_INPUT, where,
+		    "range ends before it starts: \"%s\"-\"%s\"", first, last);
+	else
+		rc = 0;
+	if (rc == -1)
+		return xpathfn_fail(ctxt, XPATH_INVALID_OPERAND, fname, &err);
+	return 0;
+}
+
+static int
+xpathfn_is_nodeset(const xmlXPathObject *obj)
+{
+	return obj->type == XPATH_NODESET || obj->type == XPATH_XSLT_TREE;
+}
+
+/*
+ * Collect the ranges of one argument (node-set or string) into s.
+ * Returns 0, or -1 with an XPath error raised.
+ */
+static int
+xpathfn_collect(xmlXPathParserContextPtr ctxt, const char *fname,
+    const xmlXPathObject *obj, struct xpathfn_set *s)
+{
+	struct mx_err err;
+	struct ip_range r;
+	xmlNodeSetPtr ns;
+	int i;
+
+	if (obj->type == XPATH_STRING) {
+		mx_err_init(&err);
+		if (iprange_parse((const char *)obj->stringval, &r, &err,
+		    NULL) == -1)
+			return xpathfn_fail(ctxt, XPATH_INVALID_OPERAND, fname,
+			    &err);
+		return xpathfn_set_add(ctxt, fname, s, &r);
+	}
+	if (!xpathfn_is_nodeset(obj)) {
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return -1;
+	}
+	ns = obj->nodesetval;
+	if (ns != NULL && (size_t)ns->nodeNr > IPRANGE_SET_MAX - s->n)
+		return xpathfn_limit(ctxt, fname, "ranges");
+	for (i = 0; ns != NULL && i < ns->nodeNr; i++) {
+		if (xpathfn_node_range(ctxt, fname, ns->nodeTab[i], &r) == -1 ||
+		    xpathfn_set_add(ctxt, fname, s, &r) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Pop one argument holding ranges and collect them.  Returns 0, or -1 with
+ * an XPath error raised.
+ */
+static int
+xpathfn_pop_ranges(xmlXPathParserContextPtr ctxt, const char *fname,
+    struct xpathfn_set *s)
+{
+	xmlXPathObjectPtr obj = valuePop(ctxt);
+	int rc;
+
+	if (obj == NULL) {
+		xmlXPathErr(ctxt, XPATH_STACK_ERROR);
+		return -1;
+	}
+	rc = xpathfn_collect(ctxt, fname, obj, s);
+	xmlXPathFreeObject(obj);
+	return rc;
+}
+
+/* mx:covers-everything(ranges): all of IPv4 or all of IPv6. */
+static void
+xpathfn_covers_everything(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	int all;
+
+	CHECK_ARITY(1);
+	if (xpathfn_pop_ranges(ctxt, "covers-everything", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	all = iprange_set_covers_all(s.r, s.n, IPRANGE_V4) ||
+	    iprange_set_covers_all(s.r, s.n, IPRANGE_V6);
+	xpathfn_set_free(&s);
+	valuePush(ctxt, xmlXPathNewBoolean(all));
+}
+
+/* mx:range-size(ranges): addresses in the union. */
+static void
+xpathfn_range_size(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	double total = 0.0;
+	size_t i, n;
+
+	CHECK_ARITY(1);
+	if (xpathfn_pop_ranges(ctxt, "range-size", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	n = iprange_set_normalize(s.r, s.n);
+	for (i = 0; i < n; i++)
+		total += iprange_size(&s.r[i]);
+	xpathfn_set_free(&s);
+	valuePush(ctxt, xmlXPathNewFloat(total));
+}
+
+/* mx:max-range-size(ranges): size of the largest single range, 0 if none. */
+static void
+xpathfn_max_range_size(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	double max = 0.0, v;
+	size_t i;
+
+	CHECK_ARITY(1);
+	if (xpathfn_pop_ranges(ctxt, "max-range-size", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	for (i = 0; i < s.n; i++)
+		if ((v = iprange_size(&s.r[i])) > max)
+			max = v;
+	xpathfn_set_free(&s);
+	valuePush(ctxt, xmlXPathNewFloat(max));
+}
+
+/*
+ * Is the address in one of the n normalized (sorted, disjoint) ranges?
+ * Binary search for the last range starting at or before it.
+ */
+static int
+xpathfn_set_holds(const struct ip_range *r, size_t n, const struct ip_addr *a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iprange_addr_cmp(&r[mid].first, a) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && iprange_contains(&r[lo - 1], a);
+}
+
+/*
+ * Is one address text in the set?  Returns 1 or 0, or -1 with an XPath
+ * error raised.
+ */
+static int
+xpathfn_address_in(xmlXPathParserContextPtr ctxt, const char *text,
+    const char *where, const struct xpathfn_set *s, size_t n)
+{
+	struct mx_err err;
+	struct ip_addr a;
+
+	mx_err_init(&err);
+	if (iprange_addr_parse(text, &a, &err, where) == -1)
+		return xpathfn_fail(ctxt, XPATH_INVALID_OPERAND, "in-range",
+		    &err);
+	return xpathfn_set_holds(s->r, n, &a);
+}
+
+/*
+ * The body of mx:in-range once the ranges are known.  Returns 1 or 0, or
+ * -1 with an XPath error raised.
+ */
+static int
+xpathfn_any_in(xmlXPathParserContextPtr ctxt, const xmlXPathObject *addrs,
+    const struct xpathfn_set *s, size_t n)
+{
+	xmlNodeSetPtr ns;
+	char where[64];
+	xmlChar *text;
+	int i, rc;
+
+	if (addrs->type == XPATH_STRING)
+		return xpathfn_address_in(ctxt,
+		    (const char *)addrs->stringval, NULL, s, n);
+	if (!xpathfn_is_nodeset(addrs)) {
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return -1;
+	}
+	ns = addrs->nodesetval;
+	if (ns != NULL && ns->nodeNr > IPRANGE_SET_MAX)
+		return xpathfn_limit(ctxt, "in-range", "addresses");
+	for (i = 0; ns != NULL && i < ns->nodeNr; i++) {
+		xpathfn_where(ns->nodeTab[i], where, sizeof(where));
+		text = xmlXPathCastNodeToString(ns->nodeTab[i]);
+		if (text == NULL) {
+			xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+			return -1;
+		}
+		rc = xpathfn_address_in(ctxt, (const char *)text, where, s, n);
+		xmlFree(text);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* mx:in-range(addresses, ranges): any address in any range. */
+static void
+xpathfn_in_range(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	xmlXPathObjectPtr addrs;
+	size_t n;
+	int rc;
+
+	CHECK_ARITY(2);
+	if (xpathfn_pop_ranges(ctxt, "in-range", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	addrs = valuePop(ctxt);
+	if (addrs == NULL) {
+		xpathfn_set_free(&s);
+		XP_ERROR(XPATH_STACK_ERROR);
+	}
+	n = iprange_set_normalize(s.r, s.n);
+	rc = xpathfn_any_in(ctxt, addrs, &s, n);
+	xmlXPathFreeObject(addrs);
+	xpathfn_set_free(&s);
+	if (rc != -1)
+		valuePush(ctxt, xmlXPathNewBoolean(rc));
+}
+
+/*
+ * mx:ranges-overlap(ranges, ranges): both sets normalized, then one sweep
+ * that always advances the range ending first (the order of
+ * iprange_addr_cmp puts every IPv4 address before every IPv6 one).
+ */
+static void
+xpathfn_ranges_overlap(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	size_t i = 0, j = 0, na, nb;
+	int meet = 0;
+
+	CHECK_ARITY(2);
+	if (xpathfn_pop_ranges(ctxt, "ranges-overlap", &b) == -1 ||
+	    xpathfn_pop_ranges(ctxt, "ranges-overlap", &a) == -1) {
+		xpathfn_set_free(&a);
+		xpathfn_set_free(&b);
+		return;
+	}
+	na = iprange_set_normalize(a.r, a.n);
+	nb = iprange_set_normalize(b.r, b.n);
+	while (!meet && i < na && j < nb) {
+		if (iprange_overlaps(&a.r[i], &b.r[j]))
+			meet = 1;
+		else if (iprange_addr_cmp(&a.r[i].last, &b.r[j].last) < 0)
+			i++;
+		else
+			j++;
+	}
+	xpathfn_set_free(&a);
+	xpathfn_set_free(&b);
+	valuePush(ctxt, xmlXPathNewBoolean(meet));
+}
+
+/*
+ * mx:range-set(ranges): "first-last" for each range of the union, sorted
+ * (IPv4 first) and separated by one space; "" for no range.
+ */
+static void
+xpathfn_range_set(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	char first[IPRANGE_ADDR_TEXT], last[IPRANGE_ADDR_TEXT];
+	size_t i, n, len = 0, cap;
+	char *out;
+
+	CHECK_ARITY(1);
+	if (xpathfn_pop_ranges(ctxt, "range-set", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	n = iprange_set_normalize(s.r, s.n);
+	cap = n * (2 * IPRANGE_ADDR_TEXT + 2) + 1;
+	out = xmalloc(cap);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		iprange_addr_format(&s.r[i].first, first);
+		iprange_addr_format(&s.r[i].last, last);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s-%s",
+		    i > 0 ? " " : "", first, last);
+	}
+	xpathfn_set_free(&s);
+	valuePush(ctxt, xmlXPathNewString((const xmlChar *)out));
+	free(out);
+}
+
+/* A string of sorted-join with its length. */
+struct xpathfn_str {
+	char	*s;
+	size_t	 len;
+};
+
+static int
+xpathfn_str_cmp(const void *pa, const void *pb)
+{
+	const struct xpathfn_str *a = pa, *b = pb;
+
+	return strcmp(a->s, b->s);
+}
+
+/*
+ * Join n sorted strings with sep into a new string, or NULL when the
+ * result would exceed XPATHFN_JOIN_MAX bytes.
+ */
+static char *
+xpathfn_join(const struct xpathfn_str *v, size_t n, const char *sep)
+{
+	size_t i, total = 0, seplen = strlen(sep);
+	char *out, *p;
+
+	for (i = 0; i < n; i++) {
+		total += v[i].len + (i > 0 ? seplen : 0);
+		if (total > XPATHFN_JOIN_MAX)
+			return NULL;
+	}
+	out = p = xmalloc(total + 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0) {
+			memcpy(p, sep, seplen);
+			p += seplen;
+		}
+		memcpy(p, v[i].s, v[i].len);
+		p += v[i].len;
+	}
+	*p = '\0';
+	return out;
+}
+
+/*
+ * The body of mx:sorted-join: string values of the nodes in byte order
+ * (duplicates kept) joined with sep.  Returns the string, or NULL with an
+ * XPath error raised.
+ */
+static char *
+xpathfn_sorted_join_nodes(xmlXPathParserContextPtr ctxt, xmlNodeSetPtr ns,
+    const char *sep)
+{
+	struct xpathfn_str *v;
+	struct mx_err err;
+	size_t i, n = ns != NULL ? (size_t)ns->nodeNr : 0;
+	char *out = NULL;
+	int failed = 0;
+
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n && !failed; i++) {
+		v[i].s = (char *)xmlXPathCastNodeToString(ns->nodeTab[i]);
+		if (v[i].s == NULL)
+			failed = 1;
+		else
+			v[i].len = strlen(v[i].s);
+	}
+	if (!failed) {
+		qsort(v, n, sizeof(*v), xpathfn_str_cmp);
+		out = xpathfn_join(v, n, sep);
+	}
+	for (i = 0; i < n; i++)
+		xmlFree(v[i].s);
+	free(v);
+	if (failed)
+		xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+	else if (out == NULL) {
+		mx_err_init(&err);
+		mx_err_set(&err, MX_ERR_LIMIT, NULL,
+		    "result longer than XPATHFN_JOIN_MAX (%u bytes)",
+		    XPATHFN_JOIN_MAX);
+		xpathfn_fail(ctxt, XPATH_OP_LIMIT_EXCEEDED, "sorted-join",
+		    &err);
+	}
+	return out;
+}
+
+/* mx:sorted-join(nodes, separator). */
+static void
+xpathfn_sorted_join(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlXPathObjectPtr sep, nodes;
+	char *out = NULL;
+
+	CHECK_ARITY(2);
+	sep = valuePop(ctxt);
+	nodes = valuePop(ctxt);
+	if (sep == NULL || nodes == NULL)
+		xmlXPathErr(ctxt, XPATH_STACK_ERROR);
+	else if (sep->type != XPATH_STRING || !xpathfn_is_nodeset(nodes))
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+	else
+		out = xpathfn_sorted_join_nodes(ctxt, nodes->nodesetval,
+		    (const char *)sep->stringval);
+	xmlXPathFreeObject(sep);
+	xmlXPathFreeObject(nodes);
+	if (out != NULL) {
+		valuePush(ctxt, xmlXPathNewString((const xmlChar *)out));
+		free(out);
+	}
+}
+
+/* Private space for mx:is-private: RFC 1918, RFC 4193, loopback. */
+static const char *const xpathfn_private[] = {
+	"10.0.0.0/8",		/* RFC 1918 */
+	"172.16.0.0/12",	/* RFC 1918 */
+	"192.168.0.0/16",	/* RFC 1918 */
+	"127.0.0.0/8",		/* RFC 1122 loopback */
+	"fc00::/7",		/* RFC 4193 unique local */
+	"::1/128",		/* RFC 4291 loopback */
+};
+
+/* Does one range lie inside one block of private space? */
+static int
+xpathfn_range_private(const struct ip_range *r)
+{
+	struct ip_range p;
+	struct mx_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(xpathfn_private) / sizeof(*xpathfn_private);
+	    i++) {
+		mx_err_init(&err);
+		if (iprange_parse(xpathfn_private[i], &p, &err, NULL) == -1)
+			continue;	/* cannot happen: constant texts */
+		if (iprange_contains(&p, &r->first) &&
+		    iprange_contains(&p, &r->last))
+			return 1;
+	}
+	return 0;
+}
+
+/* mx:is-private(ranges): at least one range, and all of them private. */
+static void
+xpathfn_is_private(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xpathfn_set s = { NULL, 0, 0 };
+	size_t i;
+	int all;
+
+	CHECK_ARITY(1);
+	if (xpathfn_pop_ranges(ctxt, "is-private", &s) == -1) {
+		xpathfn_set_free(&s);
+		return;
+	}
+	all = s.n > 0;
+	for (i = 0; i < s.n && all; i++)
+		all = xpathfn_range_private(&s.r[i]);
+	xpathfn_set_free(&s);
+	valuePush(ctxt, xmlXPathNewBoolean(all));
+}
+
+static const struct {
+	const char		*name;
+	xmlXPathFunction	 fn;
+} xpathfn_table[] = {
+	{ "covers-everything",	xpathfn_covers_everything },
+	{ "in-range",		xpathfn_in_range },
+	{ "is-private",		xpathfn_is_private },
+	{ "max-range-size",	xpathfn_max_range_size },
+	{ "range-set",		xpathfn_range_set },
+	{ "range-size",		xpathfn_range_size },
+	{ "ranges-overlap",	xpathfn_ranges_overlap },
+	{ "sorted-join",	xpathfn_sorted_join },
+};
+
+/*
+ * Register the mx: functions and the EXSLT modules libexslt can bind to an
+ * XPath context (prefixes date, math, set, str).  Returns 0, or -1 when
+ * libxml2 or libexslt refuses a registration.
+ */
+int
+xpathfn_register(xmlXPathContextPtr ctx)
+{
+	const xmlChar *ns = (const xmlChar *)XPATHFN_NS;
+	size_t i;
+
+	if (ctx == NULL ||
+	    xmlXPathRegisterNs(ctx, (const xmlChar *)XPATHFN_PREFIX, ns) != 0)
+		return -1;
+	for (i = 0; i < sizeof(xpathfn_table) / sizeof(*xpathfn_table); i++)
+		if (xmlXPathRegisterFuncNS(ctx,
+		    (const xmlChar *)xpathfn_table[i].name, ns,
+		    xpathfn_table[i].fn) != 0)
+			return -1;
+	if (exsltDateXpathCtxtRegister(ctx, (const xmlChar *)"date") != 0 ||
+	    exsltMathXpathCtxtRegister(ctx, (const xmlChar *)"math") != 0 ||
+	    exsltSetsXpathCtxtRegister(ctx, (const xmlChar *)"set") != 0 ||
+	    exsltStrXpathCtxtRegister(ctx, (const xmlChar *)"str") != 0)
+		return -1;
+	return 0;
+}
+
+static int
+xpathfn_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+/* Names followed by "(" that are not function calls. */
+static int
+xpathfn_not_a_call(const char *name)
+{
+	static const char *const words[] = {
+		"node", "text", "comment", "processing-instruction",
+		"and", "or", "div", "mod", NULL
+	};
+	size_t i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(words[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is the function "prefix:local" (prefix may be empty) known to ctx? */
+static int
+xpathfn_known(xmlXPathContextPtr ctx, const char *prefix, const char *local)
+{
+	const xmlChar *uri;
+
+	if (prefix[0] == '\0')
+		return xmlXPathFunctionLookup(ctx, (const xmlChar *)local) !=
+		    NULL;
+	uri = xmlXPathNsLookup(ctx, (const xmlChar *)prefix);
+	return uri != NULL && xmlXPathFunctionLookupNS(ctx,
+	    (const xmlChar *)local, uri) != NULL;
+}
+
+int
+xpathfn_check_calls(xmlXPathContextPtr ctx, const char *expr, char *bad,
+    size_t badsize)
+{
+	char prefix[128], local[128];
+	const char *p = expr, *q;
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p == '\'' || *p == '"') {		/* skip literals */
+			q = strchr(p + 1, *p);
+			if (q == NULL)
+				return 0;	/* the compiler reports it */
+			p = q + 1;
+			continue;
+		}
+		if (!xpathfn_name_char((unsigned char)*p) ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.') {
+			p++;
+			continue;
+		}
+		if (p > expr && (p[-1] == '@' || p[-1] == '$')) {
+			while (xpathfn_name_char((unsigned char)*p) ||
+			    (*p == ':' && p[1] != ':'))
+				p++;
+			continue;
+		}
+		prefix[0] = '\0';
+		for (q = p; xpathfn_name_char((unsigned char)*q); q++)
+			;
+		n = (size_t)(q - p);
+		if (*q == ':' && q[1] != ':' && n < sizeof(prefix)) {
+			memcpy(prefix, p, n);
+			prefix[n] = '\0';
+			p = q + 1;
+			for (q = p; xpathfn_name_char((unsigned char)*q); q++)
+				;
+			n = (size_t)(q - p);
+		}
+		if (n >= sizeof(local)) {
+			p = q;
+			continue;
+		}
+		memcpy(local, p, n);
+		local[n] = '\0';
+		p = q;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q != '(' || (prefix[0] == '\0' &&
+		    xpathfn_not_a_call(local)))
+			continue;
+		if (!xpathfn_known(ctx, prefix, local)) {
+			snprintf(bad, badsize, "%s%s%s", prefix,
+			    prefix[0] ? ":" : "", local);
+			return -1;
+		}
+	}
+	return 0;
+}

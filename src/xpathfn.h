@@ -9,14 +9,25 @@
 #ifndef MXBPA_XPATHFN_H
 #define MXBPA_XPATHFN_H
 
+#include <stddef.h>
+
 #include <libxml/xpath.h>
 
 #define XPATHFN_NS	"urn:mxbpa:xpath:1"
 
 /*
- * Register the mx: functions and the EXSLT prefixes (str, math, set, date,
- * dyn, exsl) on an XPath context.  Returns 0, or -1 on a libxml2 failure.
+ * Register the mx: functions and the EXSLT modules libexslt can register
+ * outside XSLT (prefixes date, math, set, str) on an XPath context.
+ * Returns 0, or -1 on a libxml2 failure.
  */
 int	xpathfn_register(xmlXPathContextPtr);
+
+/*
+ * Check that every function an expression calls is known to ctx (core,
+ * mx: or EXSLT), so that a misspelt name fails when a rule is loaded, not
+ * when it runs.  Returns 0, or -1 with the first unknown name in bad.
+ */
+int	xpathfn_check_calls(xmlXPathContextPtr, const char *expr, char *bad,
+	    size_t badsize);
 
 #endif /* MXBPA_XPATHFN_H */
