@@ -524,6 +524,7 @@ engine_model_summary(struct engine_run *run, struct model *m)
 			for (k = s->children; k != NULL; k = k->next) {
 				xmlNodePtr ce, b;
 				char binds[1024] = "";
+				size_t used;
 
 				if (k->type != XML_ELEMENT_NODE ||
 				    strcmp((const char *)k->name,
@@ -543,11 +544,9 @@ engine_model_summary(struct engine_run *run, struct model *m)
 					    strcmp((const char *)b->name,
 					    "binding") != 0 || t == NULL)
 						continue;
-					if (binds[0] != '\0')
-						strncat(binds, " ", sizeof(binds) -
-						    strlen(binds) - 1);
-					strncat(binds, t, sizeof(binds) -
-					    strlen(binds) - 1);
+					used = strlen(binds);
+					snprintf(binds + used, sizeof(binds) -
+					    used, "%s%s", used ? " " : "", t);
 				}
 				engine_attr(ce, "bindings", binds);
 			}

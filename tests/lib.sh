@@ -45,7 +45,7 @@ status_is() {
 	if [ "$status" -eq "$1" ]; then
 		ok 0 "$2"
 	else
-		ok 1 "$2 (exit $status, stderr: $(head -c 300 "$scratch/stderr"))"
+		ok 1 "$2 (exit $status, stderr: $(head -c 300 "$scratch/stderr" | tr '\n' ' '))"
 	fi
 }
 

@@ -51,11 +51,11 @@ for pack in "$top"/rules/*.xml; do
 	stem=$(basename "$pack" .xml)
 	attr=$(xp "string(/$(el rules)/@pack)" "$pack")
 	[ "$attr" = "$stem" ] && r=0 || r=1
-	ok $r "rules/$stem.xml declares pack=\"$stem\" (found \"$attr\")"
+	ok "$r" "rules/$stem.xml declares pack=\"$stem\" (found \"$attr\")"
 
 	count=$(num "$(xp "count(/$(el rules)/$(el rule))" "$pack")")
 	[ "$count" -gt 0 ] && r=0 || r=1
-	ok $r "rules/$stem.xml holds at least one rule"
+	ok "$r" "rules/$stem.xml holds at least one rule"
 
 	i=1
 	while [ "$i" -le "$count" ]; do
@@ -66,11 +66,11 @@ for pack in "$top"/rules/*.xml; do
 done
 
 [ -s "$ids" ] && r=0 || r=1
-ok $r "the packs define rules"
+ok "$r" "the packs define rules"
 
 dups=$(cut -d' ' -f1 "$ids" | sort | uniq -d)
 [ -z "$dups" ] && r=0 || r=1
-ok $r "rule ids are unique across the packs${dups:+ (repeated: $dups)}"
+ok "$r" "rule ids are unique across the packs${dups:+ (repeated: $dups)}"
 
 # --- fixtures that belong to no rule ----------------------------------------
 
@@ -78,7 +78,7 @@ for dir in "$top"/tests/rules/*/; do
 	[ -d "$dir" ] || continue
 	id=$(basename "$dir")
 	cut -d' ' -f1 "$ids" | grep -qx -- "$id" && r=0 || r=1
-	ok $r "tests/rules/$id belongs to a rule of the packs"
+	ok "$r" "tests/rules/$id belongs to a rule of the packs"
 done
 
 # --- each rule --------------------------------------------------------------
@@ -95,12 +95,12 @@ while read -r id pack <&3; do
 		done
 	done
 	[ -z "$missing" ] && r=0 || r=1
-	ok $r "$id has one en and one fr title, message and remediation${missing:+ (count of$missing)}"
+	ok "$r" "$id has one en and one fr title, message and remediation${missing:+ (count of$missing)}"
 
 	dir=$top/tests/rules/$id
 	[ -f "$dir/bad.xml" ] && [ -f "$dir/good.xml" ] && r=0 || r=1
-	ok $r "$id has fixtures tests/rules/$id/bad.xml and good.xml"
-	[ $r -eq 0 ] || continue
+	ok "$r" "$id has fixtures tests/rules/$id/bad.xml and good.xml"
+	[ "$r" -eq 0 ] || continue
 
 	# bad.xml: analysed without error (exit 1: findings), the rule fires,
 	# and each of its findings names its object in both languages.
@@ -110,13 +110,13 @@ while read -r id pack <&3; do
 
 	fired=$(num "$(xp "count(//$(el finding)[@rule='$id'])" "$out")")
 	[ "$fired" -ge 1 ] && r=0 || r=1
-	ok $r "$id fires on bad.xml ($fired finding(s))"
+	ok "$r" "$id fires on bad.xml ($fired finding(s))"
 
 	unnamed=$(num "$(xp "count(//$(el finding)[@rule='$id'][
 	    not(contains($(el message)[@xml:lang='en'], @object))
 	    or not(contains($(el message)[@xml:lang='fr'], @object))])" "$out")")
 	[ "$fired" -ge 1 ] && [ "$unnamed" -eq 0 ] && r=0 || r=1
-	ok $r "$id messages on bad.xml name their object in en and fr"
+	ok "$r" "$id messages on bad.xml name their object in en and fr"
 
 	# good.xml: analysed without error (0, or 1 when other rules fire),
 	# the rule ran on at least one object, and none failed.
@@ -126,8 +126,8 @@ while read -r id pack <&3; do
 	found=$(num "$(xp "count(//$(el finding)[@rule='$id'])" "$out")")
 	{ [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; } &&
 	    [ "$checked" -ge 1 ] && [ "$found" -eq 0 ] && r=0 || r=1
-	ok $r "$id stays quiet on good.xml (exit $status, $checked checked, $found finding(s))"
-	[ $r -eq 0 ] || diag "$scratch/stderr"
+	ok "$r" "$id stays quiet on good.xml (exit $status, $checked checked, $found finding(s))"
+	[ "$r" -eq 0 ] || diag "$scratch/stderr"
 done 3<"$ids"
 
 finish
