@@ -35,4 +35,13 @@
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 
+/* Report rendering (report.c) */
+#define REPORT_STYLESHEET_MAX	(1u << 20)	/* one stylesheet of reports/ */
+#define REPORT_TEMPLATE_DEPTH_MAX 500	/* nested template calls */
+#define REPORT_TEMPLATE_VARS_MAX 20000	/* live variables in a transform */
+#define REPORT_XSLT_OPS_MAX	1000000000UL	/* XSLT instructions run by one
+						   transform (html.xsl: ~250
+						   per finding) */
+#define REPORT_OUTPUT_MAX	(1u << 30)	/* bytes in one report */
+
 #endif /* MXBPA_BOUNDS_H */

@@ -23,7 +23,7 @@ for c in $(sed -n '/^commands:/,/^$/p' "$scratch/help" | awk 'NF > 1 {print $1}'
 done
 section 'EXIT STATUS' >"$scratch/exit"
 for code in $(sed -n '/^enum mx_exit/,/^};/p' src/err.h | grep -oE '= [0-9]+' | tr -d '= '); do
-	check "EXIT STATUS documents exit code $code" grep -qE "^ +$code " "$scratch/exit"
+	check "EXIT STATUS documents exit code $code" grep -qE "^[[:space:]]+$code[[:space:]]" "$scratch/exit"
 done
 section ENVIRONMENT >"$scratch/env"
 for v in MXBPA_DATADIR SOURCE_DATE_EPOCH; do

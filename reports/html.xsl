@@ -1,0 +1,847 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html.xsl - the HTML report: one self-contained HTML5 file (inline CSS, no
+  script, no external resource) with the views of a best-practices analyzer:
+  summary, critical issues, all issues by server and connector, non-default
+  settings, informational items, the rules checked and the sources.
+
+  Which findings go where:
+    Critical issues       severity error
+    All issues            error, warning and best-practice, by server and
+                          connector (errors therefore appear twice)
+    Non-default settings  severity non-default
+    Informational items   severity info
+
+  Texts from the findings are text nodes only; links are made for http and
+  https addresses only.
+
+  SPDX-License-Identifier: ISC
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:f="urn:mxbpa:findings:1"
+    xmlns:t="urn:mxbpa:report:strings"
+    xmlns:exsl="http://exslt.org/common"
+    xmlns:str="http://exslt.org/strings"
+    exclude-result-prefixes="f t exsl str">
+
+  <xsl:include href="common.xsl"/>
+
+  <xsl:output method="html" encoding="UTF-8" indent="no"
+      doctype-system="about:legacy-compat"/>
+
+  <!-- The findings of "All issues", grouped by server then connector. -->
+  <xsl:key name="issue-by-server"
+      match="f:finding[@severity = 'error' or @severity = 'warning'
+             or @severity = 'best-practice']"
+      use="string(@server)"/>
+  <xsl:key name="issue-by-connector"
+      match="f:finding[@severity = 'error' or @severity = 'warning'
+             or @severity = 'best-practice']"
+      use="concat(@server, '&#10;', @connector)"/>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="f:findings"/>
+  </xsl:template>
+
+  <!-- Anything else is not a findings document: say so in the page. -->
+  <xsl:template match="/*[not(self::f:findings)]">
+    <xsl:message terminate="yes">not a findings document</xsl:message>
+  </xsl:template>
+
+  <xsl:template match="f:findings">
+    <xsl:variable name="title">
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="'report-title'"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <html lang="{$L}">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="{$generator}"/>
+        <title>
+          <xsl:value-of select="concat($title, ' — ', @generated)"/>
+        </title>
+        <style>
+          <xsl:call-template name="css"/>
+        </style>
+      </head>
+      <body>
+        <header class="top">
+          <div class="wrap">
+            <h1><xsl:value-of select="$title"/></h1>
+            <xsl:call-template name="header-facts"/>
+          </div>
+        </header>
+        <nav>
+          <xsl:attribute name="aria-label">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'contents'"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <ul class="wrap">
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'summary'"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'critical'"/>
+              <xsl:with-param name="n" select="count(f:finding[@severity = 'error'])"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'all'"/>
+              <xsl:with-param name="n" select="count(f:finding[
+                  @severity = 'error' or @severity = 'warning'
+                  or @severity = 'best-practice'])"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'non-default'"/>
+              <xsl:with-param name="n" select="count(f:finding[@severity = 'non-default'])"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'informational'"/>
+              <xsl:with-param name="n" select="count(f:finding[@severity = 'info'])"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'rules'"/>
+              <xsl:with-param name="n" select="count(f:rule)"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'sources'"/>
+              <xsl:with-param name="n" select="count(f:model/f:source)"/>
+            </xsl:call-template>
+          </ul>
+        </nav>
+        <main class="wrap">
+          <xsl:call-template name="summary"/>
+          <xsl:call-template name="section-critical"/>
+          <xsl:call-template name="section-all"/>
+          <xsl:call-template name="section-simple">
+            <xsl:with-param name="id" select="'non-default'"/>
+            <xsl:with-param name="list" select="f:finding[@severity = 'non-default']"/>
+          </xsl:call-template>
+          <xsl:call-template name="section-simple">
+            <xsl:with-param name="id" select="'informational'"/>
+            <xsl:with-param name="list" select="f:finding[@severity = 'info']"/>
+          </xsl:call-template>
+          <xsl:call-template name="section-rules"/>
+          <xsl:call-template name="section-sources"/>
+        </main>
+        <footer class="wrap">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'rendered-by'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat(' ', $generator)"/>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- Generation time and programs, under the title. -->
+  <xsl:template name="header-facts">
+    <dl class="facts">
+      <dt>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'generated'"/>
+        </xsl:call-template>
+      </dt>
+      <dd><xsl:value-of select="@generated"/></dd>
+      <dt>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'analysed-by'"/>
+        </xsl:call-template>
+      </dt>
+      <dd><xsl:value-of select="@generator"/></dd>
+      <xsl:for-each select="f:model[@collected]">
+        <dt>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'model-collected'"/>
+          </xsl:call-template>
+        </dt>
+        <dd><xsl:value-of select="@collected"/></dd>
+      </xsl:for-each>
+    </dl>
+  </xsl:template>
+
+  <xsl:template name="nav-item">
+    <xsl:param name="id"/>
+    <xsl:param name="n" select="''"/>
+    <li>
+      <a href="#{$id}">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="$id"/>
+        </xsl:call-template>
+      </a>
+      <xsl:if test="string($n) != ''">
+        <span class="count"><xsl:value-of select="$n"/></span>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <xsl:template name="section-heading">
+    <xsl:param name="id"/>
+    <h2>
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="$id"/>
+      </xsl:call-template>
+    </h2>
+    <p class="intro">
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="concat($id, '-intro')"/>
+      </xsl:call-template>
+    </p>
+  </xsl:template>
+
+  <!-- Counts by severity, from the summary element. -->
+  <xsl:template name="summary">
+    <xsl:variable name="sum" select="f:summary"/>
+    <section id="summary">
+      <h2>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'summary'"/>
+        </xsl:call-template>
+      </h2>
+      <table class="summary">
+        <thead>
+          <tr>
+            <th>
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'severity'"/>
+              </xsl:call-template>
+            </th>
+            <th class="num">
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'findings'"/>
+              </xsl:call-template>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="$severities">
+            <xsl:variable name="sev" select="@id"/>
+            <xsl:variable name="n" select="$sum/@*[local-name() = $sev]"/>
+            <tr>
+              <xsl:if test="$n = 0">
+                <xsl:attribute name="class">zero</xsl:attribute>
+              </xsl:if>
+              <td>
+                <xsl:call-template name="badge">
+                  <xsl:with-param name="sev" select="$sev"/>
+                </xsl:call-template>
+              </td>
+              <td class="num"><xsl:value-of select="$n"/></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+        <tfoot>
+          <tr>
+            <th>
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'total'"/>
+              </xsl:call-template>
+            </th>
+            <td class="num"><xsl:value-of select="$sum/@total"/></td>
+          </tr>
+          <tr class="aside">
+            <td>
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'rules-run'"/>
+              </xsl:call-template>
+            </td>
+            <td class="num"><xsl:value-of select="$sum/@rules"/></td>
+          </tr>
+          <tr class="aside">
+            <td>
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'checks'"/>
+              </xsl:call-template>
+            </td>
+            <td class="num"><xsl:value-of select="$sum/@checks"/></td>
+          </tr>
+        </tfoot>
+      </table>
+      <xsl:if test="not(f:finding)">
+        <p class="none">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'none-findings'"/>
+          </xsl:call-template>
+        </p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="section-critical">
+    <section id="critical">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'critical'"/>
+      </xsl:call-template>
+      <xsl:apply-templates select="f:finding[@severity = 'error']"
+          mode="card"/>
+      <xsl:if test="not(f:finding[@severity = 'error'])">
+        <p class="none">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'none-critical'"/>
+          </xsl:call-template>
+        </p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- Issues by server (sorted by name), then connector, then the rest. -->
+  <xsl:template name="section-all">
+    <xsl:variable name="issues" select="f:finding[@severity = 'error'
+        or @severity = 'warning' or @severity = 'best-practice']"/>
+    <section id="all">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'all'"/>
+      </xsl:call-template>
+      <xsl:for-each select="$issues[@server][generate-id() = generate-id(
+          key('issue-by-server', string(@server))[1])]">
+        <xsl:sort select="@server"/>
+        <xsl:call-template name="server-group">
+          <xsl:with-param name="n" select="position()"/>
+        </xsl:call-template>
+      </xsl:for-each>
+      <xsl:if test="$issues[not(@server)]">
+        <h3 class="group" id="all-organisation">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'organisation'"/>
+          </xsl:call-template>
+        </h3>
+        <xsl:apply-templates select="$issues[not(@server)]" mode="card"/>
+      </xsl:if>
+      <xsl:if test="not($issues)">
+        <p class="none">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'none-all'"/>
+          </xsl:call-template>
+        </p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- One server of "All issues"; the context is its first finding. -->
+  <xsl:template name="server-group">
+    <xsl:param name="n"/>
+    <xsl:variable name="name" select="string(@server)"/>
+    <xsl:variable name="mine" select="key('issue-by-server', $name)"/>
+    <xsl:variable name="srv"
+        select="/f:findings/f:model/f:server[@name = $name][1]"/>
+    <h3 class="group" id="all-server-{$n}">
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="'server'"/>
+      </xsl:call-template>
+      <xsl:value-of select="concat(' ', $name)"/>
+      <xsl:if test="$srv/@fqdn or $srv/@version">
+        <span class="sub">
+          <xsl:value-of select="$srv/@fqdn"/>
+          <xsl:if test="$srv/@fqdn and $srv/@version"> · </xsl:if>
+          <xsl:value-of select="$srv/@version"/>
+        </span>
+      </xsl:if>
+    </h3>
+    <xsl:if test="$mine[not(@connector)]">
+      <h4 class="group">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'server-level'"/>
+        </xsl:call-template>
+      </h4>
+      <xsl:apply-templates select="$mine[not(@connector)]" mode="card"/>
+    </xsl:if>
+    <xsl:for-each select="$mine[@connector][generate-id() = generate-id(
+        key('issue-by-connector', concat($name, '&#10;', @connector))[1])]">
+      <xsl:sort select="@connector"/>
+      <xsl:variable name="conn" select="string(@connector)"/>
+      <xsl:variable name="c" select="$srv/f:connector[@name = $conn][1]"/>
+      <h4 class="group" id="all-server-{$n}-connector-{position()}">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'connector'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' ', $conn)"/>
+        <xsl:if test="$c/@bindings or $c/@role">
+          <span class="sub">
+            <xsl:value-of select="$c/@role"/>
+            <xsl:if test="$c/@role and $c/@bindings"> · </xsl:if>
+            <xsl:value-of select="$c/@bindings"/>
+          </span>
+        </xsl:if>
+      </h4>
+      <xsl:apply-templates mode="card" select="key('issue-by-connector',
+          concat($name, '&#10;', $conn))"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="section-simple">
+    <xsl:param name="id"/>
+    <xsl:param name="list"/>
+    <section id="{$id}">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="$id"/>
+      </xsl:call-template>
+      <xsl:apply-templates select="$list" mode="card"/>
+      <xsl:if test="not($list)">
+        <p class="none">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="concat('none-', $id)"/>
+          </xsl:call-template>
+        </p>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- A table header cell holding a user interface string. -->
+  <xsl:template name="th">
+    <xsl:param name="k"/>
+    <xsl:param name="class" select="''"/>
+    <th>
+      <xsl:if test="$class != ''">
+        <xsl:attribute name="class">
+          <xsl:value-of select="$class"/>
+        </xsl:attribute>
+      </xsl:if>
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="$k"/>
+      </xsl:call-template>
+    </th>
+  </xsl:template>
+
+  <xsl:template name="badge">
+    <xsl:param name="sev" select="@severity"/>
+    <span class="badge b-{$sev}">
+      <xsl:call-template name="severity-label">
+        <xsl:with-param name="sev" select="$sev"/>
+      </xsl:call-template>
+    </span>
+  </xsl:template>
+
+  <!-- One finding, in full. -->
+  <xsl:template match="f:finding" mode="card">
+    <article class="finding f-{@severity}">
+      <div class="fhead">
+        <xsl:call-template name="badge"/>
+        <span class="rule-id"><xsl:value-of select="@rule"/></span>
+        <span class="ftitle">
+          <xsl:call-template name="pick">
+            <xsl:with-param name="of" select="f:title"/>
+          </xsl:call-template>
+        </span>
+      </div>
+      <div class="meta">
+        <span>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'object'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat($colon, ' ')"/>
+          <span class="kind"><xsl:value-of select="@object-kind"/></span>
+          <xsl:text> </xsl:text>
+          <span class="obj"><xsl:value-of select="@object"/></span>
+        </span>
+        <span>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'category'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat($colon, ' ', @category)"/>
+        </span>
+      </div>
+      <p class="message">
+        <xsl:call-template name="pick">
+          <xsl:with-param name="of" select="f:message"/>
+        </xsl:call-template>
+      </p>
+      <xsl:if test="f:remediation">
+        <xsl:call-template name="remediation"/>
+      </xsl:if>
+      <xsl:if test="f:reference">
+        <div class="block">
+          <div class="label">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'references'"/>
+            </xsl:call-template>
+          </div>
+          <ul class="refs">
+            <xsl:apply-templates select="f:reference"/>
+          </ul>
+        </div>
+      </xsl:if>
+      <xsl:if test="f:evidence/*">
+        <div class="block">
+          <div class="label">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'evidence'"/>
+            </xsl:call-template>
+          </div>
+          <pre class="evidence"><xsl:apply-templates
+              select="f:evidence/*" mode="evidence"/></pre>
+        </div>
+      </xsl:if>
+    </article>
+  </xsl:template>
+
+  <!--
+    A remediation that starts with a PowerShell cmdlet (Verb-Noun) or spans
+    several lines is shown as a code block, anything else as prose.
+  -->
+  <xsl:template name="remediation">
+    <xsl:variable name="text">
+      <xsl:call-template name="pick">
+        <xsl:with-param name="of" select="f:remediation"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="first" select="substring-before(
+        concat(normalize-space($text), ' '), ' ')"/>
+    <xsl:variable name="verb" select="substring-before($first, '-')"/>
+    <xsl:variable name="is-command" select="contains($text, '&#10;')
+        or starts-with($first, '$')
+        or ($verb != '' and contains(concat('|Get|Set|New|Remove|Add|',
+            'Enable|Disable|Test|Start|Stop|Restart|Import|Export|',
+            'Install|Update|Clear|'), concat('|', $verb, '|')))"/>
+    <div class="block">
+      <div class="label">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'remediation'"/>
+        </xsl:call-template>
+      </div>
+      <xsl:choose>
+        <xsl:when test="$is-command">
+          <pre class="cmd"><code><xsl:value-of select="$text"/></code></pre>
+        </xsl:when>
+        <xsl:otherwise>
+          <p><xsl:value-of select="$text"/></p>
+        </xsl:otherwise>
+      </xsl:choose>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="f:reference">
+    <xsl:variable name="web">
+      <xsl:call-template name="is-web-address">
+        <xsl:with-param name="href" select="@href"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="label">
+      <xsl:choose>
+        <xsl:when test="normalize-space(.) != ''">
+          <xsl:value-of select="normalize-space(.)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="@href"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <li>
+      <xsl:choose>
+        <xsl:when test="$web = 'yes'">
+          <a rel="noreferrer">
+            <xsl:attribute name="href">
+              <xsl:value-of select="@href"/>
+            </xsl:attribute>
+            <xsl:value-of select="$label"/>
+          </a>
+          <span class="url"><xsl:value-of select="@href"/></span>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="$label"/>
+          <xsl:if test="@href and @href != $label">
+            <span class="url">
+              <code><xsl:value-of select="@href"/></code>
+              <xsl:text> (</xsl:text>
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'not-a-link'"/>
+              </xsl:call-template>
+              <xsl:text>)</xsl:text>
+            </span>
+          </xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
+    </li>
+  </xsl:template>
+
+  <!-- Every rule with its counts; rules that passed are listed too. -->
+  <xsl:template name="section-rules">
+    <section id="rules">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'rules'"/>
+      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="f:rule">
+          <table class="rules">
+            <thead>
+              <tr>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'rule'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'severity'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'title'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'pack'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'checked'"/>
+                  <xsl:with-param name="class" select="'num'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'failed'"/>
+                  <xsl:with-param name="class" select="'num'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'result'"/>
+                </xsl:call-template>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:apply-templates select="f:rule"/>
+            </tbody>
+          </table>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'none-rules'"/>
+            </xsl:call-template>
+          </p>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="f:rule">
+    <tr>
+      <td class="rule-id"><xsl:value-of select="@id"/></td>
+      <td><xsl:call-template name="badge"/></td>
+      <td>
+        <xsl:call-template name="pick">
+          <xsl:with-param name="of" select="f:title"/>
+        </xsl:call-template>
+      </td>
+      <td><xsl:value-of select="@pack"/></td>
+      <td class="num"><xsl:value-of select="@checked"/></td>
+      <td class="num"><xsl:value-of select="@failed"/></td>
+      <td>
+        <xsl:choose>
+          <xsl:when test="@failed = 0">
+            <span class="pass">
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'passed'"/>
+              </xsl:call-template>
+            </span>
+          </xsl:when>
+          <xsl:otherwise>
+            <span class="fail">
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'not-passed'"/>
+              </xsl:call-template>
+            </span>
+          </xsl:otherwise>
+        </xsl:choose>
+      </td>
+    </tr>
+  </xsl:template>
+
+  <xsl:template name="section-sources">
+    <section id="sources">
+      <h2>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'sources'"/>
+        </xsl:call-template>
+      </h2>
+      <xsl:for-each select="f:model[@sha256]">
+        <p class="intro">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'model-sha256'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat($colon, ' ')"/>
+          <code class="hash"><xsl:value-of select="@sha256"/></code>
+        </p>
+      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="f:model/f:source">
+          <table class="sources">
+            <thead>
+              <tr>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'kind'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'location'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'objects'"/>
+                  <xsl:with-param name="class" select="'num'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'sha256'"/>
+                </xsl:call-template>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="f:model/f:source">
+                <tr>
+                  <td>
+                    <xsl:value-of select="@kind"/>
+                    <xsl:if test="@object-type">
+                      <span class="sub"><xsl:value-of select="@object-type"/></span>
+                    </xsl:if>
+                  </td>
+                  <td class="loc"><xsl:value-of select="@location"/></td>
+                  <td class="num"><xsl:value-of select="@objects"/></td>
+                  <td><code class="hash"><xsl:value-of select="@sha256"/></code></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'no-sources'"/>
+            </xsl:call-template>
+          </p>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="css">
+    <xsl:text>
+:root {
+  --error: #c62828; --warning: #e65100; --best-practice: #1565c0;
+  --non-default: #6a1b9a; --info: #616161;
+  --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --soft: #f6f8fa;
+}
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body {
+  margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto,
+    "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", sans-serif;
+}
+.wrap { max-width: 1100px; margin: 0 auto; padding: 0 24px; }
+header.top { background: #24292f; color: #fff; padding: 22px 0 16px; }
+header.top h1 { margin: 0 0 10px; font-size: 26px; font-weight: 600; }
+dl.facts {
+  display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
+  margin: 0; font-size: 14px;
+}
+dl.facts dt { color: #afb8c1; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+nav {
+  position: sticky; top: 0; z-index: 1; background: #fff;
+  border-bottom: 1px solid var(--line); box-shadow: 0 1px 3px rgba(0,0,0,.06);
+}
+nav ul {
+  display: flex; flex-wrap: wrap; gap: 4px 22px; list-style: none;
+  margin: 0 auto; padding-top: 10px; padding-bottom: 10px;
+}
+nav a { color: var(--ink); text-decoration: none; font-weight: 500; }
+nav a:hover { text-decoration: underline; }
+nav .count, h2 .count {
+  display: inline-block; margin-left: 6px; padding: 0 7px; border-radius: 9px;
+  background: var(--soft); border: 1px solid var(--line); color: var(--muted);
+  font-size: 12px;
+}
+main { padding-bottom: 40px; }
+section { padding-top: 8px; }
+h2 {
+  margin: 32px 0 6px; padding-bottom: 4px; font-size: 22px;
+  border-bottom: 2px solid var(--line);
+}
+h3.group {
+  margin: 26px 0 8px; font-size: 18px; padding: 6px 10px;
+  background: var(--soft); border-radius: 4px;
+}
+h4.group { margin: 18px 0 6px; font-size: 16px; color: #32383f; }
+.sub {
+  margin-left: 10px; font-weight: normal; font-size: 13px; color: var(--muted);
+}
+p.intro { margin: 4px 0 12px; color: var(--muted); }
+p.none { font-style: italic; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td {
+  text-align: left; vertical-align: top; padding: 6px 10px;
+  border-bottom: 1px solid var(--line);
+}
+thead th { background: var(--soft); font-size: 13px; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.summary { width: auto; min-width: 320px; }
+table.summary tr.zero td { color: var(--muted); }
+table.summary tr.zero .badge { opacity: .45; }
+table.summary tfoot th, table.summary tfoot td { font-weight: 600; }
+table.summary tr.aside td { font-weight: normal; color: var(--muted); }
+.badge {
+  display: inline-block; min-width: 8.5em; padding: 1px 8px;
+  border-radius: 10px; background: var(--info); color: #fff;
+  font-size: 12px; font-weight: 600; line-height: 18px; text-align: center;
+  letter-spacing: .02em; text-transform: uppercase; white-space: nowrap;
+}
+.b-error { background: var(--error); }
+.b-warning { background: var(--warning); }
+.b-best-practice { background: var(--best-practice); }
+.b-non-default { background: var(--non-default); }
+.b-info { background: var(--info); }
+article.finding {
+  margin: 12px 0 16px; padding: 12px 16px;
+  border: 1px solid var(--line); border-left: 6px solid var(--info);
+  border-radius: 6px; background: #fff;
+}
+article.f-error { border-left-color: var(--error); }
+article.f-warning { border-left-color: var(--warning); }
+article.f-best-practice { border-left-color: var(--best-practice); }
+article.f-non-default { border-left-color: var(--non-default); }
+.fhead { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
+.fhead .ftitle { font-size: 16px; font-weight: 600; }
+.rule-id {
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas,
+    "DejaVu Sans Mono", monospace;
+  font-size: 13px; color: var(--muted); white-space: nowrap;
+}
+.meta {
+  display: flex; flex-wrap: wrap; gap: 2px 18px; margin-top: 4px;
+  font-size: 13px; color: var(--muted);
+}
+.meta .obj { color: var(--ink); font-weight: 500; }
+p.message { margin: 10px 0; overflow-wrap: anywhere; }
+.block { margin: 10px 0 0; }
+.label {
+  font-size: 12px; font-weight: 700; text-transform: uppercase;
+  letter-spacing: .04em; color: var(--muted); margin-bottom: 3px;
+}
+.block p { margin: 0; }
+pre, code {
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas,
+    "DejaVu Sans Mono", monospace;
+}
+pre {
+  margin: 0; padding: 8px 12px; font-size: 12.5px; line-height: 1.45;
+  white-space: pre-wrap; overflow-wrap: anywhere;
+  border: 1px solid var(--line); border-radius: 4px; background: var(--soft);
+}
+pre.cmd { background: #1f2328; color: #f0f3f6; border-color: #1f2328; }
+pre.evidence { max-height: 30em; overflow: auto; }
+ul.refs { margin: 0; padding-left: 20px; }
+ul.refs .url {
+  display: block; font-size: 12px; color: var(--muted); overflow-wrap: anywhere;
+}
+a { color: #0550ae; }
+code.hash { font-size: 12px; overflow-wrap: anywhere; }
+td.loc { overflow-wrap: anywhere; }
+.pass { color: #1a7f37; font-weight: 600; }
+.fail { color: var(--error); font-weight: 600; }
+footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
+@media print {
+  nav { display: none; }
+  body { font-size: 10.5pt; }
+  header.top { background: #fff; color: var(--ink); border-bottom: 3px solid var(--ink); }
+  dl.facts dt { color: var(--muted); }
+  section { break-before: page; }
+  section#summary { break-before: auto; }
+  article.finding, tr, h3.group, h4.group { break-inside: avoid; }
+  h2, h3, h4 { break-after: avoid; }
+  pre.evidence { max-height: none; overflow: visible; }
+  a { color: var(--ink); }
+}
+</xsl:text>
+  </xsl:template>
+</xsl:stylesheet>
