@@ -647,8 +647,9 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 			goto fail;
 	}
 	engine_summary(&run, summary, n);
-	qsort(run.findings, run.nfindings, sizeof(*run.findings),
-	    engine_finding_cmp);
+	if (run.nfindings > 0)
+		qsort(run.findings, run.nfindings, sizeof(*run.findings),
+		    engine_finding_cmp);
 	for (i = 0; i < run.nfindings; i++)
 		xmlAddChild(run.root, run.findings[i].node);
 	engine_run_free(&run);

@@ -6,10 +6,11 @@ set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
 cd "$top"
 
-# Memory is capped unless the binary is instrumented (ASan reserves a lot
-# of address space up front).
+# Memory is capped unless the binary is instrumented (ASan and valgrind
+# reserve a lot of address space up front).
 cap_memory() {
-	if nm "$MXBPA" 2>/dev/null | grep -q __asan_init; then
+	if [ -n "$MXBPA_WRAP" ] || nm "$MXBPA" 2>/dev/null | grep -q __asan_init
+	then
 		return 0
 	fi
 	ulimit -v 1048576 2>/dev/null || true
