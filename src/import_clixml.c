@@ -1,2 +1,1454 @@
-/* import_clixml.c - placeholder until written */
+/*
+ * import_clixml.c - Export-Clixml files of Get-ReceiveConnector,
+ * Get-ADPermission, Get-AcceptedDomain and Get-ExchangeServer into the
+ * topology model.
+ *
+ * Implements the reading side of the PowerShell serialisation format,
+ * [MS-PSRP] 2.2.5, as Export-Clixml writes it: a root <Objs> of <Obj>
+ * elements, each with its type names (<TN RefId>, reused later through
+ * <TNRef RefId>), a <ToString>, adapted properties in <Props> and extended
+ * ones in <MS>; typed members (<S>, <B>, <I32>, <Nil>...) named by their N
+ * attribute; collections (<LST>, <IE>, <QUE>, <STK>, <DCT>); and <Ref
+ * RefId> to an object serialised earlier in the same document.  Strings
+ * are decoded as [MS-PSRP] 2.2.5.3.2 says (_xHHHH_ escapes).
+ *
+ * The import makes two passes over the parsed document.  The first checks
+ * the whole document against the bounds of bounds.h and every reference
+ * (unknown, duplicate and cyclic RefIds are refused), so that the second,
+ * which maps the objects of known types to the model, never meets a
+ * dangling or looping reference.  Objects are recognised by their type
+ * names only, with or without the "Deserialized." prefix of remote
+ * sessions; other objects and unknown properties are ignored.  Everything
+ * is written into a scratch model that is merged into the caller's only
+ * when the whole file was read, so a refused file changes nothing.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/hash.h>
+#include <libxml/tree.h>
+
+#include "bounds.h"
+#include "err.h"
 #include "import_clixml.h"
+#include "log.h"
+#include "model.h"
+#include "util.h"
+#include "xml.h"
+
+/* Element nesting accepted in a CLIXML document, as xml_parse does. */
+#define IMPORT_CLIXML_ELEMENTS_DEEP	(XML_DEPTH_MAX + CLIXML_DEPTH_MAX)
+/* RDNs of a distinguished name looked at (Exchange's have about 12). */
+#define IMPORT_CLIXML_RDN_MAX		32
+#define IMPORT_CLIXML_DESERIALIZED	"Deserialized."
+
+enum import_clixml_type {
+	IMPORT_CLIXML_RECEIVE_CONNECTOR,
+	IMPORT_CLIXML_AD_PERMISSION,
+	IMPORT_CLIXML_ACCEPTED_DOMAIN,
+	IMPORT_CLIXML_EXCHANGE_SERVER,
+	IMPORT_CLIXML_TYPE_COUNT
+};
+
+/* The .NET type behind each cmdlet's output, and its short name. */
+static const struct {
+	const char	*type;
+	const char	*label;
+} import_clixml_types[IMPORT_CLIXML_TYPE_COUNT] = {
+	[IMPORT_CLIXML_RECEIVE_CONNECTOR] = {
+	    "Microsoft.Exchange.Data.Directory.SystemConfiguration."
+	    "ReceiveConnector", "ReceiveConnector" },
+	[IMPORT_CLIXML_AD_PERMISSION] = {
+	    "Microsoft.Exchange.Management.RecipientTasks."
+	    "ADAcePresentationObject", "ADPermission" },
+	[IMPORT_CLIXML_ACCEPTED_DOMAIN] = {
+	    "Microsoft.Exchange.Data.Directory.SystemConfiguration."
+	    "AcceptedDomain", "AcceptedDomain" },
+	[IMPORT_CLIXML_EXCHANGE_SERVER] = {
+	    "Microsoft.Exchange.Data.Directory.Management.ExchangeServer",
+	    "ExchangeServer" },
+};
+
+/* How a property becomes a model attribute. */
+enum import_clixml_kind {
+	IMPORT_CLIXML_TEXT,	/* the value as it is */
+	IMPORT_CLIXML_BOOL,	/* true / false */
+	IMPORT_CLIXML_LIMIT,	/* a number or "unlimited" */
+	IMPORT_CLIXML_BYTES,	/* "36 MB (37,748,736 bytes)" or "unlimited" */
+	IMPORT_CLIXML_VERSION,	/* "Version 15.2 (Build 1118.7)" */
+	IMPORT_CLIXML_LEAF	/* last element of a "a/b/c" path */
+};
+
+struct import_clixml_attr {
+	const char		*prop;
+	const char		*attr;
+	enum import_clixml_kind	 kind;
+	size_t			 max;	/* bytes the model accepts */
+};
+
+#define IMPORT_CLIXML_NAME	NAME_MAX_LEN
+#define IMPORT_CLIXML_ANY	CLIXML_VALUE_MAX
+
+static const struct import_clixml_attr import_clixml_connector_attrs[] = {
+	{ "TransportRole", "role", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_NAME },
+	{ "Enabled", "enabled", IMPORT_CLIXML_BOOL, IMPORT_CLIXML_NAME },
+	{ "Fqdn", "fqdn", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_ANY },
+	{ "Banner", "banner", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_ANY },
+	{ "TlsCertificateName", "tls-certificate-name", IMPORT_CLIXML_TEXT,
+	    IMPORT_CLIXML_ANY },
+	{ "ProtocolLoggingLevel", "protocol-logging", IMPORT_CLIXML_TEXT,
+	    IMPORT_CLIXML_NAME },
+	{ "RequireTLS", "require-tls", IMPORT_CLIXML_BOOL,
+	    IMPORT_CLIXML_NAME },
+	{ "MaxMessageSize", "max-message-size", IMPORT_CLIXML_BYTES,
+	    IMPORT_CLIXML_NAME },
+	{ "MessageRateLimit", "message-rate-limit", IMPORT_CLIXML_LIMIT,
+	    IMPORT_CLIXML_NAME },
+	{ "MaxInboundConnection", "max-inbound-connection",
+	    IMPORT_CLIXML_LIMIT, IMPORT_CLIXML_NAME },
+	{ "MaxInboundConnectionPerSource",
+	    "max-inbound-connection-per-source", IMPORT_CLIXML_LIMIT,
+	    IMPORT_CLIXML_NAME },
+	{ "MaxRecipientsPerMessage", "max-recipients-per-message",
+	    IMPORT_CLIXML_LIMIT, IMPORT_CLIXML_NAME },
+	{ "DistinguishedName", "distinguished-name", IMPORT_CLIXML_TEXT,
+	    IMPORT_CLIXML_ANY },
+	{ NULL, NULL, IMPORT_CLIXML_TEXT, 0 }
+};
+
+static const struct import_clixml_attr import_clixml_domain_attrs[] = {
+	{ "DomainType", "type", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_NAME },
+	{ "Default", "default", IMPORT_CLIXML_BOOL, IMPORT_CLIXML_NAME },
+	{ NULL, NULL, IMPORT_CLIXML_TEXT, 0 }
+};
+
+static const struct import_clixml_attr import_clixml_server_attrs[] = {
+	{ "Fqdn", "fqdn", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_NAME },
+	{ "AdminDisplayVersion", "version", IMPORT_CLIXML_VERSION,
+	    IMPORT_CLIXML_NAME },
+	{ "ServerRole", "roles", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_ANY },
+	{ "Edition", "edition", IMPORT_CLIXML_TEXT, IMPORT_CLIXML_ANY },
+	{ "Site", "site", IMPORT_CLIXML_LEAF, IMPORT_CLIXML_ANY },
+	{ NULL, NULL, IMPORT_CLIXML_TEXT, 0 }
+};
+
+/*
+ * Flag values of the PermissionGroups and AuthMechanism enumerations, for
+ * the rare export that carries the number without its ToString text.
+ */
+struct import_clixml_flag {
+	uint32_t	 bit;
+	const char	*name;
+};
+
+static const struct import_clixml_flag import_clixml_groups[] = {
+	{ 1, "AnonymousUsers" }, { 2, "ExchangeUsers" },
+	{ 4, "ExchangeServers" }, { 8, "ExchangeLegacyServers" },
+	{ 16, "Partners" }, { 32, "Custom" }, { 0, NULL }
+};
+
+static const struct import_clixml_flag import_clixml_mechanisms[] = {
+	{ 1, "Tls" }, { 2, "Integrated" }, { 4, "BasicAuth" },
+	{ 8, "BasicAuthRequireTLS" }, { 16, "ExchangeServer" },
+	{ 32, "ExternalAuthoritative" }, { 0, NULL }
+};
+
+/* Elements that structure an object rather than hold a value. */
+static const char *const import_clixml_structure[] = {
+	"TN", "TNRef", "ToString", "Props", "MS", "LST", "IE", "QUE", "STK",
+	"DCT", "Obj", "Ref", "Nil", NULL
+};
+
+static const char *const import_clixml_lists[] = {
+	"LST", "IE", "QUE", "STK", "DCT", NULL
+};
+
+/* One import: the file, the scratch model and the reference tables. */
+struct import_clixml {
+	const char	*name;		/* file name for messages */
+	struct model	*model;		/* scratch model */
+	struct mx_err	*err;
+	xmlHashTablePtr	 objs;		/* Obj RefId -> element */
+	xmlHashTablePtr	 types;		/* TN RefId -> element */
+	unsigned long	 nobjs;		/* <Obj> elements seen */
+	unsigned long	 imported;	/* objects mapped to the model */
+	int		 found[IMPORT_CLIXML_TYPE_COUNT];
+	char		 label[128];	/* the object named in messages */
+	char		**strs;		/* values kept until the object ends */
+	size_t		 nstrs;
+	size_t		 capstrs;
+};
+
+/* A distinguished name split into unescaped RDN values. */
+struct import_clixml_dn {
+	char	*buf;
+	char	*value[IMPORT_CLIXML_RDN_MAX];
+	int	 n;
+};
+
+static int
+import_clixml_fail(struct import_clixml *c, xmlNodePtr node,
+    enum mx_errcode code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+import_clixml_fail(struct import_clixml *c, xmlNodePtr node,
+    enum mx_errcode code, const char *fmt, ...)
+{
+	char where[300], msg[400];
+	va_list ap;
+	long line = xml_line(node);
+
+	if (line > 0)
+		snprintf(where, sizeof(where), "%s:%ld", c->name, line);
+	else
+		snprintf(where, sizeof(where), "%s", c->name);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->label[0] != '\0')
+		return mx_err_set(c->err, code, where, "object \"%s\": %s",
+		    c->label, msg);
+	return mx_err_set(c->err, code, where, "%s", msg);
+}
+
+static void
+import_clixml_where(struct import_clixml *c, xmlNodePtr node, char *buf,
+    size_t size)
+{
+	long line = xml_line(node);
+
+	if (line > 0)
+		snprintf(buf, size, "%s:%ld", c->name, line);
+	else
+		snprintf(buf, size, "%s", c->name);
+}
+
+/* Keep s (allocated) until the current object is done; returns s. */
+static char *
+import_clixml_keep(struct import_clixml *c, char *s)
+{
+	if (c->nstrs == c->capstrs) {
+		c->capstrs = c->capstrs ? c->capstrs * 2 : 32;
+		c->strs = xreallocarray(c->strs, c->capstrs,
+		    sizeof(*c->strs));
+	}
+	c->strs[c->nstrs++] = s;
+	return s;
+}
+
+static void
+import_clixml_release(struct import_clixml *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nstrs; i++)
+		free(c->strs[i]);
+	c->nstrs = 0;
+}
+
+static int
+import_clixml_in_ns(xmlNodePtr n)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+	    n->ns->href != NULL &&
+	    strcmp((const char *)n->ns->href, CLIXML_NS) == 0;
+}
+
+static int
+import_clixml_is(xmlNodePtr n, const char *local)
+{
+	return import_clixml_in_ns(n) &&
+	    strcmp((const char *)n->name, local) == 0;
+}
+
+static int
+import_clixml_is_one_of(xmlNodePtr n, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (import_clixml_is(n, names[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * First pass.  Walk every element (depth-bounded), count objects and
+ * collection items, register Obj and TN RefIds in document order and
+ * check that each TNRef and Ref names one registered before it; a Ref to
+ * an object that encloses it is a cycle.
+ */
+static int
+import_clixml_scan_node(struct import_clixml *c, xmlNodePtr n, int objdepth)
+{
+	const char *id = xml_attr(n, "RefId");
+	xmlNodePtr target, p;
+
+	if (import_clixml_is(n, "Obj")) {
+		if (++c->nobjs > CLIXML_OBJECTS_MAX)
+			return import_clixml_fail(c, n, MX_ERR_LIMIT,
+			    "more than %d objects (CLIXML_OBJECTS_MAX)",
+			    CLIXML_OBJECTS_MAX);
+		if (objdepth > CLIXML_DEPTH_MAX)
+			return import_clixml_fail(c, n, MX_ERR_LIMIT,
+			    "objects nested deeper than %d (CLIXML_DEPTH_MAX)",
+			    CLIXML_DEPTH_MAX);
+		if (id != NULL && xmlHashAddEntry(c->objs, BAD_CAST id,
+		    n) != 0)
+			return import_clixml_fail(c, n, MX_ERR_INPUT,
+			    "duplicate object RefId \"%.40s\"", id);
+	} else if (import_clixml_is(n, "TN")) {
+		if (id != NULL && xmlHashAddEntry(c->types, BAD_CAST id,
+		    n) != 0)
+			return import_clixml_fail(c, n, MX_ERR_INPUT,
+			    "duplicate type-name RefId \"%.40s\"", id);
+	} else if (import_clixml_is(n, "TNRef")) {
+		if (id == NULL || xmlHashLookup(c->types, BAD_CAST id) == NULL)
+			return import_clixml_fail(c, n, MX_ERR_INPUT,
+			    "TNRef to unknown type names RefId \"%.40s\"",
+			    id ? id : "");
+	} else if (import_clixml_is(n, "Ref")) {
+		if (id == NULL ||
+		    (target = xmlHashLookup(c->objs, BAD_CAST id)) == NULL)
+			return import_clixml_fail(c, n, MX_ERR_INPUT,
+			    "Ref to unknown object RefId \"%.40s\"",
+			    id ? id : "");
+		for (p = n->parent; p != NULL; p = p->parent)
+			if (p == target)
+				return import_clixml_fail(c, n, MX_ERR_INPUT,
+				    "Ref cycle: object RefId \"%.40s\" "
+				    "refers to itself", id);
+	}
+	return 0;
+}
+
+static int
+import_clixml_scan(struct import_clixml *c, xmlNodePtr parent, int depth,
+    int objdepth)
+{
+	unsigned long items = 0;
+	int list = import_clixml_is_one_of(parent, import_clixml_lists);
+	xmlNodePtr n;
+	int d;
+
+	for (n = parent->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (list && ++items > CLIXML_LIST_MAX)
+			return import_clixml_fail(c, n, MX_ERR_LIMIT,
+			    "collection of more than %d items "
+			    "(CLIXML_LIST_MAX)", CLIXML_LIST_MAX);
+		if (depth >= IMPORT_CLIXML_ELEMENTS_DEEP)
+			return import_clixml_fail(c, n, MX_ERR_LIMIT,
+			    "elements nested deeper than %d (XML_DEPTH_MAX)",
+			    IMPORT_CLIXML_ELEMENTS_DEEP);
+		d = objdepth + (import_clixml_is(n, "Obj") ? 1 : 0);
+		if (import_clixml_scan_node(c, n, d) == -1 ||
+		    import_clixml_scan(c, n, depth + 1, d) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The object a Ref stands for (checked by the first pass), else n. */
+static xmlNodePtr
+import_clixml_resolve(struct import_clixml *c, xmlNodePtr n)
+{
+	const char *id;
+	xmlNodePtr target;
+
+	if (!import_clixml_is(n, "Ref"))
+		return n;
+	id = xml_attr(n, "RefId");
+	target = id ? xmlHashLookup(c->objs, BAD_CAST id) : NULL;
+	return target;
+}
+
+static int
+import_clixml_xml_char(uint32_t cp)
+{
+	return cp == 0x9 || cp == 0xA || cp == 0xD ||
+	    (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+	    (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+static int
+import_clixml_hex(char h)
+{
+	if (h >= '0' && h <= '9')
+		return h - '0';
+	if (h >= 'a' && h <= 'f')
+		return h - 'a' + 10;
+	if (h >= 'A' && h <= 'F')
+		return h - 'A' + 10;
+	return -1;
+}
+
+/* An escape "_xHHHH_" at s: its code unit, or -1. */
+static long
+import_clixml_escape_at(const char *s)
+{
+	long v = 0;
+	int i;
+
+	if (s[0] != '_' || s[1] != 'x')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if (import_clixml_hex(s[i]) == -1)
+			return -1;
+		v = v << 4 | import_clixml_hex(s[i]);
+	}
+	return s[6] == '_' ? v : -1;
+}
+
+static size_t
+import_clixml_utf8(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Decode [MS-PSRP] 2.2.5.3.2 escapes in place into out (at least as long
+ * as raw).  A surrogate pair written as two escapes becomes one character;
+ * a code point XML 1.0 cannot hold (control characters, lone surrogates)
+ * stays as its literal escape text, since the model is XML too.
+ */
+static size_t
+import_clixml_decode(const char *raw, char *out)
+{
+	size_t len = 0;
+	long hi, lo;
+
+	while (*raw != '\0') {
+		hi = import_clixml_escape_at(raw);
+		if (hi == -1) {
+			out[len++] = *raw++;
+			continue;
+		}
+		if (hi >= 0xD800 && hi <= 0xDBFF &&
+		    (lo = import_clixml_escape_at(raw + 7)) >= 0xDC00 &&
+		    lo <= 0xDFFF) {
+			len += import_clixml_utf8(0x10000 +
+			    (((uint32_t)hi - 0xD800) << 10) +
+			    ((uint32_t)lo - 0xDC00), out + len);
+			raw += 14;
+		} else if (import_clixml_xml_char((uint32_t)hi)) {
+			len += import_clixml_utf8((uint32_t)hi, out + len);
+			raw += 7;
+		} else {
+			memcpy(out + len, raw, 7);
+			len += 7;
+			raw += 7;
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/*
+ * The decoded text of an element, kept by c.  Over CLIXML_VALUE_MAX
+ * decoded bytes is MX_ERR_LIMIT.
+ */
+static int
+import_clixml_text(struct import_clixml *c, xmlNodePtr n, const char **out)
+{
+	size_t raw = 0, len;
+	xmlNodePtr t;
+	xmlChar *content;
+	char *s;
+
+	*out = NULL;
+	for (t = n->children; t != NULL; t = t->next)
+		if (t->content != NULL && (t->type == XML_TEXT_NODE ||
+		    t->type == XML_CDATA_SECTION_NODE))
+			raw += strlen((const char *)t->content);
+	/* Decoding shrinks at most 7 to 1 (_x0041_): surely too long. */
+	if (raw / 7 > CLIXML_VALUE_MAX)
+		goto toolong;
+	content = xmlNodeGetContent(n);
+	if (content == NULL)
+		return import_clixml_fail(c, n, MX_ERR_INTERNAL,
+		    "cannot read element text");
+	s = xmalloc(strlen((const char *)content) + 1);
+	len = import_clixml_decode((const char *)content, s);
+	xmlFree(content);
+	import_clixml_keep(c, s);
+	if (len > CLIXML_VALUE_MAX)
+		goto toolong;
+	*out = s;
+	return 0;
+toolong:
+	return import_clixml_fail(c, n, MX_ERR_LIMIT,
+	    "value of <%s%s%.40s> longer than %d bytes (CLIXML_VALUE_MAX)",
+	    (const char *)n->name, xml_attr(n, "N") ? " N=" : "",
+	    xml_attr(n, "N") ? xml_attr(n, "N") : "", CLIXML_VALUE_MAX);
+}
+
+/*
+ * The text of a member or collection item: a primitive's decoded text, an
+ * object's <ToString> (or the primitive it wraps, as enumerations carry
+ * <I32>); NULL for <Nil/>, for an object with neither, and for "".
+ */
+static int
+import_clixml_value(struct import_clixml *c, xmlNodePtr n, const char **out)
+{
+	xmlNodePtr k, text = NULL;
+
+	*out = NULL;
+	n = import_clixml_resolve(c, n);
+	if (n == NULL || !import_clixml_in_ns(n) || import_clixml_is(n, "Nil"))
+		return 0;
+	if (import_clixml_is(n, "Obj")) {
+		for (k = n->children; k != NULL && text == NULL; k = k->next)
+			if (import_clixml_is(k, "ToString"))
+				text = k;
+		for (k = n->children; k != NULL && text == NULL; k = k->next)
+			if (import_clixml_in_ns(k) &&
+			    !import_clixml_is_one_of(k,
+			    import_clixml_structure) &&
+			    xml_attr(k, "N") == NULL)
+				text = k;
+		if (text == NULL)
+			return 0;
+		n = text;
+	} else if (import_clixml_is_one_of(n, import_clixml_structure) &&
+	    !import_clixml_is(n, "ToString"))
+		return 0;
+	if (import_clixml_text(c, n, out) == -1)
+		return -1;
+	if (**out == '\0')
+		*out = NULL;
+	return 0;
+}
+
+/* The member named name of an object (Props first, then MS), resolved. */
+static xmlNodePtr
+import_clixml_member(struct import_clixml *c, xmlNodePtr obj,
+    const char *name)
+{
+	static const char *const bags[] = { "Props", "MS" };
+	xmlNodePtr bag, n;
+	const char *nn;
+	size_t i;
+
+	if (!import_clixml_is(obj, "Obj"))
+		return NULL;
+	for (i = 0; i < sizeof(bags) / sizeof(bags[0]); i++)
+		for (bag = obj->children; bag != NULL; bag = bag->next) {
+			if (!import_clixml_is(bag, bags[i]))
+				continue;
+			for (n = bag->children; n != NULL; n = n->next) {
+				if (!import_clixml_in_ns(n))
+					continue;
+				nn = xml_attr(n, "N");
+				if (nn != NULL && strcasecmp(nn, name) == 0)
+					return import_clixml_resolve(c, n);
+			}
+		}
+	return NULL;
+}
+
+static int
+import_clixml_prop(struct import_clixml *c, xmlNodePtr obj, const char *name,
+    const char **out)
+{
+	return import_clixml_value(c, import_clixml_member(c, obj, name), out);
+}
+
+/* The collection element (LST, IE, QUE, STK) of a member, or NULL. */
+static xmlNodePtr
+import_clixml_list(xmlNodePtr member)
+{
+	xmlNodePtr k;
+
+	if (!import_clixml_is(member, "Obj"))
+		return NULL;
+	for (k = member->children; k != NULL; k = k->next)
+		if (import_clixml_is_one_of(k, import_clixml_lists) &&
+		    !import_clixml_is(k, "DCT"))
+			return k;
+	return NULL;
+}
+
+/* The type-names element of an object: its TN, or the TN its TNRef names. */
+static xmlNodePtr
+import_clixml_type_names(struct import_clixml *c, xmlNodePtr obj)
+{
+	const char *id;
+	xmlNodePtr k;
+
+	for (k = obj->children; k != NULL; k = k->next) {
+		if (import_clixml_is(k, "TN"))
+			return k;
+		if (import_clixml_is(k, "TNRef")) {
+			id = xml_attr(k, "RefId");
+			return id ? xmlHashLookup(c->types, BAD_CAST id) : NULL;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Recognise an object from its type names (any of them, so that derived
+ * types match too).  Returns the type, or IMPORT_CLIXML_TYPE_COUNT with
+ * the first type name in first (for messages).
+ */
+static int
+import_clixml_type(struct import_clixml *c, xmlNodePtr obj, int *type,
+    const char **first)
+{
+	xmlNodePtr tn, t;
+	const char *name;
+	size_t skip = strlen(IMPORT_CLIXML_DESERIALIZED);
+	int i;
+
+	*type = IMPORT_CLIXML_TYPE_COUNT;
+	*first = NULL;
+	if ((tn = import_clixml_type_names(c, obj)) == NULL)
+		return 0;
+	for (t = tn->children; t != NULL; t = t->next) {
+		if (!import_clixml_is(t, "T"))
+			continue;
+		if (import_clixml_text(c, t, &name) == -1)
+			return -1;
+		if (*first == NULL)
+			*first = name;
+		if (strncmp(name, IMPORT_CLIXML_DESERIALIZED, skip) == 0)
+			name += skip;
+		for (i = 0; i < IMPORT_CLIXML_TYPE_COUNT; i++)
+			if (strcmp(name, import_clixml_types[i].type) == 0) {
+				*type = i;
+				return 0;
+			}
+	}
+	return 0;
+}
+
+/* Name the top-level object in messages by its ToString text. */
+static void
+import_clixml_set_label(struct import_clixml *c, xmlNodePtr obj,
+    unsigned long index)
+{
+	xmlNodePtr k;
+	xmlChar *s = NULL;
+	size_t i;
+
+	for (k = obj->children; k != NULL && s == NULL; k = k->next)
+		if (import_clixml_is(k, "ToString"))
+			s = xmlNodeGetContent(k);
+	if (s != NULL && *s != '\0')
+		util_strlcpy(c->label, (const char *)s, sizeof(c->label));
+	else
+		snprintf(c->label, sizeof(c->label), "#%lu", index);
+	xmlFree(s);
+	for (i = 0; c->label[i] != '\0'; i++)
+		if ((unsigned char)c->label[i] < 0x20)
+			c->label[i] = ' ';
+}
+
+/* Split a DN into its RDN values ("CN=a\,b,CN=c" gives "a,b", "c"). */
+static void
+import_clixml_dn_parse(const char *dn, struct import_clixml_dn *d)
+{
+	const char *p = dn;
+	char *o;
+
+	d->buf = xmalloc(strlen(dn) + 1);
+	d->n = 0;
+	o = d->buf;
+	while (*p != '\0' && d->n < IMPORT_CLIXML_RDN_MAX) {
+		while (*p == ' ')
+			p++;
+		while (*p != '\0' && *p != '=' && *p != ',')
+			p++;
+		if (*p != '=')
+			break;
+		p++;
+		d->value[d->n++] = o;
+		for (; *p != '\0' && *p != ','; p++) {
+			/* Hex pairs: printable ASCII only, so the value
+			 * stays valid UTF-8; others are kept as written. */
+			if (*p == '\\' && import_clixml_hex(p[1]) >= 2 &&
+			    import_clixml_hex(p[1]) <= 7 &&
+			    import_clixml_hex(p[2]) >= 0) {
+				*o++ = (char)(import_clixml_hex(p[1]) << 4 |
+				    import_clixml_hex(p[2]));
+				p += 2;
+				continue;
+			}
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			*o++ = *p;
+		}
+		*o++ = '\0';
+		if (*p == ',')
+			p++;
+	}
+}
+
+static int
+import_clixml_dn_is(const struct import_clixml_dn *d, int i, const char *v)
+{
+	return i >= 0 && i < d->n && strcasecmp(d->value[i], v) == 0;
+}
+
+/*
+ * The organisation named in a configuration DN:
+ * ...,CN=<org>,CN=Microsoft Exchange,CN=Services,CN=Configuration,...
+ */
+static void
+import_clixml_organization(struct import_clixml *c, const char *dn)
+{
+	struct import_clixml_dn d;
+	int i;
+
+	if (dn == NULL)
+		return;
+	import_clixml_dn_parse(dn, &d);
+	for (i = 1; i + 1 < d.n; i++)
+		if (import_clixml_dn_is(&d, i, "Microsoft Exchange") &&
+		    import_clixml_dn_is(&d, i + 1, "Services") &&
+		    d.value[i - 1][0] != '\0' &&
+		    strlen(d.value[i - 1]) <= NAME_MAX_LEN) {
+			model_organization(c->model, d.value[i - 1]);
+			break;
+		}
+	free(d.buf);
+}
+
+/*
+ * Server and connector of a receive connector's DN:
+ * CN=<name>,CN=SMTP Receive Connectors,CN=Protocols,CN=<server>,...
+ * Returns 1 and kept copies, or 0 when the DN names something else.
+ */
+static int
+import_clixml_dn_connector(struct import_clixml *c, const char *dn,
+    const char **server, const char **name)
+{
+	struct import_clixml_dn d;
+	int found;
+
+	import_clixml_dn_parse(dn, &d);
+	found = d.n >= 4 &&
+	    import_clixml_dn_is(&d, 1, "SMTP Receive Connectors") &&
+	    import_clixml_dn_is(&d, 2, "Protocols") &&
+	    d.value[0][0] != '\0' && d.value[3][0] != '\0';
+	if (found) {
+		*name = import_clixml_keep(c, xstrdup(d.value[0]));
+		*server = import_clixml_keep(c, xstrdup(d.value[3]));
+	}
+	free(d.buf);
+	return found;
+}
+
+/* "SERVER\Name" into kept copies; 0 when the text has no such form. */
+static int
+import_clixml_split_identity(struct import_clixml *c, const char *id,
+    const char **server, const char **name)
+{
+	const char *bs = strchr(id, '\\');
+	char *s;
+
+	if (bs == NULL || bs == id || bs[1] == '\0')
+		return 0;
+	s = import_clixml_keep(c, xstrdup(id));
+	s[bs - id] = '\0';
+	*server = s;
+	*name = s + (bs - id) + 1;
+	return 1;
+}
+
+/*
+ * A canonical name ".../Servers/EX01/Protocols/SMTP Receive Connectors/N"
+ * into kept copies; 0 when the text has no such form.
+ */
+static int
+import_clixml_canonical_connector(struct import_clixml *c, const char *id,
+    const char **server, const char **name)
+{
+	static const char mark[] = "/Protocols/SMTP Receive Connectors/";
+	const char *m = strstr(id, mark), *b;
+	char *s;
+
+	if (m == NULL || m == id || m[sizeof(mark) - 1] == '\0')
+		return 0;
+	for (b = m; b > id && b[-1] != '/'; b--)
+		;
+	if (b == m)
+		return 0;
+	s = import_clixml_keep(c, xstrdup(b));
+	s[m - b] = '\0';
+	*server = s;
+	*name = s + (m - b) + sizeof(mark) - 1;
+	return 1;
+}
+
+/* Check a name before it reaches the model. */
+static int
+import_clixml_name_ok(struct import_clixml *c, xmlNodePtr obj,
+    const char *what, const char *v)
+{
+	if (strlen(v) > NAME_MAX_LEN)
+		return import_clixml_fail(c, obj, MX_ERR_LIMIT,
+		    "%s longer than %d bytes (NAME_MAX_LEN)", what,
+		    NAME_MAX_LEN);
+	return 0;
+}
+
+/* "36 MB (37,748,736 bytes)" or "37748736" to a byte count. */
+static int
+import_clixml_parse_bytes(const char *v, uint64_t *out)
+{
+	const unsigned char *p;
+	uint64_t x = 0;
+	int digits = 0;
+	struct mx_err e;
+
+	mx_err_init(&e);
+	if ((p = (const unsigned char *)strchr(v, '(')) == NULL)
+		return parse_u64(v, UINT64_MAX, out, &e, NULL);
+	for (p++; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (x > (UINT64_MAX - (*p - '0')) / 10)
+				return -1;
+			x = x * 10 + (*p - '0');
+			digits++;
+		} else if (*p == ',' || *p == '.' || *p == ' ' || *p == '\'')
+			continue;
+		else if (p[0] == 0xC2 && p[1] == 0xA0)
+			p++;			/* no-break space */
+		else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xAF)
+			p += 2;			/* narrow no-break space */
+		else
+			break;
+	}
+	if (digits == 0)
+		return -1;
+	/* The unit word is localised: accept any letters, then ')'. */
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+		p++;
+	if (p[0] != ')' || p[1] != '\0')
+		return -1;
+	*out = x;
+	return 0;
+}
+
+static int
+import_clixml_number(const char **p, unsigned *out)
+{
+	unsigned v = 0;
+	int n = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		if (++n > 9)
+			return -1;
+		v = v * 10 + (unsigned)(**p - '0');
+		(*p)++;
+	}
+	*out = v;
+	return n > 0 ? 0 : -1;
+}
+
+/* "Version 15.2 (Build 1118.7)" or "15.2.1118.7" to "15.2.1118.7". */
+static int
+import_clixml_parse_version(const char *v, char *out, size_t size)
+{
+	unsigned n[4];
+	const char *p = v;
+
+	if (strncmp(p, "Version ", 8) == 0) {
+		p += 8;
+		if (import_clixml_number(&p, &n[0]) == -1 || *p++ != '.' ||
+		    import_clixml_number(&p, &n[1]) == -1 ||
+		    strncmp(p, " (Build ", 8) != 0)
+			return -1;
+		p += 8;
+		if (import_clixml_number(&p, &n[2]) == -1 || *p++ != '.' ||
+		    import_clixml_number(&p, &n[3]) == -1 ||
+		    strcmp(p, ")") != 0)
+			return -1;
+	} else if (import_clixml_number(&p, &n[0]) == -1 || *p++ != '.' ||
+	    import_clixml_number(&p, &n[1]) == -1 || *p++ != '.' ||
+	    import_clixml_number(&p, &n[2]) == -1 || *p++ != '.' ||
+	    import_clixml_number(&p, &n[3]) == -1 || *p != '\0')
+		return -1;
+	snprintf(out, size, "%u.%u.%u.%u", n[0], n[1], n[2], n[3]);
+	return 0;
+}
+
+/* Normalise one property value of the given kind into a kept string. */
+static int
+import_clixml_convert(struct import_clixml *c, xmlNodePtr member,
+    const struct import_clixml_attr *a, const char **v)
+{
+	const char *slash;
+	char buf[64];
+	uint64_t x;
+	struct mx_err e;
+
+	switch (a->kind) {
+	case IMPORT_CLIXML_TEXT:
+		return 0;
+	case IMPORT_CLIXML_BOOL:
+		if (strcasecmp(*v, "true") == 0)
+			*v = "true";
+		else if (strcasecmp(*v, "false") == 0)
+			*v = "false";
+		else
+			return import_clixml_fail(c, member, MX_ERR_INPUT,
+			    "%s is not a boolean: \"%.40s\"", a->prop, *v);
+		return 0;
+	case IMPORT_CLIXML_LIMIT:
+	case IMPORT_CLIXML_BYTES:
+		if (strcasecmp(*v, "unlimited") == 0) {
+			*v = "unlimited";
+			return 0;
+		}
+		mx_err_init(&e);
+		if ((a->kind == IMPORT_CLIXML_LIMIT ?
+		    parse_u64(*v, UINT64_MAX, &x, &e, NULL) :
+		    import_clixml_parse_bytes(*v, &x)) == -1)
+			return import_clixml_fail(c, member, MX_ERR_INPUT,
+			    "%s is neither a number nor Unlimited: \"%.40s\"",
+			    a->prop, *v);
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)x);
+		*v = import_clixml_keep(c, xstrdup(buf));
+		return 0;
+	case IMPORT_CLIXML_VERSION:
+		if (import_clixml_parse_version(*v, buf, sizeof(buf)) == -1)
+			return import_clixml_fail(c, member, MX_ERR_INPUT,
+			    "%s is not an Exchange version: \"%.60s\"",
+			    a->prop, *v);
+		*v = import_clixml_keep(c, xstrdup(buf));
+		return 0;
+	case IMPORT_CLIXML_LEAF:
+		if ((slash = strrchr(*v, '/')) != NULL && slash[1] != '\0')
+			*v = slash + 1;
+		return 0;
+	}
+	return 0;
+}
+
+/* Set the attributes of a table from the object's properties. */
+static int
+import_clixml_attrs(struct import_clixml *c, xmlNodePtr obj, xmlNodePtr node,
+    const struct import_clixml_attr *attrs)
+{
+	const struct import_clixml_attr *a;
+	xmlNodePtr member;
+	const char *v;
+
+	for (a = attrs; a->prop != NULL; a++) {
+		member = import_clixml_member(c, obj, a->prop);
+		if (import_clixml_value(c, member, &v) == -1)
+			return -1;
+		if (v == NULL)
+			continue;
+		if (import_clixml_convert(c, member, a, &v) == -1)
+			return -1;
+		if (strlen(v) > a->max)
+			return import_clixml_fail(c, member, MX_ERR_LIMIT,
+			    "%s longer than %zu bytes", a->prop, a->max);
+		model_set(node, a->attr, v);
+	}
+	return 0;
+}
+
+/*
+ * Call add for every item of a multi-valued property (or for its one
+ * value when it is not a collection); the model's parsers check them.
+ */
+static int
+import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
+    xmlNodePtr conn,
+    int (*add)(xmlNodePtr, const char *, struct mx_err *, const char *))
+{
+	xmlNodePtr member = import_clixml_member(c, obj, prop), list, item;
+	const char *v;
+	char where[300];
+	struct mx_err e;
+
+	if (member == NULL)
+		return 0;
+	if ((list = import_clixml_list(member)) == NULL) {
+		item = member;
+		list = NULL;
+	} else
+		item = list->children;
+	for (; item != NULL; item = list ? item->next : NULL) {
+		if (item->type != XML_ELEMENT_NODE)
+			continue;
+		if (import_clixml_value(c, item, &v) == -1)
+			return -1;
+		if (v == NULL)
+			continue;
+		import_clixml_where(c, item, where, sizeof(where));
+		mx_err_init(&e);
+		if (add(conn, v, &e, where) == -1)
+			return import_clixml_fail(c, item,
+			    e.code != MX_OK ? e.code : MX_ERR_INPUT,
+			    "%s \"%.80s\": %s", prop, v, e.msg);
+	}
+	return 0;
+}
+
+/* PermissionGroups / AuthMechanism: the flag names, one child each. */
+static int
+import_clixml_flags(struct import_clixml *c, xmlNodePtr obj, const char *prop,
+    xmlNodePtr conn, const char *kind, const struct import_clixml_flag *t)
+{
+	xmlNodePtr member = import_clixml_member(c, obj, prop);
+	const char *v;
+	uint32_t bits;
+	struct mx_err e;
+
+	if (import_clixml_value(c, member, &v) == -1)
+		return -1;
+	if (v == NULL)
+		return 0;
+	mx_err_init(&e);
+	if (v[0] < '0' || v[0] > '9') {
+		model_add_names(conn, kind, v);
+		return 0;
+	}
+	if (parse_u32(v, UINT32_MAX, &bits, &e, NULL) == -1)
+		return import_clixml_fail(c, member, MX_ERR_INPUT,
+		    "%s is not a list of names: \"%.40s\"", prop, v);
+	for (; t->name != NULL; t++)
+		if (bits & t->bit) {
+			model_add_names(conn, kind, t->name);
+			bits &= ~t->bit;
+		}
+	if (bits != 0)
+		return import_clixml_fail(c, member, MX_ERR_INPUT,
+		    "%s has unknown flags 0x%x", prop, (unsigned)bits);
+	return 0;
+}
+
+/* A Get-ReceiveConnector object. */
+static int
+import_clixml_connector(struct import_clixml *c, xmlNodePtr obj)
+{
+	const char *name, *server, *identity, *dn, *comment;
+	const char *idserver = NULL, *idname = NULL;
+	xmlNodePtr conn;
+
+	if (import_clixml_prop(c, obj, "Name", &name) == -1 ||
+	    import_clixml_prop(c, obj, "Server", &server) == -1 ||
+	    import_clixml_prop(c, obj, "Identity", &identity) == -1 ||
+	    import_clixml_prop(c, obj, "DistinguishedName", &dn) == -1 ||
+	    import_clixml_prop(c, obj, "Comment", &comment) == -1)
+		return -1;
+	if ((identity == NULL || !import_clixml_split_identity(c, identity,
+	    &idserver, &idname)) && dn != NULL)
+		import_clixml_dn_connector(c, dn, &idserver, &idname);
+	if (server == NULL)
+		server = idserver;
+	if (name == NULL)
+		name = idname;
+	if (server == NULL || name == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "receive connector without %s",
+		    server == NULL ? "Server (nor SERVER\\Name Identity)" :
+		    "Name");
+	if (import_clixml_name_ok(c, obj, "server name", server) == -1 ||
+	    import_clixml_name_ok(c, obj, "connector name", name) == -1)
+		return -1;
+	if ((conn = model_connector(c->model, server, name)) == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
+		    "cannot add connector to the model");
+	if (import_clixml_attrs(c, obj, conn,
+	    import_clixml_connector_attrs) == -1 ||
+	    import_clixml_each(c, obj, "Bindings", conn,
+	    model_add_binding) == -1 ||
+	    import_clixml_each(c, obj, "RemoteIPRanges", conn,
+	    model_add_remote_range) == -1 ||
+	    import_clixml_flags(c, obj, "PermissionGroups", conn,
+	    "permission-group", import_clixml_groups) == -1 ||
+	    import_clixml_flags(c, obj, "AuthMechanism", conn,
+	    "auth-mechanism", import_clixml_mechanisms) == -1)
+		return -1;
+	if (comment != NULL)
+		model_add_setting(conn, "Comment", comment);
+	import_clixml_organization(c, dn);
+	return 1;
+}
+
+/*
+ * Which receive connector a permission entry is about.  The Identity of
+ * an entry is the ADObjectId of the object: its DistinguishedName member
+ * when serialised in full, else its text: a DN, a canonical name, or
+ * "SERVER\Name".  That last form is also what Get-ADPermission prints for
+ * other per-server objects (virtual directories, for instance); without a
+ * DN it cannot be told apart and is taken as a connector.  Returns 1 with
+ * server and name, 0 for an entry about something else.
+ */
+static int
+import_clixml_ace_target(struct import_clixml *c, xmlNodePtr obj,
+    const char **server, const char **name)
+{
+	xmlNodePtr id = import_clixml_member(c, obj, "Identity");
+	const char *dn, *text;
+
+	if (import_clixml_prop(c, id, "DistinguishedName", &dn) == -1)
+		return -1;
+	if (dn != NULL)
+		return import_clixml_dn_connector(c, dn, server, name);
+	if (import_clixml_value(c, id, &text) == -1)
+		return -1;
+	if (text == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "permission entry without Identity");
+	if (strncasecmp(text, "CN=", 3) == 0)
+		return import_clixml_dn_connector(c, text, server, name);
+	if (strchr(text, '/') != NULL)
+		return import_clixml_canonical_connector(c, text, server,
+		    name);
+	return import_clixml_split_identity(c, text, server, name);
+}
+
+/* A list member's items joined with ", " (AccessRights), kept by c. */
+static int
+import_clixml_joined(struct import_clixml *c, xmlNodePtr obj,
+    const char *prop, const char **out)
+{
+	xmlNodePtr member = import_clixml_member(c, obj, prop), list, k;
+	const char *v;
+	char *s = NULL;
+	size_t len = 0, n;
+
+	*out = NULL;
+	if ((list = import_clixml_list(member)) == NULL)
+		return import_clixml_value(c, member, out);
+	for (k = list->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		if (import_clixml_value(c, k, &v) == -1)
+			goto fail;
+		if (v == NULL)
+			continue;
+		n = strlen(v);
+		if (len + n + 2 > CLIXML_VALUE_MAX) {
+			import_clixml_fail(c, k, MX_ERR_LIMIT,
+			    "%s longer than %d bytes (CLIXML_VALUE_MAX)",
+			    prop, CLIXML_VALUE_MAX);
+			goto fail;
+		}
+		s = xreallocarray(s, len + n + 3, 1);
+		if (len > 0) {
+			memcpy(s + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(s + len, v, n + 1);
+		len += n;
+	}
+	if (s != NULL)
+		*out = import_clixml_keep(c, s);
+	return 0;
+fail:
+	free(s);
+	return -1;
+}
+
+/* A Get-ADPermission entry: one <ace> per extended right it grants. */
+static int
+import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
+{
+	static const struct import_clixml_attr deny = {
+	    "Deny", NULL, IMPORT_CLIXML_BOOL, IMPORT_CLIXML_NAME };
+	static const struct import_clixml_attr inherited = {
+	    "IsInherited", NULL, IMPORT_CLIXML_BOOL, IMPORT_CLIXML_NAME };
+	const char *server = NULL, *name = NULL, *v, *right;
+	struct model_ace ace;
+	xmlNodePtr conn, member, list, k;
+	int rc, rights = 0;
+
+	if ((rc = import_clixml_ace_target(c, obj, &server, &name)) <= 0) {
+		if (rc == 0)
+			log_debug(LOG_IMPORT, "%s:%ld: skipping permission "
+			    "entry on \"%s\", not a receive connector",
+			    c->name, xml_line(obj), c->label);
+		return rc;
+	}
+	memset(&ace, 0, sizeof(ace));
+	if (import_clixml_prop(c, obj, "User", &ace.principal) == -1 ||
+	    import_clixml_joined(c, obj, "AccessRights", &ace.access) == -1 ||
+	    import_clixml_prop(c, obj, "InheritanceType",
+	    &ace.inheritance) == -1)
+		return -1;
+	if (ace.principal == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "permission entry without User");
+	member = import_clixml_member(c, obj, "Deny");
+	if (import_clixml_value(c, member, &v) == -1 ||
+	    (v != NULL && import_clixml_convert(c, member, &deny, &v) == -1))
+		return -1;
+	ace.deny = v != NULL && strcmp(v, "true") == 0;
+	member = import_clixml_member(c, obj, "IsInherited");
+	if (import_clixml_value(c, member, &v) == -1 ||
+	    (v != NULL &&
+	    import_clixml_convert(c, member, &inherited, &v) == -1))
+		return -1;
+	ace.inherited = v != NULL && strcmp(v, "true") == 0;
+	if (import_clixml_name_ok(c, obj, "server name", server) == -1 ||
+	    import_clixml_name_ok(c, obj, "connector name", name) == -1 ||
+	    import_clixml_name_ok(c, obj, "User", ace.principal) == -1 ||
+	    (ace.inheritance != NULL && import_clixml_name_ok(c, obj,
+	    "InheritanceType", ace.inheritance) == -1))
+		return -1;
+	if ((conn = model_connector(c->model, server, name)) == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
+		    "cannot add connector to the model");
+	member = import_clixml_member(c, obj, "ExtendedRights");
+	list = import_clixml_list(member);
+	for (k = list ? list->children : member; k != NULL;
+	    k = list ? k->next : NULL) {
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+		if (import_clixml_value(c, k, &right) == -1)
+			return -1;
+		if (right == NULL)
+			continue;
+		if (import_clixml_name_ok(c, k, "extended right", right) == -1)
+			return -1;
+		ace.right = right;
+		model_add_ace(conn, &ace);
+		rights++;
+	}
+	if (rights == 0) {
+		ace.right = NULL;
+		model_add_ace(conn, &ace);
+	}
+	return 1;
+}
+
+/* A Get-AcceptedDomain object. */
+static int
+import_clixml_domain(struct import_clixml *c, xmlNodePtr obj)
+{
+	const char *name, *dn;
+	xmlNodePtr d;
+
+	if (import_clixml_prop(c, obj, "DomainName", &name) == -1 ||
+	    (name == NULL &&
+	    import_clixml_prop(c, obj, "Name", &name) == -1) ||
+	    import_clixml_prop(c, obj, "DistinguishedName", &dn) == -1)
+		return -1;
+	if (name == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "accepted domain without DomainName");
+	if (import_clixml_name_ok(c, obj, "domain name", name) == -1)
+		return -1;
+	if ((d = model_accepted_domain(c->model, name)) == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
+		    "cannot add accepted domain to the model");
+	if (import_clixml_attrs(c, obj, d, import_clixml_domain_attrs) == -1)
+		return -1;
+	import_clixml_organization(c, dn);
+	return 1;
+}
+
+/* A Get-ExchangeServer object. */
+static int
+import_clixml_server(struct import_clixml *c, xmlNodePtr obj)
+{
+	const char *name, *dn;
+	xmlNodePtr s;
+
+	if (import_clixml_prop(c, obj, "Name", &name) == -1 ||
+	    import_clixml_prop(c, obj, "DistinguishedName", &dn) == -1)
+		return -1;
+	if (name == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "Exchange server without Name");
+	if (import_clixml_name_ok(c, obj, "server name", name) == -1)
+		return -1;
+	if ((s = model_server(c->model, name)) == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
+		    "cannot add server to the model");
+	if (import_clixml_attrs(c, obj, s, import_clixml_server_attrs) == -1)
+		return -1;
+	import_clixml_organization(c, dn);
+	return 1;
+}
+
+/* One top-level object: recognise it, map it, count it. */
+static int
+import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
+    unsigned long index)
+{
+	const char *first;
+	int type, rc = 0;
+
+	import_clixml_set_label(c, obj, index);
+	if (import_clixml_type(c, obj, &type, &first) == -1)
+		return -1;
+	switch (type) {
+	case IMPORT_CLIXML_RECEIVE_CONNECTOR:
+		rc = import_clixml_connector(c, obj);
+		break;
+	case IMPORT_CLIXML_AD_PERMISSION:
+		rc = import_clixml_permission(c, obj);
+		break;
+	case IMPORT_CLIXML_ACCEPTED_DOMAIN:
+		rc = import_clixml_domain(c, obj);
+		break;
+	case IMPORT_CLIXML_EXCHANGE_SERVER:
+		rc = import_clixml_server(c, obj);
+		break;
+	default:
+		log_debug(LOG_IMPORT, "%s:%ld: skipping object \"%s\" of type "
+		    "%s", c->name, xml_line(obj), c->label,
+		    first ? first : "(none)");
+		break;
+	}
+	if (rc == 1) {
+		c->found[type] = 1;
+		c->imported++;
+	}
+	import_clixml_release(c);
+	c->label[0] = '\0';
+	return rc == -1 ? -1 : 0;
+}
+
+/* Fill the <source> element: object-type lists the types found. */
+static void
+import_clixml_source(struct import_clixml *c, xmlNodePtr src)
+{
+	char types[128], count[32];
+	size_t len;
+	int i;
+
+	types[0] = '\0';
+	for (i = 0; i < IMPORT_CLIXML_TYPE_COUNT; i++) {
+		if (!c->found[i])
+			continue;
+		len = strlen(types);
+		snprintf(types + len, sizeof(types) - len, "%s%s",
+		    len > 0 ? ", " : "", import_clixml_types[i].label);
+	}
+	if (types[0] != '\0')
+		model_set(src, "object-type", types);
+	snprintf(count, sizeof(count), "%lu", c->imported);
+	model_set(src, "objects", count);
+}
+
+/*
+ * Is this parsed document CLIXML: root <Objs> in the PowerShell
+ * namespace?  Returns 1 or 0.
+ */
+int
+import_clixml_detect(xmlDocPtr doc)
+{
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	return import_clixml_is(root, "Objs");
+}
+
+static int
+import_clixml_not_clixml(xmlDocPtr doc, const char *name, struct mx_err *err)
+{
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	if (root == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, name,
+		    "not CLIXML (empty document)");
+	if (strcmp((const char *)root->name, "Objs") == 0)
+		return mx_err_set(err, MX_ERR_INPUT, name,
+		    "not CLIXML (root <Objs> is not in namespace %s)",
+		    CLIXML_NS);
+	return mx_err_set(err, MX_ERR_INPUT, name,
+	    "not CLIXML (root is <%.64s>)", (const char *)root->name);
+}
+
+/*
+ * Add every recognised object of a parsed CLIXML document to model (see
+ * import_clixml.h).  The objects go into a scratch model, merged into
+ * model only on success: on error (MX_ERR_INPUT, MX_ERR_LIMIT, naming the
+ * file, the line and the object) model is unchanged.  A document with no
+ * object of a known type is not an error: its <source> records
+ * objects="0" (the file was read and belongs in the evidence) and a
+ * warning says that nothing was found in it.  Returns 0 or -1.
+ */
+int
+import_clixml(struct model *model, xmlDocPtr doc, const char *name,
+    const char *sha256, struct mx_err *err)
+{
+	struct import_clixml c;
+	xmlNodePtr root, n, src;
+	unsigned long index = 0;
+	int rc = -1;
+
+	if (!import_clixml_detect(doc))
+		return import_clixml_not_clixml(doc, name, err);
+	root = xmlDocGetRootElement(doc);
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	c.err = err;
+	c.objs = xmlHashCreate(256);
+	c.types = xmlHashCreate(64);
+	c.model = model_new();
+	if (c.objs == NULL || c.types == NULL || c.model == NULL) {
+		mx_err_set(err, MX_ERR_INTERNAL, name, "out of memory");
+		goto done;
+	}
+	if (import_clixml_scan(&c, root, 1, 0) == -1)
+		goto done;
+	if ((src = model_add_source(c.model, "clixml", name, sha256)) ==
+	    NULL) {
+		mx_err_set(err, MX_ERR_INTERNAL, name, "cannot record source");
+		goto done;
+	}
+	for (n = root->children; n != NULL; n = n->next) {
+		if (import_clixml_is(n, "Obj")) {
+			if (import_clixml_object(&c, n, index++) == -1)
+				goto done;
+		} else if (import_clixml_is(n, "Ref"))
+			log_debug(LOG_IMPORT, "%s:%ld: object repeated by "
+			    "reference, already read", name, xml_line(n));
+	}
+	import_clixml_source(&c, src);
+	if (c.imported == 0)
+		log_warnx(LOG_IMPORT, "%s: no ReceiveConnector, ADPermission, "
+		    "AcceptedDomain or ExchangeServer object found", name);
+	else
+		log_info(LOG_IMPORT, "%s: %lu objects", name, c.imported);
+	if (model_merge(model, c.model, err) == -1)
+		goto done;
+	rc = 0;
+done:
+	import_clixml_release(&c);
+	free(c.strs);
+	if (c.objs != NULL)
+		xmlHashFree(c.objs, NULL);
+	if (c.types != NULL)
+		xmlHashFree(c.types, NULL);
+	model_free(c.model);
+	return rc;
+}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.sh - outputs on the demo topology compared byte for byte with
+# golden-outputs.sh - outputs on the demo topology compared byte for byte with
 # tests/golden/<case>/*.expected ("make golden-update" regenerates them
 # after a deliberate change).  SOURCE_DATE_EPOCH fixes the timestamps.
 # SPDX-License-Identifier: ISC

@@ -1,5 +1,5 @@
 #!/bin/sh
-# malformed.sh - every malformed input is refused with exit 2, an error
+# malformed-inputs.sh - every malformed input is refused with exit 2, an error
 # naming the file, no output written, within bounded time and memory.
 # SPDX-License-Identifier: ISC
 set -e

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rules.sh - every rule of the shipped packs (rules/*.xml) is tested on its
+# rule-fixtures.sh - every rule of the shipped packs (rules/*.xml) is tested on its
 # own pair of models: it must fire on tests/rules/ID/bad.xml and stay quiet
 # on tests/rules/ID/good.xml, the corrected configuration.  A rule without
 # fixtures, or fixtures without a rule, fail the suite.  Each rule must also
