@@ -32,6 +32,15 @@
 #define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
 
+/*
+ * Export-Clixml import (import_clixml.c): the work done on one file.  A
+ * <Ref> or <TNRef> lets a small file name a large subtree many times, so
+ * values read through references count again each time.
+ */
+#define CLIXML_READS_MAX	2000000	/* values and items read */
+#define CLIXML_READ_BYTES_MAX	(128u << 20)	/* bytes of values read */
+#define CLIXML_STEPS_MAX	200000000UL	/* elements looked at */
+
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 

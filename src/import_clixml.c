@@ -176,7 +176,12 @@ struct import_clixml {
 	struct mx_err	*err;
 	xmlHashTablePtr	 objs;		/* Obj RefId -> element */
 	xmlHashTablePtr	 types;		/* TN RefId -> element */
+	xmlHashTablePtr	 known;		/* TN RefId -> recognised type + 1 */
 	unsigned long	 nobjs;		/* <Obj> elements seen */
+	unsigned long	 reads;		/* values read (CLIXML_READS_MAX) */
+	size_t		 read_bytes;	/* their bytes (CLIXML_READ_BYTES_MAX) */
+	unsigned long	 steps;		/* children looked at in lookups */
+	int		 over;		/* steps went over CLIXML_STEPS_MAX */
 	unsigned long	 imported;	/* objects mapped to the model */
 	int		 found[IMPORT_CLIXML_TYPE_COUNT];
 	char		 label[128];	/* the object named in messages */
@@ -192,6 +197,19 @@ struct import_clixml_dn {
 	int	 n;
 };
 
+/* "file:line" of a node, or the file alone. */
+static void
+import_clixml_where(struct import_clixml *c, xmlNodePtr node, char *buf,
+    size_t size)
+{
+	long line = xml_line(node);
+
+	if (line > 0)
+		snprintf(buf, size, "%s:%ld", c->name, line);
+	else
+		snprintf(buf, size, "%s", c->name);
+}
+
 static int
 import_clixml_fail(struct import_clixml *c, xmlNodePtr node,
     enum mx_errcode code, const char *fmt, ...)
@@ -203,31 +221,22 @@ import_clixml_fail(struct import_clixml *c, xmlNodePtr node,
 {
 	char where[300], msg[400];
 	va_list ap;
-	long line = xml_line(node);
 
-	if (line > 0)
-		snprintf(where, sizeof(where), "%s:%ld", c->name, line);
-	else
-		snprintf(where, sizeof(where), "%s", c->name);
+	import_clixml_where(c, node, where, sizeof(where));
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A lookup cut short by the budget may be why we fail: say so. */
+	if (c->over) {
+		code = MX_ERR_LIMIT;
+		snprintf(msg, sizeof(msg), "more than %lu elements looked at, "
+		    "references included (CLIXML_STEPS_MAX)",
+		    (unsigned long)CLIXML_STEPS_MAX);
+	}
 	if (c->label[0] != '\0')
 		return mx_err_set(c->err, code, where, "object \"%s\": %s",
 		    c->label, msg);
 	return mx_err_set(c->err, code, where, "%s", msg);
-}
-
-static void
-import_clixml_where(struct import_clixml *c, xmlNodePtr node, char *buf,
-    size_t size)
-{
-	long line = xml_line(node);
-
-	if (line > 0)
-		snprintf(buf, size, "%s:%ld", c->name, line);
-	else
-		snprintf(buf, size, "%s", c->name);
 }
 
 /* Keep s (allocated) until the current object is done; returns s. */
@@ -243,14 +252,12 @@ import_clixml_keep(struct import_clixml *c, char *s)
 	return s;
 }
 
+/* Free the values kept since mark (0: all of them). */
 static void
-import_clixml_release(struct import_clixml *c)
+import_clixml_release(struct import_clixml *c, size_t mark)
 {
-	size_t i;
-
-	for (i = 0; i < c->nstrs; i++)
-		free(c->strs[i]);
-	c->nstrs = 0;
+	while (c->nstrs > mark)
+		free(c->strs[--c->nstrs]);
 }
 
 static int
@@ -277,6 +284,19 @@ import_clixml_is_one_of(xmlNodePtr n, const char *const *names)
 		if (import_clixml_is(n, names[i]))
 			return 1;
 	return 0;
+}
+
+/*
+ * Count one child looked at by a lookup.  Lookups go through <Ref>s, so a
+ * small file could make them walk a large object again and again: past
+ * CLIXML_STEPS_MAX they find nothing more and the object fails.
+ */
+static int
+import_clixml_step(struct import_clixml *c)
+{
+	if (++c->steps > CLIXML_STEPS_MAX)
+		c->over = 1;
+	return !c->over;
 }
 
 /*
@@ -323,8 +343,8 @@ import_clixml_scan_node(struct import_clixml *c, xmlNodePtr n, int objdepth)
 		for (p = n->parent; p != NULL; p = p->parent)
 			if (p == target)
 				return import_clixml_fail(c, n, MX_ERR_INPUT,
-				    "Ref cycle: object RefId \"%.40s\" "
-				    "refers to itself", id);
+				    "Ref cycle: RefId \"%.40s\" names an "
+				    "object that encloses the Ref", id);
 	}
 	return 0;
 }
@@ -471,6 +491,13 @@ import_clixml_decode(const char *raw, char *out)
 	return len;
 }
 
+static int
+import_clixml_is_text(xmlNodePtr t)
+{
+	return t->content != NULL && (t->type == XML_TEXT_NODE ||
+	    t->type == XML_CDATA_SECTION_NODE);
+}
+
 /*
  * The decoded text of an element, kept by c.  Over CLIXML_VALUE_MAX
  * decoded bytes is MX_ERR_LIMIT.
@@ -480,24 +507,40 @@ import_clixml_text(struct import_clixml *c, xmlNodePtr n, const char **out)
 {
 	size_t raw = 0, len;
 	xmlNodePtr t;
-	xmlChar *content;
-	char *s;
+	char *content, *s;
 
+	/*
+	 * Only the element's own text counts: a value element has no child
+	 * elements, and text hidden in one must not escape the budgets.
+	 */
 	*out = NULL;
 	for (t = n->children; t != NULL; t = t->next)
-		if (t->content != NULL && (t->type == XML_TEXT_NODE ||
-		    t->type == XML_CDATA_SECTION_NODE))
+		if (import_clixml_is_text(t))
 			raw += strlen((const char *)t->content);
 	/* Decoding shrinks at most 7 to 1 (_x0041_): surely too long. */
 	if (raw / 7 > CLIXML_VALUE_MAX)
 		goto toolong;
-	content = xmlNodeGetContent(n);
-	if (content == NULL)
-		return import_clixml_fail(c, n, MX_ERR_INTERNAL,
-		    "cannot read element text");
-	s = xmalloc(strlen((const char *)content) + 1);
-	len = import_clixml_decode((const char *)content, s);
-	xmlFree(content);
+	if (++c->reads > CLIXML_READS_MAX)
+		return import_clixml_fail(c, n, MX_ERR_LIMIT,
+		    "more than %d values read, references included "
+		    "(CLIXML_READS_MAX)", CLIXML_READS_MAX);
+	if ((c->read_bytes += raw) > CLIXML_READ_BYTES_MAX)
+		return import_clixml_fail(c, n, MX_ERR_LIMIT,
+		    "more than %u bytes of values read, references included "
+		    "(CLIXML_READ_BYTES_MAX)", CLIXML_READ_BYTES_MAX);
+	content = xmalloc(raw + 1);
+	len = 0;
+	for (t = n->children; t != NULL; t = t->next)
+		if (import_clixml_is_text(t)) {
+			size_t tlen = strlen((const char *)t->content);
+
+			memcpy(content + len, t->content, tlen);
+			len += tlen;
+		}
+	content[len] = '\0';
+	s = xmalloc(len + 1);
+	len = import_clixml_decode(content, s);
+	free(content);
 	import_clixml_keep(c, s);
 	if (len > CLIXML_VALUE_MAX)
 		goto toolong;
@@ -525,10 +568,12 @@ import_clixml_value(struct import_clixml *c, xmlNodePtr n, const char **out)
 	if (n == NULL || !import_clixml_in_ns(n) || import_clixml_is(n, "Nil"))
 		return 0;
 	if (import_clixml_is(n, "Obj")) {
-		for (k = n->children; k != NULL && text == NULL; k = k->next)
+		for (k = n->children; k != NULL && text == NULL &&
+		    import_clixml_step(c); k = k->next)
 			if (import_clixml_is(k, "ToString"))
 				text = k;
-		for (k = n->children; k != NULL && text == NULL; k = k->next)
+		for (k = n->children; k != NULL && text == NULL &&
+		    import_clixml_step(c); k = k->next)
 			if (import_clixml_in_ns(k) &&
 			    !import_clixml_is_one_of(k,
 			    import_clixml_structure) &&
@@ -560,10 +605,12 @@ import_clixml_member(struct import_clixml *c, xmlNodePtr obj,
 	if (!import_clixml_is(obj, "Obj"))
 		return NULL;
 	for (i = 0; i < sizeof(bags) / sizeof(bags[0]); i++)
-		for (bag = obj->children; bag != NULL; bag = bag->next) {
+		for (bag = obj->children; bag != NULL &&
+		    import_clixml_step(c); bag = bag->next) {
 			if (!import_clixml_is(bag, bags[i]))
 				continue;
-			for (n = bag->children; n != NULL; n = n->next) {
+			for (n = bag->children; n != NULL &&
+			    import_clixml_step(c); n = n->next) {
 				if (!import_clixml_in_ns(n))
 					continue;
 				nn = xml_attr(n, "N");
@@ -583,13 +630,14 @@ import_clixml_prop(struct import_clixml *c, xmlNodePtr obj, const char *name,
 
 /* The collection element (LST, IE, QUE, STK) of a member, or NULL. */
 static xmlNodePtr
-import_clixml_list(xmlNodePtr member)
+import_clixml_list(struct import_clixml *c, xmlNodePtr member)
 {
 	xmlNodePtr k;
 
 	if (!import_clixml_is(member, "Obj"))
 		return NULL;
-	for (k = member->children; k != NULL; k = k->next)
+	for (k = member->children; k != NULL && import_clixml_step(c);
+	    k = k->next)
 		if (import_clixml_is_one_of(k, import_clixml_lists) &&
 		    !import_clixml_is(k, "DCT"))
 			return k;
@@ -603,7 +651,8 @@ import_clixml_type_names(struct import_clixml *c, xmlNodePtr obj)
 	const char *id;
 	xmlNodePtr k;
 
-	for (k = obj->children; k != NULL; k = k->next) {
+	for (k = obj->children; k != NULL && import_clixml_step(c);
+	    k = k->next) {
 		if (import_clixml_is(k, "TN"))
 			return k;
 		if (import_clixml_is(k, "TNRef")) {
@@ -614,40 +663,83 @@ import_clixml_type_names(struct import_clixml *c, xmlNodePtr obj)
 	return NULL;
 }
 
-/*
- * Recognise an object from its type names (any of them, so that derived
- * types match too).  Returns the type, or IMPORT_CLIXML_TYPE_COUNT with
- * the first type name in first (for messages).
- */
+/* Is this type name (without "Deserialized.") one we import? */
 static int
-import_clixml_type(struct import_clixml *c, xmlNodePtr obj, int *type,
-    const char **first)
+import_clixml_type_of(const char *name)
 {
-	xmlNodePtr tn, t;
-	const char *name;
 	size_t skip = strlen(IMPORT_CLIXML_DESERIALIZED);
 	int i;
 
+	if (strncmp(name, IMPORT_CLIXML_DESERIALIZED, skip) == 0)
+		name += skip;
+	for (i = 0; i < IMPORT_CLIXML_TYPE_COUNT; i++)
+		if (strcmp(name, import_clixml_types[i].type) == 0)
+			return i;
+	return IMPORT_CLIXML_TYPE_COUNT;
+}
+
+/*
+ * Recognise an object from its type names (any of them, so that derived
+ * types match too): the type, or IMPORT_CLIXML_TYPE_COUNT.  The answer is
+ * kept per TN RefId, so that a TN named by many TNRefs is read once.
+ */
+static int
+import_clixml_type(struct import_clixml *c, xmlNodePtr obj, int *type)
+{
+	xmlNodePtr tn, t;
+	xmlChar *name;
+	const char *id;
+	void *known;
+
 	*type = IMPORT_CLIXML_TYPE_COUNT;
-	*first = NULL;
 	if ((tn = import_clixml_type_names(c, obj)) == NULL)
 		return 0;
+	id = xml_attr(tn, "RefId");
+	if (id != NULL &&
+	    (known = xmlHashLookup(c->known, BAD_CAST id)) != NULL) {
+		*type = (int)((intptr_t)known - 1);
+		return 0;
+	}
 	for (t = tn->children; t != NULL; t = t->next) {
 		if (!import_clixml_is(t, "T"))
 			continue;
-		if (import_clixml_text(c, t, &name) == -1)
-			return -1;
-		if (*first == NULL)
-			*first = name;
-		if (strncmp(name, IMPORT_CLIXML_DESERIALIZED, skip) == 0)
-			name += skip;
-		for (i = 0; i < IMPORT_CLIXML_TYPE_COUNT; i++)
-			if (strcmp(name, import_clixml_types[i].type) == 0) {
-				*type = i;
-				return 0;
-			}
+		if ((name = xmlNodeGetContent(t)) == NULL)
+			return import_clixml_fail(c, t, MX_ERR_INTERNAL,
+			    "cannot read element text");
+		if (xmlStrlen(name) > CLIXML_VALUE_MAX) {
+			xmlFree(name);
+			return import_clixml_fail(c, t, MX_ERR_LIMIT,
+			    "type name longer than %d bytes "
+			    "(CLIXML_VALUE_MAX)", CLIXML_VALUE_MAX);
+		}
+		*type = import_clixml_type_of((const char *)name);
+		xmlFree(name);
+		if (*type != IMPORT_CLIXML_TYPE_COUNT)
+			break;
 	}
+	if (id != NULL)
+		xmlHashAddEntry(c->known, BAD_CAST id,
+		    (void *)((intptr_t)*type + 1));
 	return 0;
+}
+
+/* The first type name of an object, for debug messages (freed by c). */
+static const char *
+import_clixml_first_type(struct import_clixml *c, xmlNodePtr obj)
+{
+	xmlNodePtr tn = import_clixml_type_names(c, obj), t;
+	xmlChar *name;
+	char *copy;
+
+	for (t = tn ? tn->children : NULL; t != NULL; t = t->next)
+		if (import_clixml_is(t, "T") &&
+		    (name = xmlNodeGetContent(t)) != NULL) {
+			copy = xmalloc(128);
+			util_strlcpy(copy, (const char *)name, 128);
+			xmlFree(name);
+			return import_clixml_keep(c, copy);
+		}
+	return "(none)";
 }
 
 /* Name the top-level object in messages by its ToString text. */
@@ -662,9 +754,15 @@ import_clixml_set_label(struct import_clixml *c, xmlNodePtr obj,
 	for (k = obj->children; k != NULL && s == NULL; k = k->next)
 		if (import_clixml_is(k, "ToString"))
 			s = xmlNodeGetContent(k);
-	if (s != NULL && *s != '\0')
-		util_strlcpy(c->label, (const char *)s, sizeof(c->label));
-	else
+	if (s != NULL && *s != '\0' &&
+	    util_strlcpy(c->label, (const char *)s, sizeof(c->label)) >=
+	    sizeof(c->label)) {
+		/* Cut at a character boundary, not inside a UTF-8 one. */
+		i = strlen(c->label);
+		while (i > 0 && (s[i] & 0xC0) == 0x80)
+			i--;
+		c->label[i] = '\0';
+	} else if (s == NULL || *s == '\0')
 		snprintf(c->label, sizeof(c->label), "#%lu", index);
 	xmlFree(s);
 	for (i = 0; c->label[i] != '\0'; i++)
@@ -990,18 +1088,20 @@ import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
     int (*add)(xmlNodePtr, const char *, struct mx_err *, const char *))
 {
 	xmlNodePtr member = import_clixml_member(c, obj, prop), list, item;
+	size_t mark = c->nstrs;
 	const char *v;
 	char where[300];
 	struct mx_err e;
 
 	if (member == NULL)
 		return 0;
-	if ((list = import_clixml_list(member)) == NULL) {
+	if ((list = import_clixml_list(c, member)) == NULL) {
 		item = member;
 		list = NULL;
 	} else
 		item = list->children;
-	for (; item != NULL; item = list ? item->next : NULL) {
+	for (; item != NULL && import_clixml_step(c);
+	    item = list ? item->next : NULL) {
 		if (item->type != XML_ELEMENT_NODE)
 			continue;
 		if (import_clixml_value(c, item, &v) == -1)
@@ -1014,6 +1114,8 @@ import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
 			return import_clixml_fail(c, item,
 			    e.code != MX_OK ? e.code : MX_ERR_INPUT,
 			    "%s \"%.80s\": %s", prop, v, e.msg);
+		/* The model copied it: items need not pile up. */
+		import_clixml_release(c, mark);
 	}
 	return 0;
 }
@@ -1141,12 +1243,13 @@ import_clixml_joined(struct import_clixml *c, xmlNodePtr obj,
 	xmlNodePtr member = import_clixml_member(c, obj, prop), list, k;
 	const char *v;
 	char *s = NULL;
-	size_t len = 0, n;
+	size_t len = 0, n, mark = c->nstrs;
 
 	*out = NULL;
-	if ((list = import_clixml_list(member)) == NULL)
+	if ((list = import_clixml_list(c, member)) == NULL)
 		return import_clixml_value(c, member, out);
-	for (k = list->children; k != NULL; k = k->next) {
+	for (k = list->children; k != NULL && import_clixml_step(c);
+	    k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		if (import_clixml_value(c, k, &v) == -1)
@@ -1167,6 +1270,7 @@ import_clixml_joined(struct import_clixml *c, xmlNodePtr obj,
 		}
 		memcpy(s + len, v, n + 1);
 		len += n;
+		import_clixml_release(c, mark);
 	}
 	if (s != NULL)
 		*out = import_clixml_keep(c, s);
@@ -1187,6 +1291,7 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 	const char *server = NULL, *name = NULL, *v, *right;
 	struct model_ace ace;
 	xmlNodePtr conn, member, list, k;
+	size_t mark;
 	int rc, rights = 0;
 
 	if ((rc = import_clixml_ace_target(c, obj, &server, &name)) <= 0) {
@@ -1226,9 +1331,10 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
 		    "cannot add connector to the model");
 	member = import_clixml_member(c, obj, "ExtendedRights");
-	list = import_clixml_list(member);
-	for (k = list ? list->children : member; k != NULL;
-	    k = list ? k->next : NULL) {
+	list = import_clixml_list(c, member);
+	mark = c->nstrs;
+	for (k = list ? list->children : member;
+	    k != NULL && import_clixml_step(c); k = list ? k->next : NULL) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
 		if (import_clixml_value(c, k, &right) == -1)
@@ -1239,6 +1345,7 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 			return -1;
 		ace.right = right;
 		model_add_ace(conn, &ace);
+		import_clixml_release(c, mark);
 		rights++;
 	}
 	if (rights == 0) {
@@ -1303,11 +1410,10 @@ static int
 import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
     unsigned long index)
 {
-	const char *first;
 	int type, rc = 0;
 
 	import_clixml_set_label(c, obj, index);
-	if (import_clixml_type(c, obj, &type, &first) == -1)
+	if (import_clixml_type(c, obj, &type) == -1)
 		return -1;
 	switch (type) {
 	case IMPORT_CLIXML_RECEIVE_CONNECTOR:
@@ -1323,16 +1429,19 @@ import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
 		rc = import_clixml_server(c, obj);
 		break;
 	default:
-		log_debug(LOG_IMPORT, "%s:%ld: skipping object \"%s\" of type "
-		    "%s", c->name, xml_line(obj), c->label,
-		    first ? first : "(none)");
+		if (log_enabled(LOG_LEVEL_DEBUG))
+			log_debug(LOG_IMPORT, "%s:%ld: skipping object \"%s\" "
+			    "of type %s", c->name, xml_line(obj), c->label,
+			    import_clixml_first_type(c, obj));
 		break;
 	}
+	if (rc != -1 && c->over)
+		rc = import_clixml_fail(c, obj, MX_ERR_LIMIT, "steps");
 	if (rc == 1) {
 		c->found[type] = 1;
 		c->imported++;
 	}
-	import_clixml_release(c);
+	import_clixml_release(c, 0);
 	c->label[0] = '\0';
 	return rc == -1 ? -1 : 0;
 }
@@ -1413,8 +1522,10 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 	c.err = err;
 	c.objs = xmlHashCreate(256);
 	c.types = xmlHashCreate(64);
+	c.known = xmlHashCreate(64);
 	c.model = model_new();
-	if (c.objs == NULL || c.types == NULL || c.model == NULL) {
+	if (c.objs == NULL || c.types == NULL || c.known == NULL ||
+	    c.model == NULL) {
 		mx_err_set(err, MX_ERR_INTERNAL, name, "out of memory");
 		goto done;
 	}
@@ -1439,16 +1550,20 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 		    "AcceptedDomain or ExchangeServer object found", name);
 	else
 		log_info(LOG_IMPORT, "%s: %lu objects", name, c.imported);
+	log_debug(LOG_IMPORT, "%s: %lu values read (%zu bytes), %lu elements "
+	    "looked at", name, c.reads, c.read_bytes, c.steps);
 	if (model_merge(model, c.model, err) == -1)
 		goto done;
 	rc = 0;
 done:
-	import_clixml_release(&c);
+	import_clixml_release(&c, 0);
 	free(c.strs);
 	if (c.objs != NULL)
 		xmlHashFree(c.objs, NULL);
 	if (c.types != NULL)
 		xmlHashFree(c.types, NULL);
+	if (c.known != NULL)
+		xmlHashFree(c.known, NULL);
 	model_free(c.model);
 	return rc;
 }

@@ -664,6 +664,87 @@ test_limits(void)
 	log_set_level(LOG_LEVEL_WARN);
 }
 
+/*
+ * References cannot multiply the work: a value or a list named by many
+ * <Ref>s counts each time it is read.
+ */
+static void
+test_amplification(void)
+{
+	static const char big_head[] = "<Objs " PS_NS "><Obj RefId=\"0\">"
+	    CONNECTOR_TN "<Props><S N=\"Identity\">EX01\\Big</S>"
+	    "<Obj N=\"Banner\" RefId=\"1\"><ToString>";
+	static const char big_mid[] = "</ToString></Obj></Props></Obj>";
+	static const char ref_banner[] = "<Obj><TNRef RefId=\"0\"/><Props>"
+	    "<S N=\"Identity\">EX01\\Big</S><Ref N=\"Banner\" "
+	    "RefId=\"1\"/></Props></Obj>";
+	static const char ace_head[] = "<Objs " PS_NS "><Obj RefId=\"0\">"
+	    "<TN RefId=\"0\"><T>Microsoft.Exchange.Management.RecipientTasks."
+	    "ADAcePresentationObject</T></TN><Props>"
+	    "<S N=\"Identity\">EX01\\Big</S><S N=\"User\">U</S>"
+	    "<Obj N=\"ExtendedRights\" RefId=\"1\"><LST>";
+	static const char ace_mid[] = "</LST></Obj></Props></Obj>";
+	static const char ref_rights[] = "<Obj><TNRef RefId=\"0\"/><Props>"
+	    "<S N=\"Identity\">EX01\\Big</S><S N=\"User\">U</S>"
+	    "<Ref N=\"ExtendedRights\" RefId=\"1\"/></Props></Obj>";
+	static const char walk_head[] = "<Objs " PS_NS "><Obj RefId=\"0\">"
+	    CONNECTOR_TN "<Props><S N=\"Identity\">EX01\\Big</S>"
+	    "<Obj N=\"Banner\" RefId=\"1\">";
+	static const char walk_mid[] = "<ToString>220 walked</ToString></Obj>"
+	    "</Props></Obj>";
+	struct mx_err err;
+	char *value, *items, *tail;
+	size_t nref, len;
+	int same;
+
+	value = make_doc(big_head, "a", CLIXML_VALUE_MAX, big_mid, &len);
+	nref = CLIXML_READ_BYTES_MAX / CLIXML_VALUE_MAX;
+	tail = make_doc("", ref_banner, nref, "</Objs>", &len);
+	tap_check(import_generated("bytes-max", value, tail, 1, "", &err,
+	    &same) == -1 && err.code == MX_ERR_LIMIT &&
+	    strstr(err.msg, "CLIXML_READ_BYTES_MAX") != NULL && same,
+	    "a large value read again through many Refs is MX_ERR_LIMIT");
+	free(tail);
+	tail = make_doc("", ref_banner, nref / 2, "</Objs>", &len);
+	tap_check(import_generated("bytes-half", value, tail, 1, "", &err,
+	    &same) == 0,
+	    "half as many Refs to it stay within CLIXML_READ_BYTES_MAX");
+	free(tail);
+	free(value);
+
+	items = make_doc(ace_head, "<S></S>", CLIXML_LIST_MAX, ace_mid, &len);
+	nref = CLIXML_READS_MAX / CLIXML_LIST_MAX;
+	tail = make_doc("", ref_rights, nref, "</Objs>", &len);
+	tap_check(import_generated("reads-max", items, tail, 1, "", &err,
+	    &same) == -1 && err.code == MX_ERR_LIMIT &&
+	    strstr(err.msg, "CLIXML_READS_MAX") != NULL && same,
+	    "a long list read again through many Refs is MX_ERR_LIMIT");
+	free(tail);
+	tail = make_doc("", ref_rights, nref / 2, "</Objs>", &len);
+	tap_check(import_generated("reads-half", items, tail, 1, "", &err,
+	    &same) == 0,
+	    "half as many Refs to it stay within CLIXML_READS_MAX");
+	free(tail);
+	free(items);
+
+	/* An object walked again and again through Refs: a Banner object
+	 * whose ToString comes after many other children. */
+	value = make_doc(walk_head, "<Nil/>", CLIXML_LIST_MAX, walk_mid, &len);
+	nref = CLIXML_STEPS_MAX / CLIXML_LIST_MAX;
+	tail = make_doc("", ref_banner, nref, "</Objs>", &len);
+	tap_check(import_generated("steps-max", value, tail, 1, "", &err,
+	    &same) == -1 && err.code == MX_ERR_LIMIT &&
+	    strstr(err.msg, "CLIXML_STEPS_MAX") != NULL && same,
+	    "a large object walked again through many Refs is MX_ERR_LIMIT");
+	free(tail);
+	tail = make_doc("", ref_banner, nref / 2, "</Objs>", &len);
+	tap_check(import_generated("steps-half", value, tail, 1, "", &err,
+	    &same) == 0,
+	    "half as many Refs to it stay within CLIXML_STEPS_MAX");
+	free(tail);
+	free(value);
+}
+
 static void
 test_contoso(void)
 {
@@ -752,6 +833,7 @@ main(void)
 	test_malformed();
 	test_messages();
 	test_limits();
+	test_amplification();
 	test_contoso();
 	return tap_done();
 }
