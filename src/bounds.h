@@ -31,6 +31,7 @@
 #define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */
 #define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
+#define MODEL_CONNECTOR_ITEMS_MAX 10000 /* bindings + remote ranges of a connector */
 
 /*
  * Export-Clixml import (import_clixml.c): the work done on one file.  A

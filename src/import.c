@@ -17,12 +17,15 @@
 #include "util.h"
 #include "xml.h"
 
-/* Does the buffer start like XML (after an optional BOM and space)? */
+/* Does the buffer start like XML (after a BOM and space)? */
 static int
 import_looks_like_xml(const char *data, size_t len)
 {
 	size_t i = 0;
 
+	if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 ||
+	    memcmp(data, "\xfe\xff", 2) == 0))
+		return 1;	/* UTF-16 BOM: the parser takes it from here */
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	while (i < len && (data[i] == ' ' || data[i] == '\t' ||

@@ -249,6 +249,23 @@ model_has_child(xmlNodePtr parent, const char *element, const char *attr,
 	return 0;
 }
 
+/*
+ * Refuse a connector's binding or range beyond MODEL_CONNECTOR_ITEMS_MAX:
+ * duplicates are found by scanning, so the count must stay bounded.
+ */
+static int
+model_room(xmlNodePtr conn, struct mx_err *err, const char *where)
+{
+	unsigned long n = xmlChildElementCount(conn);
+
+	if (n >= MODEL_CONNECTOR_ITEMS_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, where,
+		    "connector \"%s\" has more than %d bindings and ranges "
+		    "(MODEL_CONNECTOR_ITEMS_MAX)", xml_attr(conn, "identity"),
+		    MODEL_CONNECTOR_ITEMS_MAX);
+	return 0;
+}
+
 static void
 model_note_server_address(xmlNodePtr conn, const struct ip_addr *addr,
     const char *text)
@@ -284,6 +301,8 @@ model_add_binding(xmlNodePtr conn, const char *text, struct mx_err *err,
 
 	if (m == NULL)
 		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
+	if (model_room(conn, err, where) == -1)
+		return -1;
 	if (strlen(text) >= sizeof(addrbuf))
 		return mx_err_set(err, MX_ERR_INPUT, where,
 		    "binding too long: \"%.40s...\"", text);
@@ -338,6 +357,8 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 
 	if (m == NULL)
 		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
+	if (model_room(conn, err, where) == -1)
+		return -1;
 	if (iprange_parse(text, &r, err, where) == -1)
 		return -1;
 	iprange_addr_format(&r.first, first);

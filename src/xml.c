@@ -131,7 +131,11 @@ xml_parse(const char *data, size_t len, const char *name, int keep_blanks,
 	}
 	ctxt->sax->internalSubset = xml_refuse_doctype;
 	ctxt->_private = NULL;
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8", opts);
+	/*
+	 * No forced encoding: Windows PowerShell writes Export-Clixml as
+	 * UTF-16LE with a BOM; libxml2 detects the BOM or the declaration.
+	 */
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
 	if (ctxt->_private != NULL) {
 		snprintf(where, sizeof(where), "%s:%d", name,
 		    ctxt->input ? ctxt->input->line : 1);

@@ -55,6 +55,11 @@ run_mxbpa collect $demo_rev -o "$scratch/model-rev.xml"
 "$XMLLINT" --xpath "/*/*[local-name()='organization']" "$scratch/model-rev.xml" >"$scratch/org2" 2>/dev/null || true
 check "import order does not change the topology" cmp -s "$scratch/org1" "$scratch/org2"
 check "the topology is not empty" test -s "$scratch/org1"
+run_mxbpa collect --import tests/data/clixml/receive-connectors-utf16le.xml \
+	-o "$scratch/utf16.xml"
+status_is 0 "a UTF-16LE export (Windows PowerShell's default) is read"
+check "the UTF-16LE export yields its connectors" \
+	test "$(xcount "//*[local-name()='receive-connector']" "$scratch/utf16.xml")" -gt 0
 run_mxbpa collect $demo
 check "collect without -o writes the model to standard output" \
 	grep -q '<topology xmlns="urn:mxbpa:model:1"' "$scratch/stdout"
