@@ -239,35 +239,6 @@ engine_interpolate(xmlXPathContextPtr ctxt, xmlNodePtr node,
 	return engine_text(ctxt, node, text, where, err);
 }
 
-/* Remove the namespace of every element of a subtree. */
-static void
-engine_strip_ns(xmlNodePtr node)
-{
-	xmlNodePtr c;
-
-	if (node->type != XML_ELEMENT_NODE)
-		return;
-	node->ns = NULL;
-	if (node->nsDef != NULL) {
-		xmlFreeNsList(node->nsDef);
-		node->nsDef = NULL;
-	}
-	for (c = node->children; c != NULL; c = c->next)
-		engine_strip_ns(c);
-}
-
-static void
-engine_set_ns(xmlNodePtr node, xmlNsPtr ns)
-{
-	xmlNodePtr c;
-
-	if (node->type != XML_ELEMENT_NODE)
-		return;
-	node->ns = ns;
-	for (c = node->children; c != NULL; c = c->next)
-		engine_set_ns(c, ns);
-}
-
 static xmlNodePtr
 engine_child(struct engine_run *run, xmlNodePtr parent, const char *name)
 {
@@ -374,7 +345,7 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	if (copy != NULL) {
 		xmlNsPtr mns = xmlNewNs(copy, (const xmlChar *)MODEL_NS, NULL);
 
-		engine_set_ns(copy, mns);
+		xml_tree_set_ns(copy, mns);
 		xmlAddChild(ev, copy);
 	}
 	if (run->nfindings == run->cap) {
@@ -504,7 +475,7 @@ engine_model_summary(struct engine_run *run, struct model *m)
 		if (strcmp((const char *)c->name, "source") == 0) {
 			xmlNodePtr src = xmlDocCopyNode(c, run->out, 1);
 
-			engine_set_ns(src, run->ns);
+			xml_tree_set_ns(src, run->ns);
 			xmlAddChild(e, src);
 		}
 		if (strcmp((const char *)c->name, "organization") != 0)
@@ -620,7 +591,7 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 		mx_err_set(err, MX_ERR_INTERNAL, NULL, "cannot copy the model");
 		return NULL;
 	}
-	engine_strip_ns(xmlDocGetRootElement(run.work));
+	xml_tree_set_ns(xmlDocGetRootElement(run.work), NULL);
 	run.ctxt = engine_xpath_context(run.work);
 	if (run.ctxt == NULL) {
 		mx_err_set(err, MX_ERR_INTERNAL, NULL, "no XPath context");

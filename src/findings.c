@@ -3,13 +3,11 @@
  *
  * SPDX-License-Identifier: ISC
  */
-#include <limits.h>
 #include <string.h>
 
 #include <libxml/tree.h>
 
 #include "bounds.h"
-#include "datadir.h"
 #include "err.h"
 #include "findings.h"
 #include "xml.h"
@@ -46,19 +44,7 @@ severity_name(enum severity s)
 int
 findings_validate(xmlDocPtr doc, const char *name, struct mx_err *err)
 {
-	char path[PATH_MAX];
-	struct xml_schema *schema;
-	int rc;
-
-	if (datadir_file(path, sizeof(path), "schemas", "findings.rng",
-	    err) == -1)
-		return -1;
-	schema = xml_schema_load(path, err);
-	if (schema == NULL)
-		return -1;
-	rc = xml_schema_validate(schema, doc, name, err);
-	xml_schema_free(schema);
-	return rc;
+	return xml_check(doc, "findings.rng", name, err);
 }
 
 xmlDocPtr

@@ -136,15 +136,22 @@ main_verdict(const struct cli *cli, xmlDocPtr findings)
 	return n > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
 }
 
+/*
+ * Render findings in fmt, then give the verdict exit code.  Frees the
+ * findings.
+ */
 static int
 main_render(const struct cli *cli, xmlDocPtr findings, const char *fmt,
     struct mx_err *err)
 {
-	if (!report_format_known(fmt))
-		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown format \"%s\" (html, text, xml)", fmt);
-	return report_render(findings, fmt, cli->lang,
+	int rc;
+
+	rc = report_render(findings, fmt, cli->lang,
 	    cli->output ? cli->output : "-", err);
+	if (rc == 0)
+		rc = main_verdict(cli, findings);
+	xmlFreeDoc(findings);
+	return rc;
 }
 
 static int
@@ -170,7 +177,6 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 	const char *fmt = main_format(cli, "text");
 	struct model *m;
 	xmlDocPtr findings;
-	int rc;
 
 	if (cli->nargs > 0)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
@@ -185,11 +191,7 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 	model_free(m);
 	if (findings == NULL)
 		return -1;
-	rc = main_render(cli, findings, fmt, err);
-	if (rc == 0)
-		rc = main_verdict(cli, findings);
-	xmlFreeDoc(findings);
-	return rc;
+	return main_render(cli, findings, fmt, err);
 }
 
 static int
@@ -236,7 +238,6 @@ main_cmd_report(struct cli *cli, struct mx_err *err)
 {
 	const char *fmt = main_format(cli, "text");
 	xmlDocPtr findings;
-	int rc;
 
 	if (cli->nargs != 1)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
@@ -246,11 +247,7 @@ main_cmd_report(struct cli *cli, struct mx_err *err)
 		    "unknown format \"%s\" (html, text, xml)", fmt);
 	if ((findings = findings_load(cli->args[0], err)) == NULL)
 		return -1;
-	rc = main_render(cli, findings, fmt, err);
-	if (rc == 0)
-		rc = main_verdict(cli, findings);
-	xmlFreeDoc(findings);
-	return rc;
+	return main_render(cli, findings, fmt, err);
 }
 
 static void

@@ -187,17 +187,28 @@ model_organization(struct model *m, const char *name)
 	return org;
 }
 
+/* The child <element name="name"> of parent, created when absent. */
+static xmlNodePtr
+model_find_or_add(struct model *m, xmlNodePtr parent, const char *element,
+    const char *name, int *created)
+{
+	xmlNodePtr e = model_find(parent, element, name);
+
+	*created = e == NULL;
+	if (e == NULL) {
+		e = model_new_child(m, parent, element);
+		model_set(e, "name", name);
+	}
+	return e;
+}
+
 xmlNodePtr
 model_server(struct model *m, const char *name)
 {
-	xmlNodePtr org = model_organization(m, NULL), s;
+	int created;
 
-	s = model_find(org, "server", name);
-	if (s == NULL) {
-		s = model_new_child(m, org, "server");
-		model_set(s, "name", name);
-	}
-	return s;
+	return model_find_or_add(m, model_organization(m, NULL), "server",
+	    name, &created);
 }
 
 xmlNodePtr
@@ -205,11 +216,10 @@ model_connector(struct model *m, const char *server, const char *name)
 {
 	xmlNodePtr s = model_server(m, server), c;
 	char identity[2 * NAME_MAX_LEN + 2];
+	int created;
 
-	c = model_find(s, "receive-connector", name);
-	if (c == NULL) {
-		c = model_new_child(m, s, "receive-connector");
-		model_set(c, "name", name);
+	c = model_find_or_add(m, s, "receive-connector", name, &created);
+	if (created) {
 		snprintf(identity, sizeof(identity), "%s\\%s",
 		    xml_attr(s, "name"), name);
 		model_set(c, "identity", identity);
@@ -220,14 +230,10 @@ model_connector(struct model *m, const char *server, const char *name)
 xmlNodePtr
 model_accepted_domain(struct model *m, const char *name)
 {
-	xmlNodePtr org = model_organization(m, NULL), d;
+	int created;
 
-	d = model_find(org, "accepted-domain", name);
-	if (d == NULL) {
-		d = model_new_child(m, org, "accepted-domain");
-		model_set(d, "name", name);
-	}
-	return d;
+	return model_find_or_add(m, model_organization(m, NULL),
+	    "accepted-domain", name, &created);
 }
 
 /* Is there a child element with exactly these attribute values? */
@@ -559,19 +565,7 @@ model_normalize(struct model *m)
 int
 model_validate(struct model *m, const char *name, struct mx_err *err)
 {
-	char path[PATH_MAX];
-	struct xml_schema *schema;
-	int rc;
-
-	if (datadir_file(path, sizeof(path), "schemas", "model.rng",
-	    err) == -1)
-		return -1;
-	schema = xml_schema_load(path, err);
-	if (schema == NULL)
-		return -1;
-	rc = xml_schema_validate(schema, m->doc, name, err);
-	xml_schema_free(schema);
-	return rc;
+	return xml_check(m->doc, "model.rng", name, err);
 }
 
 int
@@ -624,23 +618,6 @@ model_load(const char *path, struct mx_err *err)
 }
 
 /* --- merge ------------------------------------------------------------- */
-
-/* Give a copied subtree the target's namespace and no stray xmlns. */
-static void
-model_adopt(xmlNodePtr node, xmlNsPtr ns)
-{
-	xmlNodePtr c;
-
-	if (node->type != XML_ELEMENT_NODE)
-		return;
-	node->ns = ns;
-	if (node->nsDef != NULL) {
-		xmlFreeNsList(node->nsDef);
-		node->nsDef = NULL;
-	}
-	for (c = node->children; c != NULL; c = c->next)
-		model_adopt(c, ns);
-}
 
 /* Elements matched by name when merging; the others by equal content. */
 static int
@@ -698,7 +675,7 @@ model_merge_child(struct model *into, xmlNodePtr parent, xmlNodePtr child)
 	copy = xmlDocCopyNode(child, into->doc, 1);
 	if (copy == NULL)
 		return;
-	model_adopt(copy, into->ns);
+	xml_tree_set_ns(copy, into->ns);
 	xmlAddChild(parent, copy);
 }
 
@@ -730,7 +707,7 @@ model_merge(struct model *into, struct model *from, struct mx_err *err)
 			if (copy == NULL)
 				return mx_err_set(err, MX_ERR_INTERNAL, NULL,
 				    "cannot copy a model node");
-			model_adopt(copy, into->ns);
+			xml_tree_set_ns(copy, into->ns);
 			model_insert_source(into, copy);
 		} else if (model_is(c, "organization")) {
 			xmlNodePtr org = model_organization(into, NULL);

@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <libxml/xmlerror.h>
 
 #include "bounds.h"
+#include "datadir.h"
 #include "err.h"
 #include "log.h"
 #include "util.h"
@@ -273,6 +275,42 @@ xml_schema_validate(struct xml_schema *s, xmlDocPtr doc, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+int
+xml_check(xmlDocPtr doc, const char *schema, const char *name,
+    struct mx_err *err)
+{
+	char path[PATH_MAX];
+	struct xml_schema *s;
+	int rc;
+
+	if (datadir_file(path, sizeof(path), "schemas", schema, err) == -1)
+		return -1;
+	if ((s = xml_schema_load(path, err)) == NULL)
+		return -1;
+	rc = xml_schema_validate(s, doc, name, err);
+	xml_schema_free(s);
+	return rc;
+}
+
+void
+xml_tree_set_ns(xmlNodePtr node, xmlNsPtr ns)
+{
+	xmlNodePtr c;
+	xmlNsPtr d;
+
+	if (node->type != XML_ELEMENT_NODE)
+		return;
+	node->ns = ns;
+	for (d = node->nsDef; d != NULL && d != ns; d = d->next)
+		;
+	if (d == NULL && node->nsDef != NULL) {
+		xmlFreeNsList(node->nsDef);
+		node->nsDef = NULL;
+	}
+	for (c = node->children; c != NULL; c = c->next)
+		xml_tree_set_ns(c, ns);
 }
 
 int

@@ -44,6 +44,20 @@ void		 xml_schema_free(struct xml_schema *);
 int		 xml_schema_validate(struct xml_schema *, xmlDocPtr,
 		    const char *name, struct mx_err *);
 
+/*
+ * Validate doc against the shipped schema of that file name
+ * ("model.rng") in the data directory's schemas/.
+ */
+int		 xml_check(xmlDocPtr, const char *schema, const char *name,
+		    struct mx_err *);
+
+/*
+ * Put every element of a subtree in namespace ns (NULL: none) and drop
+ * the namespace declarations of the subtree, except on the element that
+ * declares ns itself.
+ */
+void		 xml_tree_set_ns(xmlNodePtr, xmlNsPtr);
+
 /* Serialise doc (indented, UTF-8) and replace path atomically. */
 int		 xml_write(xmlDocPtr, const char *path, struct mx_err *);
 
