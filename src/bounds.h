@@ -54,4 +54,16 @@
 						   per finding) */
 #define REPORT_OUTPUT_MAX	(1u << 30)	/* bytes in one report */
 
+/* Active Directory: LDAP answers and LDIF files. */
+#define SD_MAX			(1 << 18) /* DACL <= 65535 (AclSize is 16-bit) + SIDs */
+#define SD_ACES_MAX		8192	/* ACEs kept from one DACL */
+#define LDAP_VALUE_MAX		(1 << 20) /* bytes in one attribute value */
+#define LDAP_VALUES_MAX		100000	/* values of one attribute */
+#define LDAP_ENTRY_ATTRS_MAX	256	/* attributes of one entry */
+#define LDAP_ENTRIES_MAX	1000000	/* entries in one collection */
+#define LDAP_PAGE_SIZE		500	/* paged-results page size by default */
+#define LDAP_TIMEOUT_DEFAULT	30	/* seconds, network and per operation */
+#define LDIF_FILE_MAX		(256u << 20) /* one LDIF file */
+#define LDIF_LINE_MAX		(2u << 20) /* one unfolded LDIF line */
+
 #endif /* MXBPA_BOUNDS_H */

@@ -1,0 +1,2 @@
+/* ad.c - being written */
+#include "ad.h"

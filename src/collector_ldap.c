@@ -1,0 +1,2 @@
+/* collector_ldap.c - being written */
+#include "collector_ldap.h"

@@ -1,0 +1,2 @@
+/* import_ldif.c - being written */
+#include "import_ldif.h"

@@ -1,0 +1,2 @@
+/* sd.c - being written */
+#include "sd.h"

@@ -1,0 +1,2 @@
+/* sddl.c - being written */
+#include "sddl.h"
