@@ -19,7 +19,8 @@ enum cli_arg {
 	CLI_ARG_FLAG,
 	CLI_ARG_STRING,
 	CLI_ARG_FILE,
-	CLI_ARG_DIR
+	CLI_ARG_DIR,
+	CLI_ARG_UINT
 };
 
 enum cli_opt {
@@ -33,7 +34,19 @@ enum cli_opt {
 	CLI_OPT_QUIET,
 	CLI_OPT_RULES,
 	CLI_OPT_VERBOSE,
-	CLI_OPT_VERSION
+	CLI_OPT_VERSION,
+	CLI_OPT_BASE,
+	CLI_OPT_BIND_DN,
+	CLI_OPT_CA_FILE,
+	CLI_OPT_INSECURE_TLS,
+	CLI_OPT_LDAP,
+	CLI_OPT_PAGE_SIZE,
+	CLI_OPT_PASSWORD_FILE,
+	CLI_OPT_PASSWORD_PROMPT,
+	CLI_OPT_REFERRALS,
+	CLI_OPT_SASL_GSSAPI,
+	CLI_OPT_STARTTLS,
+	CLI_OPT_TIMEOUT
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -44,6 +57,7 @@ enum cli_opt {
 #define CLI_RENDER	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_REPORT))
 #define CLI_VERDICT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
 			 CLI_IN(CLI_CMD_REPORT))
+#define CLI_COLLECT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_COLLECT))
 
 struct cli_option {
 	const char	*name;
@@ -57,6 +71,14 @@ struct cli_option {
 
 /* Sorted by long name. */
 static const struct cli_option cli_options[] = {
+	{ "base", 0, CLI_ARG_STRING, CLI_OPT_BASE, CLI_COLLECT,
+	  "DN", "LDAP: the configuration naming context (default: from the "
+	  "RootDSE)" },
+	{ "bind-dn", 0, CLI_ARG_STRING, CLI_OPT_BIND_DN, CLI_COLLECT,
+	  "DN", "LDAP: bind as DN or user@domain (password from "
+	  "--password-file, MXBPA_LDAP_PASSWORD or -W)" },
+	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_COLLECT,
+	  "FILE", "LDAP: CA certificates to verify the server with" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
@@ -65,24 +87,44 @@ static const struct cli_option cli_options[] = {
 	  "else text)" },
 	{ "help", 'h', CLI_ARG_FLAG, CLI_OPT_HELP, CLI_ALL,
 	  NULL, "show this help and exit" },
-	{ "import", 'i', CLI_ARG_FILE, CLI_OPT_IMPORT,
-	  CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_COLLECT),
-	  "FILE", "read an Export-Clixml file or an mxbpa model "
-	  "(repeatable; recognised by content)" },
+	{ "import", 'i', CLI_ARG_FILE, CLI_OPT_IMPORT, CLI_COLLECT,
+	  "FILE", "read an Export-Clixml file, an LDIF export or an mxbpa "
+	  "model (repeatable; recognised by content)" },
+	{ "insecure-tls", 0, CLI_ARG_FLAG, CLI_OPT_INSECURE_TLS, CLI_COLLECT,
+	  NULL, "LDAP: accept a certificate that does not verify (lab use)" },
 	{ "lang", 'l', CLI_ARG_STRING, CLI_OPT_LANG, CLI_RENDER |
 	  CLI_IN(CLI_CMD_RULES),
 	  "LANG", "language of the report: en or fr (default en)" },
+	{ "ldap", 0, CLI_ARG_STRING, CLI_OPT_LDAP, CLI_COLLECT,
+	  "URI", "collect from Active Directory at ldap://HOST or "
+	  "ldaps://HOST" },
 	{ "no-builtin-rules", 0, CLI_ARG_FLAG, CLI_OPT_NO_BUILTIN_RULES,
 	  CLI_RULESET, NULL, "load only the packs given with --rules" },
 	{ "output", 'o', CLI_ARG_FILE, CLI_OPT_OUTPUT, CLI_ALL,
 	  "FILE", "write the result to FILE, replaced atomically "
 	  "(default: standard output)" },
+	{ "page-size", 0, CLI_ARG_UINT, CLI_OPT_PAGE_SIZE, CLI_COLLECT,
+	  "N", "LDAP: entries per page of the paged search (default 500)" },
+	{ "password-file", 0, CLI_ARG_FILE, CLI_OPT_PASSWORD_FILE,
+	  CLI_COLLECT, "FILE", "LDAP: read the bind password from FILE" },
+	{ "password-prompt", 'W', CLI_ARG_FLAG, CLI_OPT_PASSWORD_PROMPT,
+	  CLI_COLLECT, NULL, "LDAP: ask for the bind password on the "
+	  "terminal" },
 	{ "quiet", 'q', CLI_ARG_FLAG, CLI_OPT_QUIET, CLI_ALL,
 	  NULL, "print no warnings" },
+	{ "referrals", 0, CLI_ARG_FLAG, CLI_OPT_REFERRALS, CLI_COLLECT,
+	  NULL, "LDAP: follow referrals (off by default)" },
 	{ "rules", 'r', CLI_ARG_DIR, CLI_OPT_RULES, CLI_RULESET,
 	  "DIR", "also load the rule packs (*.xml) of DIR (repeatable)" },
+	{ "sasl-gssapi", 0, CLI_ARG_FLAG, CLI_OPT_SASL_GSSAPI, CLI_COLLECT,
+	  NULL, "LDAP: bind with the current Kerberos ticket" },
+	{ "starttls", 0, CLI_ARG_FLAG, CLI_OPT_STARTTLS, CLI_COLLECT,
+	  NULL, "LDAP: upgrade ldap:// with StartTLS" },
+	{ "timeout", 0, CLI_ARG_UINT, CLI_OPT_TIMEOUT, CLI_COLLECT,
+	  "SECONDS", "LDAP: network and per-operation timeout (default 30)" },
 	{ "verbose", 'v', CLI_ARG_FLAG, CLI_OPT_VERBOSE, CLI_ALL,
-	  NULL, "more diagnostics on standard error (-vv: debug)" },
+	  NULL, "more diagnostics on standard error (-vv debug, -vvv "
+	  "protocol traces)" },
 	{ "version", 'V', CLI_ARG_FLAG, CLI_OPT_VERSION, CLI_ALL,
 	  NULL, "print the version and exit" },
 };
@@ -170,6 +212,71 @@ cli_push(const char ***array, size_t *n, const char *value)
 	(*array)[(*n)++] = value;
 }
 
+/* The LDAP collector's options. */
+static int
+cli_apply_ldap(struct cli *cli, const struct cli_option *o, const char *arg,
+    struct mx_err *err)
+{
+	struct collector_ldap_options *l = &cli->ldap;
+	struct mx_err number;
+	char where[64];
+
+	snprintf(where, sizeof(where), "--%s", o->name);
+	mx_err_init(&number);
+	switch (o->id) {
+	case CLI_OPT_BASE:
+		l->base = arg;
+		break;
+	case CLI_OPT_BIND_DN:
+		l->bind_dn = arg;
+		break;
+	case CLI_OPT_CA_FILE:
+		l->ca_file = arg;
+		break;
+	case CLI_OPT_INSECURE_TLS:
+		l->insecure = 1;
+		break;
+	case CLI_OPT_LDAP:
+		if (strncmp(arg, "ldap://", 7) != 0 &&
+		    strncmp(arg, "ldaps://", 8) != 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]");
+		l->uri = arg;
+		break;
+	case CLI_OPT_PAGE_SIZE:
+		if (parse_u32(arg, 100000, &l->page_size, &number, where) == -1 ||
+		    l->page_size == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected a page size from 1 to 100000");
+		break;
+	case CLI_OPT_PASSWORD_FILE:
+		l->password_file = arg;
+		break;
+	case CLI_OPT_PASSWORD_PROMPT:
+		l->password_prompt = 1;
+		break;
+	case CLI_OPT_REFERRALS:
+		l->referrals = 1;
+		break;
+	case CLI_OPT_SASL_GSSAPI:
+		l->sasl_gssapi = 1;
+		break;
+	case CLI_OPT_STARTTLS:
+		l->starttls = 1;
+		break;
+	case CLI_OPT_TIMEOUT:
+		if (parse_u32(arg, 3600, &l->timeout, &number, where) == -1 ||
+		    l->timeout == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected seconds from 1 to 3600");
+		break;
+	default:
+		return mx_err_set(err, MX_ERR_INTERNAL, where,
+		    "option without a handler");
+	}
+	return 0;
+}
+
 static int
 cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
     struct mx_err *err)
@@ -225,6 +332,8 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_VERSION:
 		cli->command = CLI_CMD_VERSION;
 		break;
+	default:
+		return cli_apply_ldap(cli, o, arg, err);
 	}
 	return 0;
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "collector_ldap.h"
+
 struct mx_err;
 
 enum cli_command {
@@ -38,6 +40,7 @@ struct cli {
 	int			 verbosity;
 	const char		**args;		/* positional arguments */
 	size_t			 nargs;
+	struct collector_ldap_options ldap;	/* ldap.uri NULL: no LDAP */
 };
 
 /*

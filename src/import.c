@@ -12,6 +12,7 @@
 #include "err.h"
 #include "import.h"
 #include "import_clixml.h"
+#include "import_ldif.h"
 #include "log.h"
 #include "model.h"
 #include "util.h"
@@ -60,16 +61,27 @@ import_file(struct model *m, const char *path, struct mx_err *err)
 	char sha[65];
 	int rc;
 
-	if (util_read_file(path, INPUT_FILE_MAX < CLIXML_FILE_MAX ?
-	    INPUT_FILE_MAX : CLIXML_FILE_MAX, &f, err) == -1)
+	if (util_read_file(path, INPUT_FILE_MAX, &f, err) == -1)
 		return -1;
+	util_sha256_hex(f.data, f.len, sha);
 	if (!import_looks_like_xml(f.data, f.len)) {
+		if (import_ldif_detect(f.data, f.len)) {
+			log_info(LOG_IMPORT, "%s: LDIF", path);
+			rc = import_ldif(m, f.data, f.len, path, sha, err);
+			util_file_free(&f);
+			return rc;
+		}
 		util_file_free(&f);
 		return mx_err_set(err, MX_ERR_INPUT, path,
-		    "not a recognised input (expected an Export-Clixml file "
-		    "or an mxbpa model)");
+		    "not a recognised input (expected an Export-Clixml file, "
+		    "an LDIF export or an mxbpa model)");
 	}
-	util_sha256_hex(f.data, f.len, sha);
+	if (f.len > CLIXML_FILE_MAX) {
+		util_file_free(&f);
+		return mx_err_set(err, MX_ERR_LIMIT, path,
+		    "XML input larger than %u bytes (CLIXML_FILE_MAX)",
+		    CLIXML_FILE_MAX);
+	}
 	doc = xml_parse(f.data, f.len, path, 0, err);
 	util_file_free(&f);
 	if (doc == NULL)

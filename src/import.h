@@ -1,7 +1,8 @@
 /*
  * import.h - read input files into the model, recognising each format by
  * its content, never by its name: Export-Clixml (root <Objs> in the
- * PowerShell namespace) or an mxbpa model (root <topology>).
+ * PowerShell namespace), an mxbpa model (root <topology>) or LDIF
+ * (ldifde / ldapsearch exports).
  *
  * SPDX-License-Identifier: ISC
  */

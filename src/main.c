@@ -16,6 +16,7 @@
 #include <libxslt/xsltconfig.h>
 
 #include "cli.h"
+#include "collector_ldap.h"
 #include "datadir.h"
 #include "engine.h"
 #include "err.h"
@@ -32,16 +33,16 @@
 #define PACKAGE_VERSION "0"
 #endif
 
-/* Import every file named with --import (and as operands). */
+/* Import every file named with --import, then collect over LDAP. */
 static struct model *
 main_collect(const struct cli *cli, struct mx_err *err)
 {
 	struct model *m;
 	size_t i;
 
-	if (cli->nimports == 0) {
+	if (cli->nimports == 0 && cli->ldap.uri == NULL) {
 		mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "nothing to collect: give --import FILE");
+		    "nothing to collect: give --import FILE or --ldap URI");
 		return NULL;
 	}
 	m = model_new();
@@ -51,6 +52,10 @@ main_collect(const struct cli *cli, struct mx_err *err)
 			model_free(m);
 			return NULL;
 		}
+	}
+	if (cli->ldap.uri != NULL && collector_ldap(m, &cli->ldap, err) == -1) {
+		model_free(m);
+		return NULL;
 	}
 	if (model_validate(m, "collected model", err) == -1) {
 		model_free(m);

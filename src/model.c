@@ -35,7 +35,8 @@ struct model {
 /* Canonical order of a connector's and a server's children. */
 static const char *const model_child_order[] = {
 	"address", "binding", "remote-ip-range", "permission-group",
-	"auth-mechanism", "ace", "setting", "receive-connector", NULL
+	"auth-mechanism", "ace", "security-descriptor", "setting",
+	"smtp-virtual-server", "receive-connector", NULL
 };
 
 static const struct {
