@@ -1,0 +1,16 @@
+#!/bin/sh
+# debian-deps.sh - install what mxbpa needs to build and to run its whole
+# test suite on Debian 12 (run as root).  The one list the README and CI
+# use.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+# slapd and postfix are used only by the tests, which run private
+# instances: ask the packages not to configure a system one.
+echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	build-essential autoconf automake pkg-config \
+	libxml2-dev libxslt1-dev libssl-dev libldap-dev \
+	libxml2-utils man-db groff-base bsdextrautils \
+	slapd ldap-utils openssl ca-certificates procps iproute2 \
+	valgrind clang
