@@ -1,2 +1,1628 @@
-/* ad.c - being written */
+/*
+ * ad.c - Active Directory entries into the topology model (see ad.h and
+ * docs/ad-attributes.md, which gives the source of every attribute name
+ * and bit value used here).
+ *
+ * Entries arrive in any order, from the LDAP collector or the LDIF reader.
+ * ad_map_entry keeps copies of the entries it recognises by objectClass
+ * (compared without case) and learns, as they pass, the names it will need:
+ * extended rights (controlAccessRight: rightsGuid -> cn), accounts
+ * (objectSid -> sAMAccountName) and domains (crossRef: nCName ->
+ * nETBIOSName).  ad_map_finish then writes servers, accepted domains,
+ * receive connectors and Exchange 2003 SMTP virtual servers, so that a
+ * right or an account seen after the connector still names its ACEs.
+ *
+ * A connector's nTSecurityDescriptor is parsed by sd.c.  Each ACE becomes
+ * one <ace>; the descriptor is kept as SDDL evidence; and the permission
+ * groups are derived from it the way Exchange itself computes the
+ * PermissionGroups property, which AD does not store.  A descriptor that
+ * does not parse marks the connector permissions="unreadable" and the
+ * collection goes on; so does any other malformed value (logged, and kept
+ * as an "UnreadableValue" setting).  Only limits and internal failures stop
+ * the mapping.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
 #include "ad.h"
+#include "bounds.h"
+#include "err.h"
+#include "log.h"
+#include "model.h"
+#include "sd.h"
+#include "sddl.h"
+#include "util.h"
+
+/* RDNs of a distinguished name looked at (Exchange's have about 12). */
+#define AD_RDN_MAX		32
+/* Bytes of a text value the model accepts (schemas/model.rng "text"). */
+#define AD_TEXT_MAX		65536
+/* Bytes of an account or NetBIOS domain name: DOMAIN\account fits. */
+#define AD_PART_MAX		((NAME_MAX_LEN - 1) / 2)
+
+enum ad_kind {
+	AD_KIND_SERVER,
+	AD_KIND_DOMAIN,
+	AD_KIND_CONNECTOR,
+	AD_KIND_VSERVER,
+	AD_KIND_COUNT
+};
+
+/* The objectClass that makes an entry one of the kinds above. */
+static const char *const ad_kind_class[AD_KIND_COUNT] = {
+	[AD_KIND_SERVER] = "msExchExchangeServer",
+	[AD_KIND_DOMAIN] = "msExchAcceptedDomain",
+	[AD_KIND_CONNECTOR] = "msExchSmtpReceiveConnector",
+	[AD_KIND_VSERVER] = "protocolCfgSMTPServer",
+};
+
+
+const char *const ad_attributes[] = {
+	"objectClass", "cn", "name", "distinguishedName", "adminDescription",
+	"adminDisplayName", "nTSecurityDescriptor",
+	/* receive connectors */
+	"msExchSmtpReceiveBindings", "msExchSmtpReceiveRemoteIPRanges",
+	"msExchSMTPReceiveInboundSecurityFlag", "msExchSmtpReceiveRole",
+	"msExchSmtpReceiveEnabled", "msExchSMTPReceiveConnectorFQDN",
+	"msExchSmtpReceiveBanner", "msExchSmtpTLSCertificate",
+	"msExchSmtpReceiveProtocolLoggingLevel",
+	"msExchSmtpReceiveProtocolRestrictions",
+	"msExchSmtpReceiveMaxMessageSize", "msExchSMTPReceiveRelayControl",
+	"msExchSmtpReceiveMaxInboundConnections",
+	"msExchSmtpReceiveMaxInboundConnectionsPerSource",
+	"msExchSmtpReceiveMaxRecipientsPerMessage",
+	/* servers */
+	"serialNumber", "networkAddress", "msExchCurrentServerRoles",
+	"msExchServerSite",
+	/* accepted domains */
+	"msExchAcceptedDomainName", "msExchAcceptedDomainFlags",
+	/* Exchange 2003 SMTP virtual servers */
+	"msExchServerBindings", "msExchSmtpFullyQualifiedDomainName",
+	/* names: extended rights, accounts, domains */
+	"rightsGuid", "objectSid", "sAMAccountName", "nCName", "nETBIOSName",
+	NULL
+};
+
+/*
+ * Exchange's extended rights for receive connectors, the fallback when the
+ * CN=Extended-Rights entries were not collected.  Every GUID here was
+ * checked against two independent sources (docs/ad-attributes.md).
+ */
+enum ad_right_id {
+	AD_R_SUBMIT,
+	AD_R_SUBMIT_MLS,
+	AD_R_ANY_RECIPIENT,
+	AD_R_AUTH_FLAG,
+	AD_R_ANY_SENDER,
+	AD_R_AUTH_DOMAIN_SENDER,
+	AD_R_BYPASS_ANTISPAM,
+	AD_R_BYPASS_SIZE,
+	AD_R_SEND_EXCH50,
+	AD_R_ACCEPT_EXCH50,
+	AD_R_ACCEPT_ROUTING,
+	AD_R_ACCEPT_FOREST,
+	AD_R_ACCEPT_ORG,
+	AD_R_SEND_ROUTING,
+	AD_R_SEND_FOREST,
+	AD_R_SEND_ORG,
+	AD_R_SEND_AS,
+	AD_R_COUNT
+};
+
+static const struct {
+	const char	*guid;
+	const char	*name;
+} ad_builtin_rights[AD_R_COUNT] = {
+	[AD_R_SUBMIT] = { "a18293f1-0685-4540-aa63-e32df421b3a2",
+	    "ms-Exch-SMTP-Submit" },
+	[AD_R_SUBMIT_MLS] = { "8fc01282-006d-42b1-81e3-c0b46bed3754",
+	    "ms-Exch-SMTP-Submit-For-MLS" },
+	[AD_R_ANY_RECIPIENT] = { "5c82f031-4e4c-4326-88e1-8c4f0cad9de5",
+	    "ms-Exch-SMTP-Accept-Any-Recipient" },
+	[AD_R_AUTH_FLAG] = { "1c75aca8-b56b-48b3-a021-858a29fa877b",
+	    "ms-Exch-SMTP-Accept-Authentication-Flag" },
+	[AD_R_ANY_SENDER] = { "b857b50b-94a2-4b53-93f6-41cebd2fced0",
+	    "ms-Exch-SMTP-Accept-Any-Sender" },
+	[AD_R_AUTH_DOMAIN_SENDER] = { "c22841f4-96cb-498a-ac02-f9a87c74eb14",
+	    "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender" },
+	[AD_R_BYPASS_ANTISPAM] = { "d19299b4-86c2-4c9a-8fa7-acb70c63023a",
+	    "ms-Exch-Bypass-Anti-Spam" },
+	[AD_R_BYPASS_SIZE] = { "6760cfc5-70f4-4ae8-bc39-9522d86ac69b",
+	    "ms-Exch-Bypass-Message-Size-Limit" },
+	[AD_R_SEND_EXCH50] = { "11716db4-9647-4bce-8922-1f99e526cb41",
+	    "ms-Exch-SMTP-Send-Exch50" },
+	[AD_R_ACCEPT_EXCH50] = { "e373fb21-d851-4d15-af23-982f09f2400b",
+	    "ms-Exch-SMTP-Accept-Exch50" },
+	[AD_R_ACCEPT_ROUTING] = { "04031f4f-7c36-43ea-9b49-4bd0f5f1e6af",
+	    "ms-Exch-Accept-Headers-Routing" },
+	[AD_R_ACCEPT_FOREST] = { "a7a9ea66-e08c-4e23-8fe7-68c40e49c6c0",
+	    "ms-Exch-Accept-Headers-Forest" },
+	[AD_R_ACCEPT_ORG] = { "c307dccd-6676-4d19-95c8-d1567fab9820",
+	    "ms-Exch-Accept-Headers-Organization" },
+	[AD_R_SEND_ROUTING] = { "eb8c07ad-b5ad-49c3-831e-bc439cca4c2a",
+	    "ms-Exch-Send-Headers-Routing" },
+	[AD_R_SEND_FOREST] = { "b3f9f977-552c-4ee6-9781-59280a81417b",
+	    "ms-Exch-Send-Headers-Forest" },
+	[AD_R_SEND_ORG] = { "2f7d0e23-f951-4ed0-8e71-39b6a22fa298",
+	    "ms-Exch-Send-Headers-Organization" },
+	[AD_R_SEND_AS] = { "ab721a54-1e2f-11d0-9819-00aa0040529b",
+	    "Send-As" },
+};
+
+#define AD_BIT(r)	(1u << (r))
+
+/* What each permission group grants its principals (Exchange 2007 set). */
+#define AD_GRANT_ANONYMOUS	(AD_BIT(AD_R_SUBMIT) | \
+	AD_BIT(AD_R_ANY_SENDER) | AD_BIT(AD_R_AUTH_DOMAIN_SENDER) | \
+	AD_BIT(AD_R_ACCEPT_ROUTING))
+#define AD_GRANT_USERS		(AD_BIT(AD_R_SUBMIT) | \
+	AD_BIT(AD_R_ANY_RECIPIENT) | AD_BIT(AD_R_BYPASS_ANTISPAM) | \
+	AD_BIT(AD_R_ACCEPT_ROUTING))
+#define AD_GRANT_EXTERNAL	(AD_BIT(AD_R_SUBMIT) | \
+	AD_BIT(AD_R_ANY_RECIPIENT) | AD_BIT(AD_R_AUTH_FLAG) | \
+	AD_BIT(AD_R_ANY_SENDER) | AD_BIT(AD_R_AUTH_DOMAIN_SENDER) | \
+	AD_BIT(AD_R_BYPASS_ANTISPAM) | AD_BIT(AD_R_BYPASS_SIZE) | \
+	AD_BIT(AD_R_ACCEPT_EXCH50) | AD_BIT(AD_R_ACCEPT_ROUTING))
+#define AD_GRANT_SERVERS	(AD_GRANT_EXTERNAL | \
+	AD_BIT(AD_R_ACCEPT_FOREST) | AD_BIT(AD_R_ACCEPT_ORG))
+#define AD_GRANT_PARTNERS	(AD_BIT(AD_R_SUBMIT) | \
+	AD_BIT(AD_R_ACCEPT_ROUTING))
+
+/* Exchange's own security principals (authority 9, resource manager). */
+#define AD_SID_EXCHANGE	"S-1-9-1419165041-1139599005-3936102811-" \
+				"1022490595-"
+#define AD_SID_PARTNERS		AD_SID_EXCHANGE "10"
+#define AD_SID_HUB		AD_SID_EXCHANGE "21"
+#define AD_SID_EDGE		AD_SID_EXCHANGE "22"
+#define AD_SID_EXTERNAL		AD_SID_EXCHANGE "23"
+
+static const struct {
+	const char	*sid;
+	const char	*name;
+} ad_well_known[] = {
+	{ "S-1-1-0",		"Everyone" },
+	{ "S-1-3-0",		"CREATOR OWNER" },
+	{ "S-1-5-7",		"NT AUTHORITY\\ANONYMOUS LOGON" },
+	{ "S-1-5-9",
+	    "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS" },
+	{ "S-1-5-10",		"NT AUTHORITY\\SELF" },
+	{ "S-1-5-11",		"NT AUTHORITY\\Authenticated Users" },
+	{ "S-1-5-18",		"NT AUTHORITY\\SYSTEM" },
+	{ "S-1-5-19",		"NT AUTHORITY\\LOCAL SERVICE" },
+	{ "S-1-5-20",		"NT AUTHORITY\\NETWORK SERVICE" },
+	{ "S-1-5-32-544",	"BUILTIN\\Administrators" },
+	{ "S-1-5-32-548",	"BUILTIN\\Account Operators" },
+	{ "S-1-5-32-554",
+	    "BUILTIN\\Pre-Windows 2000 Compatible Access" },
+	{ AD_SID_PARTNERS,	"MS Exchange\\Partner Servers" },
+	{ AD_SID_HUB,		"MS Exchange\\Hub Transport Servers" },
+	{ AD_SID_EDGE,		"MS Exchange\\Edge Transport Servers" },
+	{ AD_SID_EXTERNAL,	"MS Exchange\\Externally Secured Servers" },
+	{ AD_SID_EXCHANGE "24",	"MS Exchange\\Legacy Exchange Servers" },
+	{ NULL, NULL }
+};
+
+/* Names learnt from the entries. */
+struct ad_right {
+	uint8_t		 guid[16];
+	char		*name;
+};
+
+struct ad_account {
+	char		*sid;
+	char		*sam;
+	char		*domain;	/* DC=... part of the DN */
+};
+
+struct ad_netbios {
+	char		*nc;		/* nCName */
+	char		*name;		/* nETBIOSName */
+};
+
+struct ad_list {
+	void		*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct ad_map {
+	struct model	*model;
+	char		*source;
+	struct ad_list	 entries[AD_KIND_COUNT]; /* struct ad_entry * */
+	struct ad_list	 rights;	/* of struct ad_right */
+	struct ad_list	 accounts;	/* of struct ad_account */
+	struct ad_list	 domains;	/* of struct ad_netbios */
+	size_t		 taken;		/* seen, LDAP_ENTRIES_MAX */
+	size_t		 count;		/* entries recognised */
+	uint8_t		 builtin[AD_R_COUNT][16]; /* ad_builtin_rights */
+};
+
+/* A distinguished name split into RDNs, values unescaped. */
+struct ad_dn {
+	char	*buf;
+	char	*type[AD_RDN_MAX];
+	char	*value[AD_RDN_MAX];
+	size_t	 start[AD_RDN_MAX];	/* offset of each RDN */
+	int	 n;
+};
+
+/* --- entries ------------------------------------------------------------- */
+
+/* A new entry with that DN (copied). */
+struct ad_entry *
+ad_entry_new(const char *dn)
+{
+	struct ad_entry *e = xcalloc(1, sizeof(*e));
+
+	e->dn = xstrdup(dn);
+	return e;
+}
+
+/* Does the attribute description name attr (options after ';' ignored)? */
+static int
+ad_attr_is(const char *desc, const char *attr)
+{
+	size_t n = strlen(attr);
+
+	return strncasecmp(desc, attr, n) == 0 &&
+	    (desc[n] == '\0' || desc[n] == ';');
+}
+
+/*
+ * Add one value to the attribute of that description, creating it.
+ * Bounded by LDAP_VALUE_MAX, LDAP_VALUES_MAX and LDAP_ENTRY_ATTRS_MAX
+ * (MX_ERR_LIMIT naming where).  Returns 0 or -1.
+ */
+int
+ad_entry_add(struct ad_entry *e, const char *attr, const uint8_t *data,
+    size_t len, struct mx_err *err, const char *where)
+{
+	struct ad_attr *a = NULL;
+	struct ad_value *v;
+	size_t i;
+
+	if (len > LDAP_VALUE_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, where, "value of %.64s "
+		    "longer than %d bytes (LDAP_VALUE_MAX)", attr,
+		    LDAP_VALUE_MAX);
+	for (i = 0; i < e->nattrs && a == NULL; i++)
+		if (strcasecmp(e->attrs[i].name, attr) == 0)
+			a = &e->attrs[i];
+	if (a == NULL) {
+		if (e->nattrs >= LDAP_ENTRY_ATTRS_MAX)
+			return mx_err_set(err, MX_ERR_LIMIT, where, "entry "
+			    "with more than %d attributes "
+			    "(LDAP_ENTRY_ATTRS_MAX)", LDAP_ENTRY_ATTRS_MAX);
+		e->attrs = xreallocarray(e->attrs, e->nattrs + 1,
+		    sizeof(*e->attrs));
+		a = &e->attrs[e->nattrs++];
+		a->name = xstrdup(attr);
+		a->values = NULL;
+		a->nvalues = 0;
+	}
+	if (a->nvalues >= LDAP_VALUES_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, where, "attribute %.64s "
+		    "with more than %d values (LDAP_VALUES_MAX)", attr,
+		    LDAP_VALUES_MAX);
+	/* Grow by doubling: many-valued attributes stay linear. */
+	if ((a->nvalues & (a->nvalues - 1)) == 0)
+		a->values = xreallocarray(a->values,
+		    a->nvalues ? a->nvalues * 2 : 1, sizeof(*a->values));
+	v = &a->values[a->nvalues++];
+	/* One more byte, always NUL: text values can be used as strings. */
+	v->data = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(v->data, data, len);
+	v->data[len] = '\0';
+	v->len = len;
+	return 0;
+}
+
+void
+ad_entry_free(struct ad_entry *e)
+{
+	size_t i, j;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nattrs; i++) {
+		for (j = 0; j < e->attrs[i].nvalues; j++)
+			free(e->attrs[i].values[j].data);
+		free(e->attrs[i].values);
+		free(e->attrs[i].name);
+	}
+	free(e->attrs);
+	free(e->dn);
+	free(e);
+}
+
+/*
+ * The attribute called name, compared without case, options ignored; NULL
+ * when absent.
+ */
+const struct ad_attr *
+ad_entry_attr(const struct ad_entry *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nattrs; i++)
+		if (ad_attr_is(e->attrs[i].name, name) &&
+		    e->attrs[i].nvalues > 0)
+			return &e->attrs[i];
+	return NULL;
+}
+
+static struct ad_entry *
+ad_entry_copy(const struct ad_entry *e)
+{
+	struct ad_entry *c = ad_entry_new(e->dn);
+	size_t i, j;
+
+	c->attrs = xcalloc(e->nattrs ? e->nattrs : 1, sizeof(*c->attrs));
+	c->nattrs = e->nattrs;
+	for (i = 0; i < e->nattrs; i++) {
+		c->attrs[i].name = xstrdup(e->attrs[i].name);
+		c->attrs[i].nvalues = e->attrs[i].nvalues;
+		c->attrs[i].values = xcalloc(e->attrs[i].nvalues ?
+		    e->attrs[i].nvalues : 1, sizeof(struct ad_value));
+		for (j = 0; j < e->attrs[i].nvalues; j++) {
+			struct ad_value *d = &c->attrs[i].values[j];
+
+			d->len = e->attrs[i].values[j].len;
+			d->data = xmalloc(d->len + 1);
+			memcpy(d->data, e->attrs[i].values[j].data, d->len);
+			d->data[d->len] = '\0';
+		}
+	}
+	return c;
+}
+
+static int
+ad_entry_has_class(const struct ad_entry *e, const char *cls)
+{
+	const struct ad_attr *a = ad_entry_attr(e, "objectClass");
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->nvalues; i++)
+		if (strcasecmp((const char *)a->values[i].data, cls) == 0)
+			return 1;
+	return 0;
+}
+
+/* --- text, DNs and flags ------------------------------------------------- */
+
+static void
+ad_list_push(struct ad_list *l, const void *item, size_t size)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, size);
+	}
+	memcpy((char *)l->v + l->n * size, item, size);
+	l->n++;
+}
+
+/*
+ * Is s (len bytes) text the model can hold: valid UTF-8, no NUL, no
+ * control character other than tab, CR and LF?  Returns NULL, or why not.
+ */
+static const char *
+ad_text_problem(const uint8_t *s, size_t len)
+{
+	size_t i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\r' &&
+			    s[i] != '\n')
+				return "control character";
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return "invalid UTF-8";
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return "invalid UTF-8";
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff)
+			return "invalid UTF-8";
+		i += n + 1;
+	}
+	return NULL;
+}
+
+/* The first value of attr as text, or NULL (absent, or not text). */
+static const char *
+ad_first(const struct ad_entry *e, const char *attr)
+{
+	const struct ad_attr *a = ad_entry_attr(e, attr);
+
+	if (a == NULL)
+		return NULL;
+	if (ad_text_problem(a->values[0].data, a->values[0].len) != NULL)
+		return NULL;
+	return (const char *)a->values[0].data;
+}
+
+static int
+ad_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Split a DN into RDNs: "CN=a\,b,CN=c" gives ("CN", "a,b"), ("CN", "c"). */
+static void
+ad_dn_parse(const char *dn, struct ad_dn *d)
+{
+	const char *p = dn;
+	char *o;
+	int hi, lo;
+
+	d->buf = xmalloc(2 * strlen(dn) + 2);
+	d->n = 0;
+	o = d->buf;
+	while (*p != '\0' && d->n < AD_RDN_MAX) {
+		while (*p == ' ')
+			p++;
+		d->start[d->n] = (size_t)(p - dn);
+		d->type[d->n] = o;
+		while (*p != '\0' && *p != '=' && *p != ',')
+			*o++ = *p++;
+		*o++ = '\0';
+		if (*p != '=')
+			break;
+		p++;
+		d->value[d->n] = o;
+		for (; *p != '\0' && *p != ','; p++) {
+			if (*p == '\\' && p[1] != '\0') {
+				hi = ad_hex(p[1]);
+				lo = ad_hex(p[2]);
+				/* \XX of printable ASCII only: the value must
+				 * stay valid UTF-8. */
+				if (hi >= 2 && hi <= 7 && lo >= 0) {
+					*o++ = (char)(hi << 4 | lo);
+					p += 2;
+					continue;
+				}
+				p++;
+			}
+			*o++ = *p;
+		}
+		/* Trailing unescaped spaces are not part of the value. */
+		while (o > d->value[d->n] && o[-1] == ' ' &&
+		    (o - 1 == d->value[d->n] || o[-2] != '\\'))
+			o--;
+		*o++ = '\0';
+		d->n++;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static int
+ad_dn_is(const struct ad_dn *d, int i, const char *type, const char *value)
+{
+	return i >= 0 && i < d->n && strcasecmp(d->type[i], type) == 0 &&
+	    strcasecmp(d->value[i], value) == 0;
+}
+
+/* The organisation in ...,CN=<org>,CN=Microsoft Exchange,CN=Services,... */
+static void
+ad_organization(struct ad_map *m, const struct ad_dn *d)
+{
+	int i;
+
+	for (i = 1; i + 1 < d->n; i++)
+		if (ad_dn_is(d, i, "CN", "Microsoft Exchange") &&
+		    ad_dn_is(d, i + 1, "CN", "Services") &&
+		    d->value[i - 1][0] != '\0' &&
+		    strlen(d->value[i - 1]) <= NAME_MAX_LEN &&
+		    ad_text_problem((const uint8_t *)d->value[i - 1],
+		    strlen(d->value[i - 1])) == NULL) {
+			model_organization(m->model, d->value[i - 1]);
+			return;
+		}
+}
+
+/* Log a malformed value and keep it as evidence on node. */
+static void
+ad_unreadable(struct ad_map *m, xmlNodePtr node, const char *dn,
+    const char *attr, const char *why)
+{
+	char buf[512];
+	size_t i;
+
+	log_warnx(LOG_IMPORT, "%s: %.200s: %s: %s", m->source, dn, attr, why);
+	if (node == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%.64s: %.400s", attr, why);
+	/* Values quoted in why may have been cut inside a character. */
+	if (ad_text_problem((const uint8_t *)buf, strlen(buf)) != NULL)
+		for (i = 0; buf[i] != '\0'; i++)
+			if ((unsigned char)buf[i] >= 0x80 ||
+			    (unsigned char)buf[i] < 0x20)
+				buf[i] = '?';
+	model_add_setting(node, "UnreadableValue", buf);
+}
+
+/*
+ * Each value of attr as model text: NULL from ad_value_at when it is not
+ * text or longer than max (logged and recorded on node).
+ */
+static const char *
+ad_value_at(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
+    const struct ad_attr *a, size_t i, size_t max)
+{
+	const struct ad_value *v = &a->values[i];
+	const char *why = ad_text_problem(v->data, v->len);
+	char msg[128];
+
+	if (why == NULL && v->len > max) {
+		snprintf(msg, sizeof(msg), "value longer than %zu bytes", max);
+		why = msg;
+	}
+	if (why != NULL) {
+		ad_unreadable(m, node, e->dn, a->name, why);
+		return NULL;
+	}
+	return (const char *)v->data;
+}
+
+/* An unsigned decimal attribute; 1 with *out, 0 when absent or invalid. */
+static int
+ad_number(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
+    const char *attr, uint32_t *out)
+{
+	const struct ad_attr *a = ad_entry_attr(e, attr);
+	struct mx_err err;
+	const char *s;
+	char why[600];
+
+	if (a == NULL)
+		return 0;
+	if ((s = ad_value_at(m, node, e, a, 0, 32)) == NULL)
+		return 0;
+	mx_err_init(&err);
+	if (parse_u32(s, UINT32_MAX, out, &err, NULL) == -1) {
+		snprintf(why, sizeof(why), "not a number: \"%.40s\"", s);
+		ad_unreadable(m, node, e->dn, a->name, why);
+		return 0;
+	}
+	return 1;
+}
+
+/* --- names: SIDs and rights ---------------------------------------------- */
+
+/* The DC=... suffix of a DN (pointer into dn), or NULL. */
+static const char *
+ad_dn_domain(const char *dn, const struct ad_dn *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcasecmp(d->type[i], "DC") == 0)
+			return dn + d->start[i];
+	return NULL;
+}
+
+static const char *
+ad_netbios_of(const struct ad_map *m, const char *domain)
+{
+	const struct ad_netbios *t = m->domains.v;
+	size_t i;
+
+	for (i = 0; domain != NULL && i < m->domains.n; i++)
+		if (strcasecmp(t[i].nc, domain) == 0)
+			return t[i].name;
+	return NULL;
+}
+
+static const struct ad_account *
+ad_account_of(const struct ad_map *m, const char *sid)
+{
+	const struct ad_account *t = m->accounts.v;
+	size_t i;
+
+	for (i = 0; i < m->accounts.n; i++)
+		if (strcmp(t[i].sid, sid) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* The SID of the account with that sAMAccountName, or NULL. */
+static const char *
+ad_sid_of(const struct ad_map *m, const char *sam)
+{
+	const struct ad_account *t = m->accounts.v;
+	size_t i;
+
+	for (i = 0; i < m->accounts.n; i++)
+		if (strcasecmp(t[i].sam, sam) == 0)
+			return t[i].sid;
+	return NULL;
+}
+
+/*
+ * The name of a principal: DOMAIN\account when the account and its domain
+ * were seen, the well-known name, else the SID itself.
+ */
+static void
+ad_principal(const struct ad_map *m, const char *sid, char *out,
+    size_t size)
+{
+	const struct ad_account *a = ad_account_of(m, sid);
+	const char *nb;
+	size_t i;
+
+	if (a != NULL) {
+		nb = ad_netbios_of(m, a->domain);
+		if (nb != NULL)
+			snprintf(out, size, "%s\\%s", nb, a->sam);
+		else
+			snprintf(out, size, "%s", a->sam);
+		return;
+	}
+	for (i = 0; ad_well_known[i].sid != NULL; i++)
+		if (strcmp(ad_well_known[i].sid, sid) == 0) {
+			snprintf(out, size, "%s", ad_well_known[i].name);
+			return;
+		}
+	snprintf(out, size, "%s", sid);
+}
+
+/* The name of an extended right: learnt, built in, else NULL. */
+static const char *
+ad_right_name(const struct ad_map *m, const uint8_t guid[16])
+{
+	const struct ad_right *t = m->rights.v;
+	size_t i;
+
+	for (i = 0; i < m->rights.n; i++)
+		if (memcmp(t[i].guid, guid, 16) == 0)
+			return t[i].name;
+	for (i = 0; i < AD_R_COUNT; i++)
+		if (memcmp(m->builtin[i], guid, 16) == 0)
+			return ad_builtin_rights[i].name;
+	return NULL;
+}
+
+/* --- taking entries ------------------------------------------------------ */
+
+/*
+ * A new mapping writing into model; source names the input.
+ */
+struct ad_map *
+ad_map_new(struct model *model, const char *source)
+{
+	struct ad_map *m = xcalloc(1, sizeof(*m));
+	int r;
+
+	m->model = model;
+	m->source = xstrdup(source ? source : "(directory)");
+	for (r = 0; r < AD_R_COUNT; r++)
+		if (sd_guid_parse(ad_builtin_rights[r].guid,
+		    m->builtin[r]) == -1)
+			log_warnx(LOG_IMPORT, "built-in right %s: GUID not "
+			    "understood by sd_guid_parse",
+			    ad_builtin_rights[r].name);
+	return m;
+}
+
+static void
+ad_take_right(struct ad_map *m, const struct ad_entry *e)
+{
+	struct ad_right r;
+	const char *guid = ad_first(e, "rightsGuid"), *cn = ad_first(e, "cn");
+	struct ad_dn d;
+
+	if (guid == NULL || sd_guid_parse(guid, r.guid) == -1) {
+		ad_unreadable(m, NULL, e->dn, "rightsGuid",
+		    "not a GUID (extended right ignored)");
+		return;
+	}
+	ad_dn_parse(e->dn, &d);
+	if (cn == NULL && d.n > 0)
+		cn = d.value[0];
+	if (cn != NULL && cn[0] != '\0' && strlen(cn) <= NAME_MAX_LEN &&
+	    ad_text_problem((const uint8_t *)cn, strlen(cn)) == NULL) {
+		r.name = xstrdup(cn);
+		ad_list_push(&m->rights, &r, sizeof(r));
+	}
+	free(d.buf);
+}
+
+static void
+ad_take_account(struct ad_map *m, const struct ad_entry *e)
+{
+	const struct ad_attr *a = ad_entry_attr(e, "objectSid");
+	const char *sam = ad_first(e, "sAMAccountName"), *dom;
+	char text[SD_SID_TEXT_MAX];
+	struct ad_account acc;
+	struct sd_sid sid;
+	struct mx_err err;
+	struct ad_dn d;
+	size_t used;
+
+	if (sam == NULL || sam[0] == '\0' || strlen(sam) > AD_PART_MAX)
+		return;
+	mx_err_init(&err);
+	if (sd_sid_parse(a->values[0].data, a->values[0].len, &sid, &used,
+	    &err, "objectSid") == -1 || used != a->values[0].len) {
+		ad_unreadable(m, NULL, e->dn, "objectSid", "not a SID");
+		return;
+	}
+	sd_sid_format(&sid, text);
+	ad_dn_parse(e->dn, &d);
+	dom = ad_dn_domain(e->dn, &d);
+	acc.sid = xstrdup(text);
+	acc.sam = xstrdup(sam);
+	acc.domain = dom ? xstrdup(dom) : NULL;
+	ad_list_push(&m->accounts, &acc, sizeof(acc));
+	free(d.buf);
+}
+
+static void
+ad_take_netbios(struct ad_map *m, const struct ad_entry *e)
+{
+	const char *nc = ad_first(e, "nCName");
+	const char *nb = ad_first(e, "nETBIOSName");
+	struct ad_netbios t;
+
+	if (nc == NULL || nb == NULL || nb[0] == '\0' ||
+	    strlen(nb) > AD_PART_MAX)
+		return;
+	t.nc = xstrdup(nc);
+	t.name = xstrdup(nb);
+	ad_list_push(&m->domains, &t, sizeof(t));
+}
+
+/*
+ * Take one entry: keep the objects to map, learn the names (see ad.h).
+ * -1 only past LDAP_ENTRIES_MAX.
+ */
+int
+ad_map_entry(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
+{
+	struct ad_entry *copy;
+	int k, known = 0;
+
+	if (++m->taken > LDAP_ENTRIES_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, m->source, "more than %d "
+		    "entries (LDAP_ENTRIES_MAX)", LDAP_ENTRIES_MAX);
+	for (k = 0; k < AD_KIND_COUNT; k++)
+		if (ad_entry_has_class(e, ad_kind_class[k])) {
+			copy = ad_entry_copy(e);
+			ad_list_push(&m->entries[k], &copy, sizeof(copy));
+			known = 1;
+			break;
+		}
+	if (ad_entry_has_class(e, "controlAccessRight") &&
+	    ad_entry_attr(e, "rightsGuid") != NULL) {
+		ad_take_right(m, e);
+		known = 1;
+	}
+	if (ad_entry_attr(e, "objectSid") != NULL &&
+	    ad_entry_attr(e, "sAMAccountName") != NULL) {
+		ad_take_account(m, e);
+		known = 1;
+	}
+	if (ad_entry_has_class(e, "crossRef") &&
+	    ad_entry_attr(e, "nETBIOSName") != NULL) {
+		ad_take_netbios(m, e);
+		known = 1;
+	}
+	if (known)
+		m->count++;
+	else
+		log_debug(LOG_IMPORT, "%s: %.200s: not an entry mxbpa maps",
+		    m->source, e->dn);
+	return 0;
+}
+
+size_t
+ad_map_count(const struct ad_map *m)
+{
+	return m->count;
+}
+
+/* --- security descriptors ------------------------------------------------ */
+
+/* ActiveDirectoryRights names, composite ones first. */
+static const struct {
+	uint32_t	 mask;
+	const char	*name;
+} ad_access_names[] = {
+	{ 0x000f01ff, "GenericAll" },
+	{ 0x10000000, "GenericAll" },		/* GENERIC_ALL, unmapped */
+	{ 0x80000000, "GenericRead" },
+	{ 0x40000000, "GenericWrite" },
+	{ 0x20000000, "GenericExecute" },
+	{ 0x00000001, "CreateChild" },
+	{ 0x00000002, "DeleteChild" },
+	{ 0x00000004, "ListChildren" },
+	{ 0x00000008, "Self" },
+	{ 0x00000010, "ReadProperty" },
+	{ 0x00000020, "WriteProperty" },
+	{ 0x00000040, "DeleteTree" },
+	{ 0x00000080, "ListObject" },
+	{ 0x00000100, "ExtendedRight" },
+	{ 0x00010000, "Delete" },
+	{ 0x00020000, "ReadControl" },
+	{ 0x00040000, "WriteDacl" },
+	{ 0x00080000, "WriteOwner" },
+	{ 0x00100000, "Synchronize" },
+	{ 0x01000000, "AccessSystemSecurity" },
+	{ 0, NULL }
+};
+
+/* "ReadProperty, WriteProperty", as Get-ADPermission lists AccessRights. */
+static void
+ad_access_text(uint32_t mask, char *out, size_t size)
+{
+	size_t i, len = 0;
+	int generic_all = 0;
+
+	out[0] = '\0';
+	for (i = 0; ad_access_names[i].name != NULL; i++) {
+		uint32_t b = ad_access_names[i].mask;
+
+		if ((mask & b) != b || b == 0)
+			continue;
+		mask &= ~b;
+		if (strcmp(ad_access_names[i].name, "GenericAll") == 0) {
+			if (generic_all++)
+				continue;
+		}
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+		    len ? ", " : "", ad_access_names[i].name);
+		if (len >= size)
+			return;
+	}
+	if (mask != 0)
+		snprintf(out + len, size - len, "%s0x%x", len ? ", " : "",
+		    (unsigned)mask);
+}
+
+/* InheritanceType as Get-ADPermission shows it, from the ACE flags. */
+static const char *
+ad_inheritance(uint8_t flags)
+{
+	int ci = flags & SD_ACE_CONTAINER_INHERIT;
+	int io = flags & SD_ACE_INHERIT_ONLY;
+	int np = flags & SD_ACE_NO_PROPAGATE;
+
+	if (!ci)
+		return "None";
+	if (io && np)
+		return "Children";
+	if (io)
+		return "Descendents";
+	if (np)
+		return "SelfAndChildren";
+	return "All";
+}
+
+static int
+ad_ace_allow(const struct sd_ace *a)
+{
+	return a->type == SD_ACE_ACCESS_ALLOWED ||
+	    a->type == SD_ACE_ACCESS_ALLOWED_OBJECT;
+}
+
+static int
+ad_ace_deny(const struct sd_ace *a)
+{
+	return a->type == SD_ACE_ACCESS_DENIED ||
+	    a->type == SD_ACE_ACCESS_DENIED_OBJECT;
+}
+
+static int
+ad_ace_object(const struct sd_ace *a)
+{
+	return a->type == SD_ACE_ACCESS_ALLOWED_OBJECT ||
+	    a->type == SD_ACE_ACCESS_DENIED_OBJECT;
+}
+
+/* A SID the model schema accepts (decimal authority). */
+static int
+ad_sid_ok(const char *s)
+{
+	return strncmp(s, "S-1-", 4) == 0 && strchr(s, 'x') == NULL;
+}
+
+/* One <ace> for one DACL entry. */
+static void
+ad_add_ace(struct ad_map *m, xmlNodePtr conn, const struct sd_ace *a)
+{
+	char sid[SD_SID_TEXT_MAX], who[NAME_MAX_LEN + 1], access[512];
+	char guid[SD_GUID_TEXT_MAX];
+	struct model_ace ma;
+	const char *right = NULL;
+	xmlNodePtr node;
+	int extended;
+
+	sd_sid_format(&a->sid, sid);
+	ad_principal(m, sid, who, sizeof(who));
+	ad_access_text(a->mask, access, sizeof(access));
+	memset(&ma, 0, sizeof(ma));
+	ma.principal = who;
+	ma.sid = ad_sid_ok(sid) ? sid : NULL;
+	ma.deny = ad_ace_deny(a);
+	ma.access = access;
+	ma.inherited = (a->flags & SD_ACE_INHERITED) != 0;
+	ma.inheritance = ad_inheritance(a->flags);
+	extended = ad_ace_object(a) &&
+	    (a->object_flags & SD_OBJECT_TYPE_PRESENT) &&
+	    (a->mask & SD_RIGHT_DS_CONTROL_ACCESS);
+	if (ad_ace_object(a) && (a->object_flags & SD_OBJECT_TYPE_PRESENT)) {
+		sd_guid_format(a->object_type, guid);
+		right = ad_right_name(m, a->object_type);
+		if (extended)
+			ma.right = right ? right : guid;
+	}
+	node = model_add_ace(conn, &ma);
+	if (node != NULL && !extended && ad_ace_object(a) &&
+	    (a->object_flags & SD_OBJECT_TYPE_PRESENT))
+		model_set(node, "object-type", right ? right : guid);
+}
+
+/*
+ * The built-in rights (AD_BIT mask) the DACL grants sid, as an access
+ * check finds them: each right is decided by the first ACE that applies to
+ * this object, names sid and covers the right (control access over that
+ * right's GUID, or over every object type).  ACEs limited to a child class
+ * (inherited object type) do not apply to the connector.  sids holds the
+ * text of each ACE's SID.
+ */
+static uint32_t
+ad_acl_rights(const struct ad_map *m, const struct sd *sd,
+    char (*sids)[SD_SID_TEXT_MAX], const char *sid)
+{
+	const uint32_t all = AD_BIT(AD_R_COUNT) - 1;
+	uint32_t decided = 0, granted = 0, cover;
+	const struct sd_ace *a;
+	size_t i;
+	int r;
+
+	if (sd->dacl != SD_DACL_LIST)
+		return all;		/* no DACL: no restriction at all */
+	for (i = 0; i < sd->nace && decided != all; i++) {
+		a = &sd->aces[i];
+		if (!a->known || (!ad_ace_allow(a) && !ad_ace_deny(a)) ||
+		    (a->flags & SD_ACE_INHERIT_ONLY) ||
+		    !(a->mask & (SD_RIGHT_DS_CONTROL_ACCESS | 0x10000000)) ||
+		    strcmp(sids[i], sid) != 0)
+			continue;
+		cover = all;
+		if (ad_ace_object(a)) {
+			if (a->object_flags & SD_INHERITED_OBJECT_TYPE_PRESENT)
+				continue;
+			if (a->object_flags & SD_OBJECT_TYPE_PRESENT) {
+				cover = 0;
+				for (r = 0; r < AD_R_COUNT; r++)
+					if (memcmp(m->builtin[r],
+					    a->object_type, 16) == 0)
+						cover |= AD_BIT(r);
+			}
+		}
+		cover &= ~decided;
+		if (ad_ace_allow(a))
+			granted |= cover;
+		decided |= cover;
+	}
+	return granted;
+}
+
+/* Does sid hold every right of want? */
+static int
+ad_acl_holds(const struct ad_map *m, const struct sd *sd,
+    char (*sids)[SD_SID_TEXT_MAX], const char *sid, uint32_t want)
+{
+	return (ad_acl_rights(m, sd, sids, sid) & want) == want;
+}
+
+/*
+ * The permission groups the DACL gives, as Exchange computes the
+ * PermissionGroups property: a group is set when each of its principals
+ * holds all of the group's rights.  Principals whose SID depends on the
+ * forest (the Exchange Servers and ExchangeLegacyInterop groups) count
+ * only when their objectSid entry was collected.  Custom is not derived.
+ */
+static void
+ad_derive_groups(struct ad_map *m, xmlNodePtr conn, const struct sd *sd)
+{
+	const char *exsrv = ad_sid_of(m, "Exchange Servers");
+	const char *legacy = ad_sid_of(m, "ExchangeLegacyInterop");
+	char (*sids)[SD_SID_TEXT_MAX];
+	size_t i;
+
+	sids = xcalloc(sd->nace ? sd->nace : 1, sizeof(*sids));
+	for (i = 0; i < sd->nace; i++)
+		sd_sid_format(&sd->aces[i].sid, sids[i]);
+	if (ad_acl_holds(m, sd, sids, "S-1-5-7", AD_GRANT_ANONYMOUS))
+		model_add_names(conn, "permission-group", "AnonymousUsers");
+	if (ad_acl_holds(m, sd, sids, "S-1-5-11", AD_GRANT_USERS))
+		model_add_names(conn, "permission-group", "ExchangeUsers");
+	if (ad_acl_holds(m, sd, sids, AD_SID_HUB, AD_GRANT_SERVERS) &&
+	    ad_acl_holds(m, sd, sids, AD_SID_EDGE, AD_GRANT_SERVERS) &&
+	    ad_acl_holds(m, sd, sids, AD_SID_EXTERNAL, AD_GRANT_EXTERNAL) &&
+	    (exsrv == NULL ||
+	    ad_acl_holds(m, sd, sids, exsrv, AD_GRANT_SERVERS)))
+		model_add_names(conn, "permission-group", "ExchangeServers");
+	if (legacy != NULL &&
+	    ad_acl_holds(m, sd, sids, legacy, AD_GRANT_EXTERNAL))
+		model_add_names(conn, "permission-group",
+		    "ExchangeLegacyServers");
+	if (ad_acl_holds(m, sd, sids, AD_SID_PARTNERS, AD_GRANT_PARTNERS))
+		model_add_names(conn, "permission-group", "Partners");
+	free(sids);
+}
+
+/* Add the <security-descriptor> evidence element. */
+static void
+ad_sd_evidence(xmlNodePtr conn, const struct sd *sd)
+{
+	static const char *const dacl[] = { "absent", "null", "list" };
+	xmlNodePtr e;
+	char *sddl;
+
+	e = xmlNewChild(conn, conn->ns, (const xmlChar *)"security-descriptor",
+	    NULL);
+	if (e == NULL)
+		return;
+	sddl = sddl_format(sd);
+	if (sddl != NULL && ad_text_problem((const uint8_t *)sddl,
+	    strlen(sddl)) == NULL)
+		model_set(e, "sddl", sddl);
+	free(sddl);
+	model_set(e, "source", "nTSecurityDescriptor");
+	if ((unsigned)sd->dacl < sizeof(dacl) / sizeof(dacl[0]))
+		model_set(e, "dacl", dacl[sd->dacl]);
+}
+
+/* A connector's nTSecurityDescriptor: ACEs, groups, evidence. */
+static void
+ad_connector_sd(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e)
+{
+	const struct ad_attr *a = ad_entry_attr(e, "nTSecurityDescriptor");
+	struct model_ace everyone;
+	struct mx_err err;
+	struct sd sd;
+	char where[300];
+	size_t i;
+
+	if (a == NULL) {
+		log_info(LOG_IMPORT, "%s: %.200s: no nTSecurityDescriptor: "
+		    "permissions not collected", m->source, e->dn);
+		model_set(conn, "permissions", "not-collected");
+		return;
+	}
+	mx_err_init(&err);
+	snprintf(where, sizeof(where), "nTSecurityDescriptor");
+	memset(&sd, 0, sizeof(sd));
+	if (a->values[0].len > SD_MAX ||
+	    sd_parse(a->values[0].data, a->values[0].len, &sd, &err,
+	    where) == -1) {
+		if (a->values[0].len > SD_MAX)
+			snprintf(err.msg, sizeof(err.msg), "descriptor longer "
+			    "than %d bytes (SD_MAX)", SD_MAX);
+		log_warnx(LOG_IMPORT, "%s: %.200s: permissions unreadable: "
+		    "%s", m->source, e->dn, err.msg);
+		model_set(conn, "permissions", "unreadable");
+		model_set(conn, "permissions-error",
+		    err.msg[0] ? err.msg : "unreadable security descriptor");
+		return;
+	}
+	model_set(conn, "permissions", "collected");
+	ad_sd_evidence(conn, &sd);
+	if (sd.dacl != SD_DACL_LIST) {
+		/* No DACL, or a NULL one: everyone may do everything. */
+		memset(&everyone, 0, sizeof(everyone));
+		everyone.principal = "Everyone";
+		everyone.sid = "S-1-1-0";
+		everyone.access = "GenericAll";
+		everyone.inheritance = "None";
+		model_add_ace(conn, &everyone);
+	}
+	for (i = 0; sd.dacl == SD_DACL_LIST && i < sd.nace; i++)
+		if (sd.aces[i].known && (ad_ace_allow(&sd.aces[i]) ||
+		    ad_ace_deny(&sd.aces[i])))
+			ad_add_ace(m, conn, &sd.aces[i]);
+	ad_derive_groups(m, conn, &sd);
+	sd_free(&sd);
+}
+
+/* --- objects ------------------------------------------------------------- */
+
+enum ad_conv {
+	AD_CONV_TEXT,		/* as it is */
+	AD_CONV_BOOL,		/* TRUE / FALSE */
+	AD_CONV_COUNT,		/* a number */
+	AD_CONV_LIMIT,		/* a number; absent means unlimited */
+	AD_CONV_LOGGING,	/* 0 None, 1 Verbose */
+	AD_CONV_ROLE		/* ServerRole flags */
+};
+
+struct ad_conn_attr {
+	const char	*ldap;
+	const char	*model;
+	enum ad_conv	 conv;
+	const char	*absent;	/* Exchange's default, or NULL */
+};
+
+/* Receive connector attributes (docs/ad-attributes.md). */
+static const struct ad_conn_attr ad_connector_attrs[] = {
+	{ "msExchSmtpReceiveRole", "role", AD_CONV_ROLE, NULL },
+	{ "msExchSmtpReceiveEnabled", "enabled", AD_CONV_BOOL, "true" },
+	{ "msExchSMTPReceiveConnectorFQDN", "fqdn", AD_CONV_TEXT, NULL },
+	{ "msExchSmtpReceiveBanner", "banner", AD_CONV_TEXT, NULL },
+	{ "msExchSmtpTLSCertificate", "tls-certificate-name", AD_CONV_TEXT,
+	    NULL },
+	{ "msExchSmtpReceiveProtocolLoggingLevel", "protocol-logging",
+	    AD_CONV_LOGGING, "None" },
+	{ "msExchSmtpReceiveMaxMessageSize", "max-message-size",
+	    AD_CONV_COUNT, NULL },
+	{ "msExchSMTPReceiveRelayControl", "message-rate-limit",
+	    AD_CONV_LIMIT, "unlimited" },
+	{ "msExchSmtpReceiveMaxInboundConnections", "max-inbound-connection",
+	    AD_CONV_LIMIT, "unlimited" },
+	{ "msExchSmtpReceiveMaxInboundConnectionsPerSource",
+	    "max-inbound-connection-per-source", AD_CONV_LIMIT, "unlimited" },
+	{ "msExchSmtpReceiveMaxRecipientsPerMessage",
+	    "max-recipients-per-message", AD_CONV_COUNT, NULL },
+	{ NULL, NULL, AD_CONV_TEXT, NULL }
+};
+
+static void
+ad_connector_attr(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e,
+    const struct ad_conn_attr *t)
+{
+	const struct ad_attr *a = ad_entry_attr(e, t->ldap);
+	const char *v;
+	char buf[512];
+	uint32_t n;
+
+	if (a == NULL) {
+		model_set(conn, t->model, t->absent);
+		return;
+	}
+	switch (t->conv) {
+	case AD_CONV_TEXT:
+		if ((v = ad_value_at(m, conn, e, a, 0, AD_TEXT_MAX)) != NULL)
+			model_set(conn, t->model, v);
+		return;
+	case AD_CONV_BOOL:
+		if ((v = ad_value_at(m, conn, e, a, 0, 16)) == NULL)
+			return;
+		if (strcasecmp(v, "TRUE") == 0 || strcasecmp(v, "FALSE") == 0)
+			model_set(conn, t->model, strcasecmp(v, "TRUE") == 0 ?
+			    "true" : "false");
+		else
+			ad_unreadable(m, conn, e->dn, a->name,
+			    "not TRUE or FALSE");
+		return;
+	default:
+		break;
+	}
+	if (!ad_number(m, conn, e, t->ldap, &n))
+		return;
+	switch (t->conv) {
+	case AD_CONV_LOGGING:
+		if (n > 1) {
+			ad_unreadable(m, conn, e->dn, a->name,
+			    "unknown protocol logging level");
+			return;
+		}
+		model_set(conn, t->model, n ? "Verbose" : "None");
+		return;
+	case AD_CONV_ROLE:
+		(void)model_flags_text(n, model_server_roles, buf, sizeof(buf));
+		if (buf[0] != '\0')
+			model_set(conn, t->model, buf);
+		return;
+	default:
+		snprintf(buf, sizeof(buf), "%u", (unsigned)n);
+		model_set(conn, t->model, buf);
+		return;
+	}
+}
+
+/* Bindings and remote ranges: each value through model.c. */
+static int
+ad_connector_items(struct ad_map *m, xmlNodePtr conn,
+    const struct ad_entry *e, const char *attr,
+    int (*add)(xmlNodePtr, const char *, struct mx_err *, const char *),
+    struct mx_err *err)
+{
+	const struct ad_attr *a = ad_entry_attr(e, attr);
+	struct mx_err e1;
+	const char *v;
+	char why[700];
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->nvalues; i++) {
+		if ((v = ad_value_at(m, conn, e, a, i, IPRANGE_TEXT_MAX)) ==
+		    NULL)
+			continue;
+		mx_err_init(&e1);
+		if (add(conn, v, &e1, m->source) == 0)
+			continue;
+		if (e1.code == MX_ERR_LIMIT || e1.code == MX_ERR_INTERNAL)
+			return mx_err_set(err, e1.code, e1.where, "%.200s: %s",
+			    e->dn, e1.msg);
+		snprintf(why, sizeof(why), "\"%.60s\": %s", v, e1.msg);
+		ad_unreadable(m, conn, e->dn, a->name, why);
+	}
+	return 0;
+}
+
+/* Check a name before it reaches the model: 0, or -1 with MX_ERR_LIMIT. */
+static int
+ad_name_ok(struct ad_map *m, const char *dn, const char *what,
+    const char *v, struct mx_err *err)
+{
+	if (strlen(v) > NAME_MAX_LEN)
+		return mx_err_set(err, MX_ERR_LIMIT, m->source, "%.200s: %s "
+		    "longer than %d bytes (NAME_MAX_LEN)", dn, what,
+		    NAME_MAX_LEN);
+	return 0;
+}
+
+/* The "Server" and "Name" of an object under CN=Protocols of a server. */
+static int
+ad_protocol_object(struct ad_map *m, const struct ad_entry *e,
+    const char *container, struct ad_dn *d, struct mx_err *err)
+{
+	ad_dn_parse(e->dn, d);
+	if (d->n < 4 || !ad_dn_is(d, 1, "CN", container) ||
+	    !ad_dn_is(d, 2, "CN", "Protocols") || d->value[0][0] == '\0' ||
+	    d->value[3][0] == '\0' ||
+	    ad_text_problem((const uint8_t *)e->dn, strlen(e->dn)) != NULL) {
+		log_warnx(LOG_IMPORT, "%s: %.200s: not under "
+		    "CN=%s,CN=Protocols,CN=<server>: ignored", m->source,
+		    e->dn, container);
+		return 0;
+	}
+	if (ad_name_ok(m, e->dn, "server name", d->value[3], err) == -1 ||
+	    ad_name_ok(m, e->dn, "name", d->value[0], err) == -1)
+		return -1;
+	return 1;
+}
+
+static int
+ad_map_connector(struct ad_map *m, const struct ad_entry *e,
+    struct mx_err *err)
+{
+	const struct ad_conn_attr *t;
+	const char *v;
+	xmlNodePtr conn;
+	struct ad_dn d;
+	char buf[256];
+	uint32_t n;
+	int rc;
+
+	if ((rc = ad_protocol_object(m, e, "SMTP Receive Connectors", &d,
+	    err)) <= 0) {
+		free(d.buf);
+		return rc;
+	}
+	conn = model_connector(m->model, d.value[3], d.value[0]);
+	ad_organization(m, &d);
+	free(d.buf);
+	if (conn == NULL)
+		return mx_err_set(err, MX_ERR_INTERNAL, m->source,
+		    "cannot add a connector to the model");
+	for (t = ad_connector_attrs; t->ldap != NULL; t++)
+		ad_connector_attr(m, conn, e, t);
+	if (ad_number(m, conn, e, "msExchSmtpReceiveProtocolRestrictions", &n))
+		model_set(conn, "require-tls", (n & 8) ? "true" : "false");
+	else
+		model_set(conn, "require-tls", "false");
+	if (strlen(e->dn) <= AD_TEXT_MAX)
+		model_set(conn, "distinguished-name", e->dn);
+	if (ad_connector_items(m, conn, e, "msExchSmtpReceiveBindings",
+	    model_add_binding, err) == -1 ||
+	    ad_connector_items(m, conn, e, "msExchSmtpReceiveRemoteIPRanges",
+	    model_add_remote_range, err) == -1)
+		return -1;
+	if (ad_number(m, conn, e, "msExchSMTPReceiveInboundSecurityFlag",
+	    &n)) {
+		(void)model_flags_text(n & 63, model_auth_mechanisms, buf, sizeof(buf));
+		model_add_names(conn, "auth-mechanism", buf);
+		if (n & ~63u)
+			ad_unreadable(m, conn, e->dn,
+			    "msExchSMTPReceiveInboundSecurityFlag",
+			    "unknown authentication mechanism bits");
+	}
+	if ((v = ad_first(e, "adminDescription")) != NULL && v[0] != '\0' &&
+	    strlen(v) <= AD_TEXT_MAX)
+		model_add_setting(conn, "Comment", v);
+	ad_connector_sd(m, conn, e);
+	return 0;
+}
+
+/* A decimal number of at most 5 digits at *p (advanced); -1 if none. */
+static long
+ad_version_part(const char **p)
+{
+	struct mx_err err;
+	char digits[8];
+	uint32_t v;
+	size_t n = 0;
+
+	while (n < 6 && (*p)[n] >= '0' && (*p)[n] <= '9')
+		n++;
+	if (n == 0 || n > 5)
+		return -1;
+	memcpy(digits, *p, n);
+	digits[n] = '\0';
+	mx_err_init(&err);
+	if (parse_u32(digits, 65535, &v, &err, NULL) == -1)
+		return -1;
+	*p += n;
+	return (long)v;
+}
+
+/* "Version 15.2 (Build 31118.7)" to "15.2.1118.7" (build offsets dropped). */
+static int
+ad_version(const char *serial, char *out, size_t size)
+{
+	static const char *const sep[4] = { ".", " (Build ", ".", "" };
+	const char *p;
+	long v[4];
+	int i;
+
+	if (strncasecmp(serial, "Version ", 8) != 0)
+		return -1;
+	p = serial + 8;
+	for (i = 0; i < 4; i++) {
+		if ((v[i] = ad_version_part(&p)) < 0 ||
+		    strncasecmp(p, sep[i], strlen(sep[i])) != 0)
+			return -1;
+		p += strlen(sep[i]);
+	}
+	/* Exchange adds 30000 (or 10000) to the build of 2007 and later. */
+	if (v[0] >= 8 && v[2] >= 30000)
+		v[2] -= 30000;
+	else if (v[0] >= 8 && v[2] >= 10000)
+		v[2] -= 10000;
+	snprintf(out, size, "%ld.%ld.%ld.%ld", v[0], v[1], v[2], v[3]);
+	return 0;
+}
+
+static int
+ad_map_server(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
+{
+	const struct ad_attr *a;
+	const char *name, *v;
+	xmlNodePtr s;
+	struct ad_dn d, site;
+	char buf[512];
+	uint32_t n;
+	size_t i;
+
+	ad_dn_parse(e->dn, &d);
+	name = ad_first(e, "cn");
+	if (name == NULL && d.n > 0)
+		name = d.value[0];
+	if (name == NULL || name[0] == '\0' ||
+	    ad_text_problem((const uint8_t *)name, strlen(name)) != NULL) {
+		log_warnx(LOG_IMPORT, "%s: %.200s: Exchange server without a "
+		    "name: ignored", m->source, e->dn);
+		free(d.buf);
+		return 0;
+	}
+	if (ad_name_ok(m, e->dn, "server name", name, err) == -1) {
+		free(d.buf);
+		return -1;
+	}
+	s = model_server(m->model, name);
+	ad_organization(m, &d);
+	free(d.buf);
+	if ((a = ad_entry_attr(e, "networkAddress")) != NULL)
+		for (i = 0; i < a->nvalues; i++) {
+			v = ad_value_at(m, s, e, a, i, NAME_MAX_LEN);
+			if (v != NULL && strncasecmp(v, "ncacn_ip_tcp:", 13) ==
+			    0 && v[13] != '\0') {
+				model_set(s, "fqdn", v + 13);
+				break;
+			}
+		}
+	if ((v = ad_first(e, "serialNumber")) != NULL) {
+		if (ad_version(v, buf, sizeof(buf)) == 0)
+			model_set(s, "version", buf);
+		else
+			ad_unreadable(m, NULL, e->dn, "serialNumber",
+			    "not \"Version X.Y (Build B.R)\"");
+	}
+	if (ad_number(m, NULL, e, "msExchCurrentServerRoles", &n)) {
+		(void)model_flags_text(n, model_server_roles, buf, sizeof(buf));
+		model_set(s, "roles", buf[0] ? buf : "None");
+	}
+	if ((v = ad_first(e, "msExchServerSite")) != NULL) {
+		ad_dn_parse(v, &site);
+		if (site.n > 0 && site.value[0][0] != '\0' &&
+		    strlen(site.value[0]) <= AD_TEXT_MAX)
+			model_set(s, "site", site.value[0]);
+		free(site.buf);
+	}
+	return 0;
+}
+
+static int
+ad_map_domain(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
+{
+	static const char *const types[] = {
+		"Authoritative", "ExternalRelay", "InternalRelay"
+	};
+	const char *name = ad_first(e, "msExchAcceptedDomainName");
+	xmlNodePtr node;
+	struct ad_dn d;
+	uint32_t flags = 0;
+
+	if (name == NULL || name[0] == '\0') {
+		log_warnx(LOG_IMPORT, "%s: %.200s: accepted domain without "
+		    "msExchAcceptedDomainName: ignored", m->source, e->dn);
+		return 0;
+	}
+	if (ad_name_ok(m, e->dn, "domain name", name, err) == -1)
+		return -1;
+	node = model_accepted_domain(m->model, name);
+	ad_number(m, NULL, e, "msExchAcceptedDomainFlags", &flags);
+	if ((flags & 3) < 3)
+		model_set(node, "type", types[flags & 3]);
+	else
+		ad_unreadable(m, NULL, e->dn, "msExchAcceptedDomainFlags",
+		    "unknown domain type 3");
+	model_set(node, "default", (flags & 4) ? "true" : "false");
+	ad_dn_parse(e->dn, &d);
+	ad_organization(m, &d);
+	free(d.buf);
+	return 0;
+}
+
+/* "IP:port:host" of msExchServerBindings to "IP:port" ("" IP: 0.0.0.0). */
+static int
+ad_vserver_binding(xmlNodePtr vs, const char *v, struct mx_err *err,
+    const char *where)
+{
+	char buf[IPRANGE_TEXT_MAX + 16];
+	const char *c1, *c2;
+
+	c2 = strrchr(v, ':');
+	if (c2 == NULL || c2 == v)
+		return mx_err_set(err, MX_ERR_INPUT, where,
+		    "binding is not IP:port:host");
+	for (c1 = c2 - 1; c1 > v && *c1 != ':'; c1--)
+		;
+	if (*c1 != ':' || (size_t)(c2 - v) >= sizeof(buf) - 8)
+		return mx_err_set(err, MX_ERR_INPUT, where,
+		    "binding is not IP:port:host");
+	if (c1 == v)
+		snprintf(buf, sizeof(buf), "0.0.0.0%.*s", (int)(c2 - c1),
+		    c1);
+	else
+		snprintf(buf, sizeof(buf), "%.*s", (int)(c2 - v), v);
+	return model_add_binding(vs, buf, err, where);
+}
+
+static int
+ad_map_vserver(struct ad_map *m, const struct ad_entry *e,
+    struct mx_err *err)
+{
+	xmlNodePtr server, vs;
+	const char *v;
+	struct ad_dn d;
+	int rc;
+
+	if ((rc = ad_protocol_object(m, e, "SMTP", &d, err)) <= 0) {
+		free(d.buf);
+		return rc;
+	}
+	server = model_server(m->model, d.value[3]);
+	vs = xmlNewChild(server, server->ns,
+	    (const xmlChar *)"smtp-virtual-server", NULL);
+	model_set(vs, "name", d.value[0]);
+	ad_organization(m, &d);
+	free(d.buf);
+	if ((v = ad_first(e, "msExchSmtpFullyQualifiedDomainName")) != NULL &&
+	    v[0] != '\0' && strlen(v) <= AD_TEXT_MAX)
+		model_set(vs, "fqdn", v);
+	if ((v = ad_first(e, "adminDisplayName")) != NULL && v[0] != '\0' &&
+	    strlen(v) <= AD_TEXT_MAX)
+		model_set(vs, "display-name", v);
+	if (strlen(e->dn) <= AD_TEXT_MAX)
+		model_set(vs, "distinguished-name", e->dn);
+	return ad_connector_items(m, vs, e, "msExchServerBindings",
+	    ad_vserver_binding, err);
+}
+
+/*
+ * Map the kept entries now that every name is known (see ad.h).
+ */
+int
+ad_map_finish(struct ad_map *m, struct mx_err *err)
+{
+	static int (*const map[AD_KIND_COUNT])(struct ad_map *,
+	    const struct ad_entry *, struct mx_err *) = {
+		[AD_KIND_SERVER] = ad_map_server,
+		[AD_KIND_DOMAIN] = ad_map_domain,
+		[AD_KIND_CONNECTOR] = ad_map_connector,
+		[AD_KIND_VSERVER] = ad_map_vserver,
+	};
+	struct ad_entry **v;
+	size_t i;
+	int k;
+
+	for (k = 0; k < AD_KIND_COUNT; k++) {
+		v = m->entries[k].v;
+		for (i = 0; i < m->entries[k].n; i++)
+			if (map[k](m, v[i], err) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+void
+ad_map_free(struct ad_map *m)
+{
+	struct ad_entry **v;
+	struct ad_right *r;
+	struct ad_account *a;
+	struct ad_netbios *d;
+	size_t i;
+	int k;
+
+	if (m == NULL)
+		return;
+	for (k = 0; k < AD_KIND_COUNT; k++) {
+		v = m->entries[k].v;
+		for (i = 0; i < m->entries[k].n; i++)
+			ad_entry_free(v[i]);
+		free(v);
+	}
+	for (r = m->rights.v, i = 0; i < m->rights.n; i++)
+		free(r[i].name);
+	for (a = m->accounts.v, i = 0; i < m->accounts.n; i++) {
+		free(a[i].sid);
+		free(a[i].sam);
+		free(a[i].domain);
+	}
+	for (d = m->domains.v, i = 0; i < m->domains.n; i++) {
+		free(d[i].nc);
+		free(d[i].name);
+	}
+	free(m->rights.v);
+	free(m->accounts.v);
+	free(m->domains.v);
+	free(m->source);
+	free(m);
+}

@@ -80,4 +80,5 @@ void		 ad_map_free(struct ad_map *);
  */
 extern const char *const ad_attributes[];
 
+
 #endif /* MXBPA_AD_H */

@@ -66,4 +66,20 @@
 #define LDIF_FILE_MAX		(256u << 20) /* one LDIF file */
 #define LDIF_LINE_MAX		(2u << 20) /* one unfolded LDIF line */
 
+/*
+ * LDAP collector (collector_ldap.c): what one directory server may send.
+ * LDAP_MESSAGE_MAX caps one incoming PDU at the socket buffer
+ * (LBER_SB_OPT_SET_MAX_INCOMING): an entry with a full security
+ * descriptor and every attribute read stays far below it.
+ */
+#define LDAP_MESSAGE_MAX	(16u << 20)	/* bytes in one LDAP message */
+#define LDAP_DN_MAX		4096	/* bytes in one DN (RootDSE, entries) */
+#define LDAP_ATTR_NAME_MAX	256	/* bytes in one attribute description */
+#define LDAP_COOKIE_MAX		4096	/* bytes in one paged-results cookie */
+#define LDAP_EMPTY_PAGES_MAX	100	/* pages in a row with no entry */
+#define LDAP_REFERENCES_MAX	10000	/* continuation references ignored */
+#define LDAP_SIDS_MAX		10000	/* distinct domain SIDs looked up */
+#define LDAP_PAGE_SIZE_MAX	100000	/* --page-size */
+#define LDAP_TIMEOUT_MAX	3600	/* --timeout, seconds */
+
 #endif /* MXBPA_BOUNDS_H */

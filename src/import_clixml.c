@@ -138,27 +138,6 @@ static const struct import_clixml_attr import_clixml_server_attrs[] = {
 	{ NULL, NULL, IMPORT_CLIXML_TEXT, 0 }
 };
 
-/*
- * Flag values of the PermissionGroups and AuthMechanism enumerations, for
- * the rare export that carries the number without its ToString text.
- */
-struct import_clixml_flag {
-	uint32_t	 bit;
-	const char	*name;
-};
-
-static const struct import_clixml_flag import_clixml_groups[] = {
-	{ 1, "AnonymousUsers" }, { 2, "ExchangeUsers" },
-	{ 4, "ExchangeServers" }, { 8, "ExchangeLegacyServers" },
-	{ 16, "Partners" }, { 32, "Custom" }, { 0, NULL }
-};
-
-static const struct import_clixml_flag import_clixml_mechanisms[] = {
-	{ 1, "Tls" }, { 2, "Integrated" }, { 4, "BasicAuth" },
-	{ 8, "BasicAuthRequireTLS" }, { 16, "ExchangeServer" },
-	{ 32, "ExternalAuthoritative" }, { 0, NULL }
-};
-
 /* Elements that structure an object rather than hold a value. */
 static const char *const import_clixml_structure[] = {
 	"TN", "TNRef", "ToString", "Props", "MS", "LST", "IE", "QUE", "STK",
@@ -1123,9 +1102,10 @@ import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
 /* PermissionGroups / AuthMechanism: the flag names, one child each. */
 static int
 import_clixml_flags(struct import_clixml *c, xmlNodePtr obj, const char *prop,
-    xmlNodePtr conn, const char *kind, const struct import_clixml_flag *t)
+    xmlNodePtr conn, const char *kind, const struct model_flag *t)
 {
 	xmlNodePtr member = import_clixml_member(c, obj, prop);
+	char names[512];
 	const char *v;
 	uint32_t bits;
 	struct mx_err e;
@@ -1142,14 +1122,10 @@ import_clixml_flags(struct import_clixml *c, xmlNodePtr obj, const char *prop,
 	if (parse_u32(v, UINT32_MAX, &bits, &e, NULL) == -1)
 		return import_clixml_fail(c, member, MX_ERR_INPUT,
 		    "%s is not a list of names: \"%.40s\"", prop, v);
-	for (; t->name != NULL; t++)
-		if (bits & t->bit) {
-			model_add_names(conn, kind, t->name);
-			bits &= ~t->bit;
-		}
-	if (bits != 0)
+	if (model_flags_text(bits, t, names, sizeof(names)) == -1)
 		return import_clixml_fail(c, member, MX_ERR_INPUT,
-		    "%s has unknown flags 0x%x", prop, (unsigned)bits);
+		    "%s has unknown flags (%s)", prop, names);
+	model_add_names(conn, kind, names);
 	return 0;
 }
 
@@ -1192,9 +1168,9 @@ import_clixml_connector(struct import_clixml *c, xmlNodePtr obj)
 	    import_clixml_each(c, obj, "RemoteIPRanges", conn,
 	    model_add_remote_range) == -1 ||
 	    import_clixml_flags(c, obj, "PermissionGroups", conn,
-	    "permission-group", import_clixml_groups) == -1 ||
+	    "permission-group", model_permission_groups) == -1 ||
 	    import_clixml_flags(c, obj, "AuthMechanism", conn,
-	    "auth-mechanism", import_clixml_mechanisms) == -1)
+	    "auth-mechanism", model_auth_mechanisms) == -1)
 		return -1;
 	if (comment != NULL)
 		model_add_setting(conn, "Comment", comment);

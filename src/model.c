@@ -36,7 +36,7 @@ struct model {
 static const char *const model_child_order[] = {
 	"address", "binding", "remote-ip-range", "permission-group",
 	"auth-mechanism", "ace", "security-descriptor", "setting",
-	"smtp-virtual-server", "receive-connector", NULL
+	"receive-connector", "smtp-virtual-server", NULL
 };
 
 static const struct {
@@ -465,6 +465,58 @@ model_add_setting(xmlNodePtr conn, const char *name, const char *value)
 	e = model_new_child(m, conn, "setting");
 	model_set(e, "name", name);
 	model_set(e, "value", value);
+}
+
+const struct model_flag model_permission_groups[] = {
+	{ 1, "AnonymousUsers" }, { 2, "ExchangeUsers" },
+	{ 4, "ExchangeServers" }, { 8, "ExchangeLegacyServers" },
+	{ 16, "Partners" }, { 32, "Custom" }, { 0, NULL }
+};
+
+const struct model_flag model_auth_mechanisms[] = {
+	{ 1, "Tls" }, { 2, "Integrated" }, { 4, "BasicAuth" },
+	{ 8, "BasicAuthRequireTLS" }, { 16, "ExchangeServer" },
+	{ 32, "ExternalAuthoritative" }, { 0, NULL }
+};
+
+const struct model_flag model_server_roles[] = {
+	{ 1, "Cafe" }, { 2, "Mailbox" }, { 4, "ClientAccess" },
+	{ 16, "UnifiedMessaging" }, { 32, "HubTransport" }, { 64, "Edge" },
+	{ 128, "Monitoring" }, { 256, "CentralAdmin" },
+	{ 512, "CentralAdminDatabase" }, { 1024, "DomainController" },
+	{ 2048, "WindowsDeploymentServer" }, { 4096, "ProvisionedServer" },
+	{ 8192, "LanguagePacks" }, { 16384, "FrontendTransport" },
+	{ 32768, "CafeArray" }, { 65536, "FfoWebService" },
+	{ 131072, "OSP" }, { 262144, "ARR" },
+	{ 524288, "ManagementFrontEnd" }, { 1048576, "ManagementBackEnd" },
+	{ 2097152, "SCOM" }, { 4194304, "CentralAdminFrontEnd" },
+	{ 8388608, "NAT" }, { 16777216, "DHCP" }, { 0, NULL }
+};
+
+int
+model_flags_text(uint32_t bits, const struct model_flag *t, char *out,
+    size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	out[0] = '\0';
+	for (; t->name != NULL; t++) {
+		if (!(bits & t->bit))
+			continue;
+		bits &= ~t->bit;
+		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "",
+		    t->name);
+		if (n < 0 || (size_t)n >= size - len)
+			return -1;
+		len += (size_t)n;
+	}
+	if (bits != 0) {
+		snprintf(out + len, size - len, "%s0x%x", len ? ", " : "",
+		    (unsigned)bits);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- canonical order --------------------------------------------------- */

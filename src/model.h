@@ -11,6 +11,9 @@
 #ifndef MXBPA_MODEL_H
 #define MXBPA_MODEL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <libxml/tree.h>
 
 struct mx_err;
@@ -88,6 +91,30 @@ xmlNodePtr	 model_add_ace(xmlNodePtr conn, const struct model_ace *);
 
 /* SID of a well-known principal name (English or French), or NULL. */
 const char	*model_well_known_sid(const char *principal);
+
+/*
+ * A named bit of an Exchange [Flags] enumeration (sources in
+ * docs/ad-attributes.md).  PermissionGroups is not an AD attribute:
+ * Exchange derives it from the connector's DACL, and so does ad.c;
+ * AuthMechanism is msExchSMTPReceiveInboundSecurityFlag; server roles are
+ * msExchSmtpReceiveRole and msExchCurrentServerRoles.
+ */
+struct model_flag {
+	uint32_t	 bit;
+	const char	*name;
+};
+
+/* PermissionGroups, AuthMechanism, msExchCurrentServerRoles; NULL-ended. */
+extern const struct model_flag model_permission_groups[];
+extern const struct model_flag model_auth_mechanisms[];
+extern const struct model_flag model_server_roles[];
+
+/*
+ * The names of the bits set in a mask, ", "-separated, unknown bits
+ * appended as 0x....  Returns 0, or -1 when the mask had unknown bits.
+ */
+int		 model_flags_text(uint32_t bits, const struct model_flag *,
+		    char *out, size_t size);
 
 /* Add a <setting name= value=> for a property with no attribute. */
 void		 model_add_setting(xmlNodePtr conn, const char *name,

@@ -223,11 +223,32 @@ util_write_atomic(const char *path, const void *data, size_t len,
     struct mx_err *err)
 {
 	char tmp[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	if (strcmp(path, "-") == 0) {
 		if (util_write_all(STDOUT_FILENO, data, len) == -1)
 			return mx_err_sys(err, MX_ERR_IO, "<stdout>", "write");
+		return 0;
+	}
+	/*
+	 * A device or a FIFO (/dev/null, a pipe) is written in place:
+	 * renaming over it would replace the device with a file.
+	 */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return mx_err_set(err, MX_ERR_IO, path,
+			    "is a directory");
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd == -1)
+			return mx_err_sys(err, MX_ERR_IO, path, "cannot open");
+		if (util_write_all(fd, data, len) == -1) {
+			mx_err_sys(err, MX_ERR_IO, path, "write");
+			close(fd);
+			return -1;
+		}
+		close(fd);
 		return 0;
 	}
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >=

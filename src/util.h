@@ -48,7 +48,8 @@ void	 util_file_free(struct util_file *);
 /*
  * Replace path atomically: write a temporary file in the same directory,
  * fsync it, rename it over path.  On error the temporary file is removed
- * and path is untouched.  "-" writes to stdout.
+ * and path is untouched.  "-" writes to stdout; an existing device or
+ * FIFO (/dev/null) is written in place.
  */
 int	 util_write_atomic(const char *path, const void *, size_t,
 	    struct mx_err *);

@@ -107,6 +107,17 @@ check "the previous output survives a failed run" grep -q 'previous report' "$sc
 check "no temporary file is left behind" sh -c "! ls '$scratch' | grep -q 'tmp'"
 run_mxbpa audit --import tests/malformed/model/truncated.xml -o "$scratch/new.html"
 check "a failed run creates no output file" test ! -e "$scratch/new.html"
+mkfifo "$scratch/fifo"
+cat "$scratch/fifo" >"$scratch/from-fifo" &
+reader=$!
+run_mxbpa collect $demo -o "$scratch/fifo"
+wait $reader || true
+check "an output that is a FIFO stays a FIFO (as /dev/null stays a device)" \
+	test -p "$scratch/fifo"
+check "the model is written through the FIFO" \
+	grep -q '<topology' "$scratch/from-fifo"
+run_mxbpa collect $demo -o "$scratch"
+status_is 3 "a directory as output is a runtime failure"
 run_mxbpa collect $demo -o "$scratch/no/such/dir/model.xml"
 status_is 3 "an unwritable output is a runtime failure (3)"
 set +e
