@@ -50,6 +50,10 @@ void		 ad_entry_free(struct ad_entry *);
 /* Attribute by name, case-insensitive (";binary" options ignored). */
 const struct ad_attr *ad_entry_attr(const struct ad_entry *,
 		    const char *name);
+/* A deep copy of an entry. */
+struct ad_entry	*ad_entry_copy(const struct ad_entry *);
+/* Does objectClass hold cls (compared without case)? */
+int		 ad_entry_has_class(const struct ad_entry *, const char *cls);
 
 /*
  * A mapping session writing into model; source names the input (LDAP URI
