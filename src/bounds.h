@@ -82,4 +82,12 @@
 #define LDAP_PAGE_SIZE_MAX	100000	/* --page-size */
 #define LDAP_TIMEOUT_MAX	3600	/* --timeout, seconds */
 
+/* SMTP probes. */
+#define SMTP_LINE_MAX		4096	/* RFC 5321 4.5.3.1.5 says 512; servers exceed it */
+#define SMTP_REPLY_LINES_MAX	100	/* lines of one multi-line reply */
+#define SMTP_REPLY_MAX		65536	/* bytes of one reply */
+#define PROBE_TARGETS_MAX	65536	/* targets of one run (CIDR expanded) */
+#define PROBE_CONCURRENCY_MAX	1024	/* dialogs at once */
+#define PROBE_TRANSCRIPT_MAX	256	/* steps recorded for one target */
+
 #endif /* MXBPA_BOUNDS_H */

@@ -1,0 +1,2 @@
+/* model_probe.c - being written */
+#include "model_probe.h"

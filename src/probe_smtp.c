@@ -1,0 +1,2 @@
+/* probe_smtp.c - being written */
+#include "probe_smtp.h"

@@ -1,0 +1,2 @@
+/* probe_targets.c - being written */
+#include "probe_targets.h"

@@ -1,0 +1,2 @@
+/* smtp_reply.c - being written */
+#include "smtp_reply.h"

@@ -1,0 +1,2 @@
+/* tls_inspect.c - being written */
+#include "tls_inspect.h"
