@@ -7,10 +7,13 @@ export DEBIAN_FRONTEND=noninteractive
 # slapd and postfix are used only by the tests, which run private
 # instances: ask the packages not to configure a system one.
 echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+echo "postfix postfix/main_mailer_type select No configuration" |
+	debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libxml2-dev libxslt1-dev libssl-dev libldap-dev \
 	libxml2-utils man-db groff-base bsdextrautils \
 	slapd ldap-utils openssl ca-certificates procps iproute2 \
+	postfix libsasl2-modules swaks nmap \
 	valgrind clang
