@@ -303,6 +303,7 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 {
 	xmlNodePtr f, c, ev, copy, server, conn;
 	struct engine_finding *ef;
+	char target[NAME_MAX_LEN + 8];
 	const char *id;
 	size_t i;
 
@@ -316,6 +317,13 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	id = xml_attr(object, "identity");
 	if (id == NULL)
 		id = xml_attr(object, "name");
+	if (id == NULL && xml_attr(object, "target") != NULL) {
+		/* a probe: "target:port" */
+		snprintf(target, sizeof(target), "%s:%s",
+		    xml_attr(object, "target"),
+		    xml_attr(object, "port") ? xml_attr(object, "port") : "");
+		id = target;
+	}
 	engine_attr(f, "rule", r->id);
 	engine_attr(f, "severity", severity_name(r->severity));
 	engine_attr(f, "category", r->category);

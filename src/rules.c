@@ -181,6 +181,26 @@ rules_tidy_text(xmlNodePtr node, int keep_lines)
 	out = xmalloc(strlen((const char *)raw) + 1);
 	o = out;
 	for (p = (const char *)raw; *p != '\0'; p++) {
+		/* {expr} is XPath: copied as written, spaces included. */
+		if (*p == '{' && p[1] != '{' && strchr(p, '}') != NULL) {
+			if (space && o > out && !line_start)
+				*o++ = ' ';
+			while (*p != '}')
+				*o++ = *p++;
+			*o++ = '}';
+			space = 0;
+			line_start = 0;
+			continue;
+		}
+		if (*p == '{' && p[1] == '{') {
+			if (space && o > out && !line_start)
+				*o++ = ' ';
+			*o++ = *p++;
+			*o++ = *p;
+			space = 0;
+			line_start = 0;
+			continue;
+		}
 		if (keep_lines && *p == '\n') {
 			while (o > out && o[-1] == ' ')
 				o--;

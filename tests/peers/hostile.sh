@@ -1,0 +1,263 @@
+#!/bin/sh
+# hostile.sh - "mxbpa probe" against the scripted hostile SMTP peer
+# (tests/peers/smtp-peer.py, scenarios in tests/peers/scenarios/, format
+# in tests/peers/README).  For every misbehaving peer the probe exits 0
+# (probing ran), within four times its --timeout, and records the target
+# as <probe status="unknown"> with a reason that says what happened.  The
+# open relay is found, the closed one is not, and in every scenario the
+# peer's log proves that DATA was never sent.
+# SPDX-License-Identifier: ISC
+set -e
+. "$MXBPA_TOP_SRCDIR/tests/lib.sh"
+
+peers=$top/tests/peers
+timeout=3			# --timeout given to the probe, seconds
+budget=$((timeout * 4))		# wall time one probe may take, seconds
+hard=60				# a hung probe is killed after this
+if [ -n "$MXBPA_WRAP" ]; then	# valgrind runs some 50 times slower
+	budget=$((timeout * 40))
+	hard=600
+fi
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "1..0 # SKIP python3 not found"
+	exit 0
+fi
+if ! command -v "$XMLLINT" >/dev/null 2>&1; then
+	echo "1..0 # SKIP xmllint not found"
+	exit 0
+fi
+if ! "$MXBPA" probe --help >/dev/null 2>&1; then
+	echo "1..0 # SKIP mxbpa has no probe command"
+	exit 0
+fi
+
+peer_pid=
+stop_peer() {
+	if [ -n "$peer_pid" ]; then
+		kill "$peer_pid" 2>/dev/null || true
+		wait "$peer_pid" 2>/dev/null || true
+		peer_pid=
+	fi
+}
+trap 'stop_peer; rm -rf "$scratch"' EXIT
+
+# now_ms: the time in milliseconds.
+now_ms() {
+	date +%s%3N
+}
+
+# probe_el: the probe element of a model (xmllint has no prefixes).
+probe_el="//*[local-name()='probe']"
+
+# xstr XPATH FILE: the string value of an XPath expression.
+xstr() {
+	"$XMLLINT" --xpath "string($1)" "$2" 2>/dev/null || true
+}
+
+# sent_data LOG: true when the peer received a DATA command.
+sent_data() {
+	grep -Eiq '^[0-9]+ >[a-z]* DATA( |$)' "$1"
+}
+
+# verbs LOG: the verbs of every command the peer received, in order, on
+# one line ("EHLO MAIL RCPT RSET QUIT").
+verbs() {
+	sed -n 's/^[0-9][0-9]* >[a-z]* \([A-Za-z]*\).*/\1/p' "$1" |
+	    tr 'a-z' 'A-Z' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# start_peer SCENARIO: start the peer in the background; sets port.
+start_peer() {
+	python3 "$peers/smtp-peer.py" --scenario "$peers/scenarios/$1.scn" \
+	    --log "$scratch/$1.log" --max-seconds $((hard + 30)) \
+	    >"$scratch/$1.port" 2>"$scratch/$1.peer-err" &
+	peer_pid=$!
+	port=
+	i=0
+	while [ $i -lt 50 ] && [ -z "$port" ]; do
+		port=$(head -n 1 "$scratch/$1.port" 2>/dev/null || true)
+		[ -n "$port" ] || sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_peer SCENARIO: give the peer up to 3 s to log the end of every
+# connection it accepted, then stop it.
+wait_peer() {
+	i=0
+	while [ $i -lt 30 ]; do
+		c=$(grep -c '^[0-9]* \* connect$' "$scratch/$1.log" || true)
+		e=$(grep -c '^[0-9]* \* end$' "$scratch/$1.log" || true)
+		[ "$c" -gt 0 ] && [ "$c" = "$e" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_peer
+}
+
+# run_probe SCENARIO [OPTION...]: probe the peer playing SCENARIO; sets
+# status, elapsed (ms), model and log.
+run_probe() {
+	name=$1
+	shift
+	model=$scratch/$name.xml
+	log=$scratch/$name.log
+	start_peer "$name"
+	if [ -z "$port" ]; then
+		ok 1 "$name: the peer starts (stderr: $(head -c 300 \
+		    "$scratch/$name.peer-err" | tr '\n' ' '))"
+		stop_peer
+		return 1
+	fi
+	t0=$(now_ms)
+	set +e
+	timeout "$hard" $MXBPA_WRAP "$MXBPA" probe "127.0.0.1:$port" \
+	    --timeout "$timeout" "$@" -o "$model" \
+	    >"$scratch/stdout" 2>"$scratch/stderr" </dev/null
+	status=$?
+	set -e
+	elapsed=$(($(now_ms) - t0))
+	wait_peer "$name"
+	return 0
+}
+
+# common SCENARIO: what holds for every scenario.
+common() {
+	status_is 0 "$1: mxbpa probe exits 0 (probing ran)"
+	[ "$elapsed" -lt $((budget * 1000)) ] && r=0 || r=1
+	ok $r "$1: the probe ends within ${budget} s (took ${elapsed} ms)"
+	grep -q '^1 \* connect$' "$log" && r=0 || r=1
+	ok $r "$1: the probe connected to the peer"
+	c=$(xcount "$probe_el[@address='127.0.0.1' or @target='127.0.0.1']
+	    [@port='$port']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "$1: the model holds one probe of 127.0.0.1:$port (found $c)"
+	if ! sent_data "$log"; then r=0; else r=1; fi
+	ok $r "$1: the peer never received DATA"
+	if [ "$xmlok" = yes ]; then
+		"$XMLLINT" --noout --relaxng "$top/schemas/model.rng" \
+		    "$model" >/dev/null 2>&1 && r=0 || r=1
+		ok $r "$1: the model is valid against schemas/model.rng"
+	fi
+}
+
+# hostile SCENARIO REASON [REACHED]: a misbehaving peer gives status
+# "unknown" with a reason matching the extended regular expression REASON
+# (any case); REACHED, when given, must match a line of the peer's log,
+# proving the dialog got to the misbehaviour.
+hostile() {
+	before=$tap_failed
+	run_probe "$1" || return 0
+	common "$1"
+	st=$(xstr "$probe_el/@status" "$model")
+	[ "$st" = unknown ] && r=0 || r=1
+	ok $r "$1: the probe's status is unknown (found \"$st\")"
+	reason=$(xstr "$probe_el/@reason" "$model")
+	printf '%s\n' "$reason" | grep -Eiq -- "$2" && r=0 || r=1
+	ok $r "$1: the reason \"$reason\" matches /$2/"
+	if [ -n "$3" ]; then
+		grep -Eq -- "$3" "$log" && r=0 || r=1
+		ok $r "$1: the dialog reached the misbehaviour (log has /$3/)"
+	fi
+	explain "$before"
+}
+
+# explain N: when checks failed since the count was N, show the probe's
+# stderr and the peer's log as TAP comments.
+explain() {
+	if [ "$tap_failed" -gt "$1" ]; then
+		head -c 2000 "$scratch/stderr" | sed 's/^/# mxbpa: /'
+		head -n 30 "$log" | sed 's/^/# peer: /'
+	fi
+}
+
+xmlok=yes
+[ -f "$top/schemas/model.rng" ] || xmlok=no
+
+# --- the checks of this script can fail ---------------------------------
+
+printf '1 * connect\n1 > EHLO a\n1 > MAIL FROM:<a@b>\n1 > DATA\n' \
+    >"$scratch/self-data.log"
+printf '1 * connect\n1 >lf data\n' >"$scratch/self-data-lf.log"
+printf '1 * connect\n1 > EHLO a\n1 > MAIL FROM:<DATA@b>\n1 > datafile\n' \
+    >"$scratch/self-nodata.log"
+check "a log with DATA is seen to have DATA" sent_data "$scratch/self-data.log"
+check "a log with data after a bare LF is seen to have DATA" \
+    sent_data "$scratch/self-data-lf.log"
+if sent_data "$scratch/self-nodata.log"; then r=1; else r=0; fi
+ok $r "a log with DATA only inside other commands is seen without DATA"
+v=$(verbs "$scratch/self-data.log")
+[ "$v" = "EHLO MAIL DATA" ] && r=0 || r=1
+ok $r "verbs lists a log's commands in order (\"$v\")"
+
+# --- misbehaving peers ----------------------------------------------------
+
+hostile silence 'time(d)? ?out'
+hostile greeting-endless \
+    'lines|SMTP_REPLY|too (long|large|big|many)|limit|time(d)? ?out'
+hostile ehlo-endless \
+    'lines|SMTP_REPLY|too (long|large|big|many)|limit|time(d)? ?out' \
+    '^1 > EHLO '
+hostile long-line 'SMTP_LINE_MAX|line.*long|long.*line|too (long|large)'
+hostile bad-code-999 'invalid|reply code'
+hostile bad-code-2x0 'invalid|reply code' '^1 > EHLO '
+hostile bad-code-short 'invalid|short' '^1 > RCPT TO'
+hostile reset-after-mail \
+    'reset|closed|eof|end of (file|stream)|broken pipe' '^1 > MAIL FROM'
+hostile slow-drip 'time(d)? ?out'
+
+hostile tls-stall 'time(d)? ?out' \
+    '^1 \* tls-record '
+if [ -s "$scratch/tls-stall.log" ]; then
+	printf '%s\n' "$(xstr "$probe_el/@reason" "$scratch/tls-stall.xml")" |
+	    grep -Eiq 'tls|handshake' && r=0 || r=1
+	ok $r "tls-stall: the reason names the TLS handshake or STARTTLS"
+fi
+
+hostile starttls-injection 'inject|plaintext' '^1 > STARTTLS'
+if [ -s "$scratch/starttls-injection.log" ]; then
+	grep -q 'tls-record' "$scratch/starttls-injection.log" && r=1 || r=0
+	ok $r "starttls-injection: no TLS handshake follows the injection"
+fi
+
+# --- well-behaved relays: the exact dialog ------------------------------
+
+before=$tap_failed
+if run_probe open-relay --variants exbpa; then
+	common open-relay
+	st=$(xstr "$probe_el/@status" "$model")
+	[ "$st" = completed ] && r=0 || r=1
+	ok $r "open-relay: the probe completes (status \"$st\")"
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = accepted ] && r=0 || r=1
+	ok $r "open-relay: the relay verdict is accepted (found \"$rel\")"
+	c=$(xcount "$probe_el/*[local-name()='relay-test'][@variant='exbpa']
+	    [@verdict='accepted'][@rcpt-code='250']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "open-relay: the exbpa relay test is accepted at RCPT with 250"
+	v=$(verbs "$log")
+	[ "$v" = "EHLO MAIL RCPT RSET QUIT" ] && r=0 || r=1
+	ok $r "open-relay: the probe sent exactly EHLO MAIL RCPT RSET QUIT ($v)"
+	grep -Eiq '^1 > RCPT TO: ?<[^>]*@fabrikam\.com>' "$log" && r=0 || r=1
+	ok $r "open-relay: RCPT TO names the analyzer's test domain fabrikam.com"
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe relay-refused --variants exbpa; then
+	common relay-refused
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = refused ] && r=0 || r=1
+	ok $r "relay-refused: the relay verdict is refused (found \"$rel\")"
+	c=$(xcount "$probe_el/*[local-name()='relay-test'][@variant='exbpa']
+	    [@verdict='refused'][@rcpt-code='550']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "relay-refused: the exbpa relay test is refused at RCPT with 550"
+	v=$(verbs "$log")
+	[ "$v" = "EHLO MAIL RCPT RSET QUIT" ] && r=0 || r=1
+	ok $r "relay-refused: the probe sent exactly EHLO MAIL RCPT RSET QUIT ($v)"
+	explain "$before"
+fi
+
+finish
