@@ -90,4 +90,27 @@
 #define PROBE_CONCURRENCY_MAX	1024	/* dialogs at once */
 #define PROBE_TRANSCRIPT_MAX	256	/* steps recorded for one target */
 
+/*
+ * Live SMTP probes: targets, dialogs, transcripts and TLS facts
+ * (probe_targets.c, probe_smtp.c, tls_inspect.c, model_probe.c).
+ */
+#define PROBE_TARGET_TEXT_MAX	1024	/* bytes of one TARGET (or @FILE line) */
+#define PROBE_TARGETS_FILE_MAX	(1u << 20)	/* bytes of one @FILE */
+#define PROBE_PORTS_MAX		64	/* distinct ports in --ports */
+#define PROBE_ADDRS_PER_NAME_MAX 64	/* addresses kept for one host name */
+#define PROBE_MX_MAX		32	/* MX hosts kept for one --mx domain */
+#define PROBE_DNS_ANSWER_MAX	65536	/* bytes of one DNS answer */
+#define PROBE_TIMEOUT_DEFAULT	30	/* seconds, one probe step */
+#define PROBE_TIMEOUT_MAX	3600	/* --timeout, seconds */
+#define PROBE_CONCURRENCY_DEFAULT 16	/* dialogs at once */
+#define PROBE_MAILBOX_MAX	256	/* --from, --to (RFC 5321 4.5.3.1.3 path) */
+#define PROBE_HELO_MAX		255	/* --helo, and a server name reused */
+#define PROBE_COMMAND_MAX	600	/* one command line sent, CRLF included */
+#define PROBE_STEP_TEXT_MAX	1024	/* bytes of one transcript entry kept */
+#define PROBE_TRANSCRIPT_BYTES_MAX (64u << 10) /* transcript text, one target */
+#define PROBE_KEYWORDS_MAX	SMTP_REPLY_LINES_MAX /* EHLO keywords kept */
+#define TLS_CHAIN_MAX		16	/* certificates recorded per chain */
+#define TLS_SANS_MAX		128	/* subjectAltName entries per certificate */
+#define TLS_TEXT_MAX		1024	/* one subject, issuer or SAN kept */
+
 #endif /* MXBPA_BOUNDS_H */

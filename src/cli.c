@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "cli.h"
 #include "err.h"
 #include "findings.h"
+#include "probe_targets.h"
 #include "util.h"
 
 enum cli_arg {
@@ -46,7 +48,16 @@ enum cli_opt {
 	CLI_OPT_REFERRALS,
 	CLI_OPT_SASL_GSSAPI,
 	CLI_OPT_STARTTLS,
-	CLI_OPT_TIMEOUT
+	CLI_OPT_TIMEOUT,
+	CLI_OPT_CONCURRENCY,
+	CLI_OPT_FROM,
+	CLI_OPT_HELO,
+	CLI_OPT_MX,
+	CLI_OPT_PORTS,
+	CLI_OPT_PROBE,
+	CLI_OPT_TLS_LEGACY,
+	CLI_OPT_TO,
+	CLI_OPT_VARIANTS
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -58,6 +69,7 @@ enum cli_opt {
 #define CLI_VERDICT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
 			 CLI_IN(CLI_CMD_REPORT))
 #define CLI_COLLECT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_COLLECT))
+#define CLI_PROBING	(CLI_COLLECT | CLI_IN(CLI_CMD_PROBE))
 
 struct cli_option {
 	const char	*name;
@@ -77,16 +89,24 @@ static const struct cli_option cli_options[] = {
 	{ "bind-dn", 0, CLI_ARG_STRING, CLI_OPT_BIND_DN, CLI_COLLECT,
 	  "DN", "LDAP: bind as DN or user@domain (password from "
 	  "--password-file, MXBPA_LDAP_PASSWORD or -W)" },
-	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_COLLECT,
-	  "FILE", "LDAP: CA certificates to verify the server with" },
+	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_PROBING,
+	  "FILE", "CA certificates to verify LDAP and SMTP servers with "
+	  "(default: the system store)" },
+	{ "concurrency", 0, CLI_ARG_UINT, CLI_OPT_CONCURRENCY, CLI_PROBING,
+	  "N", "SMTP probes: dialogs at once (default 16)" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
 	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER,
 	  "FORMAT", "html, text or xml (default: from the -o extension, "
 	  "else text)" },
+	{ "from", 0, CLI_ARG_STRING, CLI_OPT_FROM, CLI_PROBING,
+	  "ADDR", "SMTP probes: MAIL FROM mailbox (default "
+	  "ExBPA-OpenRelayTest@Fabrikam.com)" },
 	{ "help", 'h', CLI_ARG_FLAG, CLI_OPT_HELP, CLI_ALL,
 	  NULL, "show this help and exit" },
+	{ "helo", 0, CLI_ARG_STRING, CLI_OPT_HELO, CLI_PROBING,
+	  "NAME", "SMTP probes: name sent with EHLO (default mxbpa.invalid)" },
 	{ "import", 'i', CLI_ARG_FILE, CLI_OPT_IMPORT, CLI_COLLECT,
 	  "FILE", "read an Export-Clixml file, an LDIF export or an mxbpa "
 	  "model (repeatable; recognised by content)" },
@@ -98,6 +118,8 @@ static const struct cli_option cli_options[] = {
 	{ "ldap", 0, CLI_ARG_STRING, CLI_OPT_LDAP, CLI_COLLECT,
 	  "URI", "collect from Active Directory at ldap://HOST or "
 	  "ldaps://HOST" },
+	{ "mx", 0, CLI_ARG_STRING, CLI_OPT_MX, CLI_PROBING,
+	  "DOMAIN", "SMTP probes: probe the MX hosts of DOMAIN (repeatable)" },
 	{ "no-builtin-rules", 0, CLI_ARG_FLAG, CLI_OPT_NO_BUILTIN_RULES,
 	  CLI_RULESET, NULL, "load only the packs given with --rules" },
 	{ "output", 'o', CLI_ARG_FILE, CLI_OPT_OUTPUT, CLI_ALL,
@@ -110,6 +132,12 @@ static const struct cli_option cli_options[] = {
 	{ "password-prompt", 'W', CLI_ARG_FLAG, CLI_OPT_PASSWORD_PROMPT,
 	  CLI_COLLECT, NULL, "LDAP: ask for the bind password on the "
 	  "terminal" },
+	{ "ports", 0, CLI_ARG_STRING, CLI_OPT_PORTS, CLI_PROBING,
+	  "LIST", "SMTP probes: ports of targets that name none, such as "
+	  "25,465,587 (default 25; 465 is TLS from the start)" },
+	{ "probe", 0, CLI_ARG_STRING, CLI_OPT_PROBE, CLI_COLLECT,
+	  "TARGET", "probe TARGET over SMTP (repeatable): host[:port], "
+	  "address, [IPv6]:port, CIDR or @FILE" },
 	{ "quiet", 'q', CLI_ARG_FLAG, CLI_OPT_QUIET, CLI_ALL,
 	  NULL, "print no warnings" },
 	{ "referrals", 0, CLI_ARG_FLAG, CLI_OPT_REFERRALS, CLI_COLLECT,
@@ -120,8 +148,18 @@ static const struct cli_option cli_options[] = {
 	  NULL, "LDAP: bind with the current Kerberos ticket" },
 	{ "starttls", 0, CLI_ARG_FLAG, CLI_OPT_STARTTLS, CLI_COLLECT,
 	  NULL, "LDAP: upgrade ldap:// with StartTLS" },
-	{ "timeout", 0, CLI_ARG_UINT, CLI_OPT_TIMEOUT, CLI_COLLECT,
-	  "SECONDS", "LDAP: network and per-operation timeout (default 30)" },
+	{ "timeout", 0, CLI_ARG_UINT, CLI_OPT_TIMEOUT, CLI_PROBING,
+	  "SECONDS", "network timeout of each LDAP operation and of each "
+	  "SMTP probe step (default 30)" },
+	{ "tls-legacy", 0, CLI_ARG_FLAG, CLI_OPT_TLS_LEGACY, CLI_PROBING,
+	  NULL, "SMTP probes: also try TLS 1.0 and 1.1, each on a "
+	  "connection of its own" },
+	{ "to", 0, CLI_ARG_STRING, CLI_OPT_TO, CLI_PROBING,
+	  "ADDR", "SMTP probes: RCPT TO mailbox, outside the organisation "
+	  "(default ExBPA-OpenRelayTest@Fabrikam.com)" },
+	{ "variants", 0, CLI_ARG_STRING, CLI_OPT_VARIANTS, CLI_PROBING,
+	  "SET", "SMTP probes: exbpa (the analyzer's test, default) or all "
+	  "(also nmap smtp-open-relay's address forms)" },
 	{ "verbose", 'v', CLI_ARG_FLAG, CLI_OPT_VERBOSE, CLI_ALL,
 	  NULL, "more diagnostics on standard error (-vv debug, -vvv "
 	  "protocol traces)" },
@@ -139,6 +177,8 @@ static const struct {
 	    "import, analyse and render a report in one go" },
 	[CLI_CMD_COLLECT] = { "collect", "--import FILE... -o MODEL",
 	    "write the topology model only" },
+	[CLI_CMD_PROBE] = { "probe", "TARGET... [probe options] -o MODEL",
+	    "probe SMTP servers for open relay, write the model" },
 	[CLI_CMD_ANALYZE] = { "analyze", "MODEL... -o FINDINGS",
 	    "run the rules on saved models, write findings XML" },
 	[CLI_CMD_REPORT] = { "report", "FINDINGS [--format F] [-o FILE]",
@@ -230,9 +270,6 @@ cli_apply_ldap(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_BIND_DN:
 		l->bind_dn = arg;
 		break;
-	case CLI_OPT_CA_FILE:
-		l->ca_file = arg;
-		break;
 	case CLI_OPT_INSECURE_TLS:
 		l->insecure = 1;
 		break;
@@ -264,15 +301,88 @@ cli_apply_ldap(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_STARTTLS:
 		l->starttls = 1;
 		break;
-	case CLI_OPT_TIMEOUT:
-		if (parse_u32(arg, 3600, &l->timeout, &number, where) == -1 ||
-		    l->timeout == 0)
-			return mx_err_set(err, MX_ERR_USAGE, where,
-			    "expected seconds from 1 to 3600");
-		break;
 	default:
 		return mx_err_set(err, MX_ERR_INTERNAL, where,
 		    "option without a handler");
+	}
+	return 0;
+}
+
+/*
+ * The SMTP probes' options.  --timeout and --ca-file are one option each
+ * for both collectors: they fill the LDAP and the probe settings.
+ */
+static int
+cli_apply_probe(struct cli *cli, const struct cli_option *o, const char *arg,
+    struct mx_err *err)
+{
+	struct probe_smtp_options *p = &cli->probe;
+	struct mx_err number;
+	uint32_t v;
+	char where[64];
+
+	snprintf(where, sizeof(where), "--%s", o->name);
+	mx_err_init(&number);
+	switch (o->id) {
+	case CLI_OPT_CA_FILE:
+		cli->ldap.ca_file = arg;
+		p->ca_file = arg;
+		break;
+	case CLI_OPT_CONCURRENCY:
+		if (parse_u32(arg, PROBE_CONCURRENCY_MAX, &v, &number,
+		    where) == -1 || v == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected a number from 1 to %d",
+			    PROBE_CONCURRENCY_MAX);
+		p->concurrency = v;
+		break;
+	case CLI_OPT_FROM:
+		p->from = arg;
+		break;
+	case CLI_OPT_HELO:
+		p->helo = arg;
+		break;
+	case CLI_OPT_MX:
+		cli_push(&cli->mx_domains, &cli->nmx, arg);
+		break;
+	case CLI_OPT_PORTS:
+		free(cli->ports);
+		cli->ports = xcalloc(PROBE_PORTS_MAX, sizeof(*cli->ports));
+		if (probe_ports_parse(arg, cli->ports, PROBE_PORTS_MAX,
+		    &cli->nports, err) == -1)
+			return -1;
+		break;
+	case CLI_OPT_PROBE:
+		cli_push(&cli->probes, &cli->nprobes, arg);
+		break;
+	case CLI_OPT_TIMEOUT:
+		if (parse_u32(arg, LDAP_TIMEOUT_MAX < PROBE_TIMEOUT_MAX ?
+		    LDAP_TIMEOUT_MAX : PROBE_TIMEOUT_MAX, &v, &number,
+		    where) == -1 || v == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected seconds from 1 to %d",
+			    LDAP_TIMEOUT_MAX < PROBE_TIMEOUT_MAX ?
+			    LDAP_TIMEOUT_MAX : PROBE_TIMEOUT_MAX);
+		cli->ldap.timeout = v;
+		p->timeout = v;
+		break;
+	case CLI_OPT_TLS_LEGACY:
+		p->tls_legacy = 1;
+		break;
+	case CLI_OPT_TO:
+		p->to = arg;
+		break;
+	case CLI_OPT_VARIANTS:
+		if (strcmp(arg, "exbpa") == 0)
+			p->variants = PROBE_VARIANTS_EXBPA;
+		else if (strcmp(arg, "all") == 0)
+			p->variants = PROBE_VARIANTS_ALL;
+		else
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "unknown set \"%s\" (exbpa, all)", arg);
+		break;
+	default:
+		return cli_apply_ldap(cli, o, arg, err);
 	}
 	return 0;
 }
@@ -333,7 +443,7 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 		cli->command = CLI_CMD_VERSION;
 		break;
 	default:
-		return cli_apply_ldap(cli, o, arg, err);
+		return cli_apply_probe(cli, o, arg, err);
 	}
 	return 0;
 }
@@ -415,5 +525,8 @@ cli_free(struct cli *cli)
 	free(cli->imports);
 	free(cli->rules_dirs);
 	free(cli->args);
+	free(cli->probes);
+	free(cli->mx_domains);
+	free(cli->ports);
 	memset(cli, 0, sizeof(*cli));
 }

@@ -7,9 +7,11 @@
 #define MXBPA_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "collector_ldap.h"
+#include "probe_smtp.h"
 
 struct mx_err;
 
@@ -17,6 +19,7 @@ enum cli_command {
 	CLI_CMD_NONE = 0,
 	CLI_CMD_AUDIT,
 	CLI_CMD_COLLECT,
+	CLI_CMD_PROBE,
 	CLI_CMD_ANALYZE,
 	CLI_CMD_REPORT,
 	CLI_CMD_RULES,
@@ -41,6 +44,14 @@ struct cli {
 	const char		**args;		/* positional arguments */
 	size_t			 nargs;
 	struct collector_ldap_options ldap;	/* ldap.uri NULL: no LDAP */
+	const char		**probes;	/* --probe TARGET */
+	size_t			 nprobes;
+	const char		**mx_domains;	/* --mx DOMAIN */
+	size_t			 nmx;
+	uint16_t		*ports;		/* --ports; NULL: 25 */
+	size_t			 nports;
+	struct probe_smtp_options probe;	/* --timeout, --ca-file shared
+						   with ldap */
 };
 
 /*

@@ -3,9 +3,16 @@
  * over LDAP with OpenLDAP's libldap (see collector_ldap.h).
  *
  * Implements: LDAPv3 (RFC 4511) searches with the simple paged results
- * control (RFC 2696), StartTLS and simple bind (RFC 4513), the RootDSE
- * attributes and the LDAP_SERVER_SD_FLAGS control of [MS-ADTS] 3.1.1.3.2
- * and 3.1.1.3.4.1.11, LDAP filter escaping of binary values (RFC 4515).
+ * control (RFC 2696), StartTLS and simple bind (RFC 4513), SASL GSSAPI
+ * (RFC 4752), the RootDSE attributes, the LDAP_SERVER_SD_FLAGS control and
+ * range retrieval of [MS-ADTS] 3.1.1.3.2, 3.1.1.3.4.1.11 and 3.1.1.3.1.3.3,
+ * LDAP filter escaping of binary values (RFC 4515).
+ *
+ * The searches: RootDSE; CN=Microsoft Exchange,CN=Services,<configuration
+ * NC> for the classes ad.c maps, with nTSecurityDescriptor (DACL only);
+ * CN=Extended-Rights (right GUID -> name); CN=Partitions (crossRef: domain
+ * -> NetBIOS name); then the domain SIDs met in the descriptors, looked up
+ * by objectSid in the default naming context.  Everything goes to ad.c.
  *
  * The server is hostile until proven otherwise: every wait has a deadline,
  * one message is capped at the socket buffer (LDAP_MESSAGE_MAX), DNs,
@@ -18,7 +25,11 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +72,8 @@ static const char collector_ldap_sd_flags_value[] = {
 	"(objectClass=msExchAcceptedDomain)" \
 	"(objectClass=protocolCfgSMTPServer))"
 #define COLLECTOR_LDAP_RIGHTS_FILTER	"(objectClass=controlAccessRight)"
-#define COLLECTOR_LDAP_DOMAINS_FILTER	"(&(objectClass=crossRef)(nETBIOSName=*))"
+#define COLLECTOR_LDAP_DOMAINS_FILTER \
+	"(&(objectClass=crossRef)(nETBIOSName=*))"
 
 /* A point on the monotonic clock, apart from wall-clock time. */
 struct collector_ldap_deadline {
@@ -81,7 +93,7 @@ struct collector_ldap_ctx {
 	char		*default_nc;
 	struct model	*scratch;
 	struct ad_map	*map;
-	char		**attrs;	/* ad_attributes + nTSecurityDescriptor */
+	char		**attrs;	/* what the searches ask for */
 	xmlHashTablePtr	 sids;		/* SID text -> encoded SID */
 	size_t		 nsids;
 	int		 sids_full;
@@ -89,6 +101,7 @@ struct collector_ldap_ctx {
 	size_t		 references;
 	int		 progress;	/* print progress on stderr */
 	int		 progress_shown;
+	char		 password[SECRET_MAX];	/* wiped after the bind */
 };
 
 /* A search and what the collector does with it. */
@@ -130,6 +143,104 @@ collector_ldap_deadline_left(const struct collector_ldap_deadline *d,
 	if (tv->tv_sec == 0 && tv->tv_usec == 0)
 		tv->tv_usec = 1;
 	return 1;
+}
+
+/*
+ * A deadline for what libldap does synchronously (TCP connect and TLS
+ * handshake, StartTLS, SASL bind): this libldap lets a TLS handshake wait
+ * on a silent server for ever, whatever LDAP_OPT_NETWORK_TIMEOUT says.  An
+ * interval timer (SIGALRM) shuts the socket down at the deadline, so the
+ * call fails at once; the caller then reports the timeout it was.  The
+ * socket is learnt from a connection callback, before any TLS byte is
+ * exchanged.  The previous SIGALRM disposition and timer are restored.
+ */
+static volatile sig_atomic_t collector_ldap_guard_fd = -1;
+static volatile sig_atomic_t collector_ldap_guard_fired;
+
+struct collector_ldap_guard {
+	struct sigaction	 old_sa;
+	struct itimerval	 old_timer;
+};
+
+static void
+collector_ldap_guard_alarm(int signo)
+{
+	int fd = collector_ldap_guard_fd;
+
+	(void)signo;
+	collector_ldap_guard_fired = 1;
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);	/* async-signal-safe */
+}
+
+static int
+collector_ldap_guard_add(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv,
+    struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	(void)ctx;
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0) {
+		collector_ldap_guard_fd = fd;
+		if (collector_ldap_guard_fired)
+			shutdown(fd, SHUT_RDWR);
+	}
+	return 0;
+}
+
+static void
+collector_ldap_guard_del(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	(void)ld;
+	(void)sb;
+	(void)ctx;
+	collector_ldap_guard_fd = -1;
+}
+
+static struct ldap_conncb collector_ldap_conncb = {
+	collector_ldap_guard_add, collector_ldap_guard_del, NULL
+};
+
+static void
+collector_ldap_guard_begin(struct collector_ldap_guard *g, LDAP *ld,
+    unsigned seconds)
+{
+	struct itimerval timer;
+	struct sigaction sa;
+	ber_socket_t fd = -1;
+
+	collector_ldap_guard_fired = 0;
+	collector_ldap_guard_fd = -1;
+	if (ldap_get_option(ld, LDAP_OPT_DESC, &fd) == LDAP_OPT_SUCCESS &&
+	    fd >= 0)
+		collector_ldap_guard_fd = fd;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = collector_ldap_guard_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, &g->old_sa);
+	memset(&timer, 0, sizeof(timer));
+	timer.it_value.tv_sec = seconds;
+	setitimer(ITIMER_REAL, &timer, &g->old_timer);
+}
+
+/* Disarm; returns 1 when the deadline passed during the call. */
+static int
+collector_ldap_guard_end(struct collector_ldap_guard *g)
+{
+	struct itimerval off;
+
+	memset(&off, 0, sizeof(off));
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &g->old_sa, NULL);
+	if (g->old_timer.it_value.tv_sec != 0 ||
+	    g->old_timer.it_value.tv_usec != 0)
+		setitimer(ITIMER_REAL, &g->old_timer, NULL);
+	collector_ldap_guard_fd = -1;
+	return collector_ldap_guard_fired;
 }
 
 /*
@@ -291,7 +402,7 @@ collector_ldap_check_uri(struct collector_ldap_ctx *c, struct mx_err *err)
 	    lud->lud_port > 65535 ||
 	    (lud->lud_dn != NULL && *lud->lud_dn != '\0') ||
 	    lud->lud_attrs != NULL || lud->lud_filter != NULL ||
-	    lud->lud_exts != NULL) {
+	    lud->lud_exts != NULL || strchr(o->uri, '?') != NULL) {
 		mx_err_set(err, MX_ERR_USAGE, "--ldap", "the URI must be "
 		    "ldap://HOST[:PORT] or ldaps://HOST[:PORT], one host, "
 		    "nothing after the port (use --base for the base DN)");
@@ -462,6 +573,9 @@ collector_ldap_handle(struct collector_ldap_ctx *c, LDAP **ldp, int any_cert,
 	    ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max) != 1)
 		return mx_err_set(err, MX_ERR_INTERNAL, c->where,
 		    "cannot cap incoming LDAP messages");
+	if (collector_ldap_set(c, ld, LDAP_OPT_CONNECT_CB,
+	    &collector_ldap_conncb, "LDAP_OPT_CONNECT_CB", err) == -1)
+		return -1;
 	if (c->tls && collector_ldap_tls_options(c, ld, any_cert, err) == -1)
 		return -1;
 	return 0;
@@ -482,6 +596,11 @@ collector_ldap_open(struct collector_ldap_ctx *c, struct mx_err *err)
 		log_warnx(LOG_LDAP, "%s: --insecure-tls: the server "
 		    "certificate is not checked; anyone on the path can read "
 		    "and change this session", c->where);
+	/* libldap follows a referral anonymously, with no rebind callback. */
+	if (c->opts->referrals)
+		log_warnx(LOG_LDAP, "%s: --referrals: the server may send the "
+		    "collection to hosts it names (followed anonymously)",
+		    c->where);
 	if (collector_ldap_handle(c, &c->ld, c->opts->insecure, err) == -1)
 		return -1;
 	log_debug(LOG_LDAP, "%s: LDAPv3, timeout %u s, referrals %s, page "
@@ -577,6 +696,7 @@ collector_ldap_tls_refused(struct collector_ldap_ctx *c, const char *during,
     struct mx_err *err)
 {
 	struct berval der = { 0, NULL };
+	struct collector_ldap_guard guard;
 	const unsigned char *p;
 	struct mx_err ignored;
 	char why[600], diag[300];
@@ -588,8 +708,12 @@ collector_ldap_tls_refused(struct collector_ldap_ctx *c, const char *during,
 	mx_err_init(&ignored);
 	why[0] = '\0';
 	if (collector_ldap_handle(c, &ld, 1, &ignored) == 0) {
-		rc = c->ldaps ? ldap_connect(ld) :
-		    ldap_start_tls_s(ld, NULL, NULL);
+		collector_ldap_guard_begin(&guard, ld, c->timeout);
+		rc = ldap_connect(ld);
+		if (rc == LDAP_SUCCESS && !c->ldaps)
+			rc = ldap_start_tls_s(ld, NULL, NULL);
+		if (collector_ldap_guard_end(&guard))
+			rc = LDAP_TIMEOUT;
 		if (rc == LDAP_SUCCESS && ldap_get_option(ld,
 		    LDAP_OPT_X_TLS_PEERCERT, &der) == LDAP_OPT_SUCCESS &&
 		    der.bv_val != NULL) {
@@ -619,11 +743,16 @@ collector_ldap_tls_refused(struct collector_ldap_ctx *c, const char *during,
 static int
 collector_ldap_connect(struct collector_ldap_ctx *c, struct mx_err *err)
 {
+	struct collector_ldap_guard guard;
 	char diag[300];
 	int rc;
 
 	log_trace(LOG_LDAP, "%s: connect", c->where);
+	collector_ldap_guard_begin(&guard, c->ld, c->timeout);
 	rc = ldap_connect(c->ld);
+	if (collector_ldap_guard_end(&guard))
+		return collector_ldap_fail(c, LDAP_TIMEOUT, c->ldaps ?
+		    "connect and TLS handshake" : "connect", err);
 	if (rc == LDAP_SUCCESS)
 		return 0;
 	collector_ldap_diag(c, diag, sizeof(diag));
@@ -650,10 +779,19 @@ collector_ldap_wait(struct collector_ldap_ctx *c, int msgid,
 	struct timeval tv;
 	int rc;
 
+	errno = 0;
 	if (!collector_ldap_deadline_left(d, &tv))
 		rc = 0;
 	else
 		rc = ldap_result(c->ld, msgid, LDAP_MSG_ONE, &tv, &res);
+	/* liblber refuses a message over the cap with ERANGE. */
+	if (rc == -1 && errno == ERANGE) {
+		collector_ldap_progress_end(c, 0);
+		mx_err_set(err, MX_ERR_LIMIT, c->where, "the server sent a "
+		    "message larger than %u bytes (LDAP_MESSAGE_MAX) in the "
+		    "%s", LDAP_MESSAGE_MAX, during);
+		return NULL;
+	}
 	if (rc == 0) {
 		ldap_abandon_ext(c->ld, msgid, NULL, NULL);
 		collector_ldap_fail(c, LDAP_TIMEOUT, during, err);
@@ -676,7 +814,7 @@ collector_ldap_result(struct collector_ldap_ctx *c, LDAPMessage *res,
 {
 	int code = LDAP_OTHER, rc;
 
-	/* Also keeps the server's diagnostic message for collector_ldap_diag. */
+	/* This also keeps the server's text for collector_ldap_diag. */
 	rc = ldap_parse_result(c->ld, res, &code, NULL, NULL, NULL, sctrls,
 	    0);
 	if (rc != LDAP_SUCCESS || code < 0)
@@ -689,10 +827,14 @@ collector_ldap_result(struct collector_ldap_ctx *c, LDAPMessage *res,
 static int
 collector_ldap_starttls(struct collector_ldap_ctx *c, struct mx_err *err)
 {
+	struct collector_ldap_guard guard;
 	int rc;
 
 	log_trace(LOG_LDAP, "%s: StartTLS", c->where);
+	collector_ldap_guard_begin(&guard, c->ld, c->timeout);
 	rc = ldap_start_tls_s(c->ld, NULL, NULL);
+	if (collector_ldap_guard_end(&guard))
+		rc = LDAP_TIMEOUT;
 	if (rc == LDAP_SUCCESS) {
 		log_debug(LOG_LDAP, "%s: StartTLS done", c->where);
 		return 0;
@@ -760,6 +902,7 @@ static int
 collector_ldap_bind_gssapi(struct collector_ldap_ctx *c, struct mx_err *err)
 {
 	const char *props = c->tls ? "maxssf=0" : "minssf=1";
+	struct collector_ldap_guard guard;
 	int rc;
 
 	if (!collector_ldap_has_gssapi())
@@ -772,67 +915,84 @@ collector_ldap_bind_gssapi(struct collector_ldap_ctx *c, struct mx_err *err)
 	    "LDAP_OPT_X_SASL_SECPROPS", err) == -1)
 		return -1;
 	log_debug(LOG_LDAP, "%s: SASL GSSAPI bind (%s)", c->where, props);
+	collector_ldap_guard_begin(&guard, c->ld, c->timeout);
 	rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL,
 	    LDAP_SASL_QUIET, collector_ldap_interact, NULL);
+	if (collector_ldap_guard_end(&guard))
+		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS)
 		return collector_ldap_fail(c, rc, "SASL GSSAPI bind", err);
 	return 0;
 }
 
 /*
- * Simple bind: anonymous, or bind_dn with the password read through
- * secret.h and wiped as soon as the request is sent.
+ * Read the bind password (before any connection, so that a prompt comes
+ * first and the environment variable is wiped early) into c->password.
+ */
+static int
+collector_ldap_password(struct collector_ldap_ctx *c, struct mx_err *err)
+{
+	const struct collector_ldap_options *o = c->opts;
+	struct secret_source src;
+	int rc;
+
+	if (o->bind_dn == NULL || o->sasl_gssapi) {
+		if (getenv(COLLECTOR_LDAP_PASSWORD_ENV) != NULL)
+			log_warnx(LOG_LDAP, "%s: %s is set but no --bind-dn "
+			    "is given: it is not used", c->where,
+			    COLLECTOR_LDAP_PASSWORD_ENV);
+		return 0;
+	}
+	memset(&src, 0, sizeof(src));
+	src.file = o->password_file;
+	src.env = COLLECTOR_LDAP_PASSWORD_ENV;
+	src.prompt = o->password_prompt;
+	src.what = "LDAP bind password";
+	rc = secret_read(&src, c->password, sizeof(c->password), err);
+	if (rc == -1)
+		return -1;
+	if (rc == 1)
+		return mx_err_set(err, MX_ERR_USAGE, c->where, "--bind-dn "
+		    "needs a password: --password-file, %s or -W",
+		    COLLECTOR_LDAP_PASSWORD_ENV);
+	if (c->password[0] == '\0')
+		return mx_err_set(err, MX_ERR_USAGE, c->where, "empty "
+		    "password: a simple bind without a password is anonymous "
+		    "(RFC 4513 5.1.2)");
+	return 0;
+}
+
+/*
+ * Simple bind: anonymous, or bind_dn with the password of c->password,
+ * wiped as soon as the request is sent.
  */
 static int
 collector_ldap_bind(struct collector_ldap_ctx *c, struct mx_err *err)
 {
 	const struct collector_ldap_options *o = c->opts;
-	struct secret_source src;
 	struct collector_ldap_deadline d;
 	struct berval cred = { 0, NULL };
-	char password[SECRET_MAX], dn[LDAP_DN_MAX + 1], during[64];
+	char dn[LDAP_DN_MAX + 1], during[64];
 	LDAPMessage *res;
 	int rc, msgid;
 
 	if (o->sasl_gssapi)
 		return collector_ldap_bind_gssapi(c, err);
 	if (o->bind_dn != NULL) {
-		memset(&src, 0, sizeof(src));
-		src.file = o->password_file;
-		src.env = COLLECTOR_LDAP_PASSWORD_ENV;
-		src.prompt = o->password_prompt;
-		src.what = "LDAP bind password";
-		rc = secret_read(&src, password, sizeof(password), err);
-		if (rc == -1)
-			return -1;
-		if (rc == 1)
-			return mx_err_set(err, MX_ERR_USAGE, c->where,
-			    "--bind-dn needs a password: --password-file, "
-			    "%s or -W", COLLECTOR_LDAP_PASSWORD_ENV);
-		if (password[0] == '\0') {
-			secret_wipe(password, sizeof(password));
-			return mx_err_set(err, MX_ERR_USAGE, c->where,
-			    "empty password: a simple bind without a "
-			    "password is anonymous (RFC 4513 5.1.2)");
-		}
-		cred.bv_val = password;
-		cred.bv_len = strlen(password);
+		cred.bv_val = c->password;
+		cred.bv_len = strlen(c->password);
 		collector_ldap_clean(o->bind_dn, strlen(o->bind_dn), dn,
 		    sizeof(dn));
 		snprintf(during, sizeof(during), "bind");
 		log_debug(LOG_LDAP, "%s: simple bind as %s", c->where, dn);
 	} else {
-		if (getenv(COLLECTOR_LDAP_PASSWORD_ENV) != NULL)
-			log_warnx(LOG_LDAP, "%s: %s is set but no --bind-dn "
-			    "is given: binding anonymously", c->where,
-			    COLLECTOR_LDAP_PASSWORD_ENV);
 		snprintf(during, sizeof(during), "anonymous bind");
 		log_debug(LOG_LDAP, "%s: anonymous bind", c->where);
 	}
 	collector_ldap_deadline_set(&d, c->timeout);
 	rc = ldap_sasl_bind(c->ld, o->bind_dn != NULL ? o->bind_dn : "",
 	    LDAP_SASL_SIMPLE, &cred, NULL, NULL, &msgid);
-	secret_wipe(password, sizeof(password));
+	secret_wipe(c->password, sizeof(c->password));
 	cred.bv_val = NULL;
 	cred.bv_len = 0;
 	if (rc != LDAP_SUCCESS)
@@ -851,6 +1011,177 @@ collector_ldap_bind(struct collector_ldap_ctx *c, struct mx_err *err)
 }
 
 /*
+ * AD answers a multi-valued attribute with more values than its
+ * MaxValRange as "name;range=0-1499" ([MS-ADTS] 3.1.1.3.1.3.3, range
+ * retrieval).  Cut the option off name; *low and *high get its bounds,
+ * *high = UINT32_MAX for "*" (the last range).  Returns 1 when name had
+ * the option, 0 when not, -1 when it is malformed.
+ */
+static int
+collector_ldap_range(char *name, uint32_t *low, uint32_t *high)
+{
+	struct mx_err ignored;
+	char num[16], *opt, *dash;
+	size_t n;
+
+	for (opt = strchr(name, ';'); opt != NULL; opt = strchr(opt + 1, ';'))
+		if (strncasecmp(opt, ";range=", 7) == 0)
+			break;
+	if (opt == NULL)
+		return 0;
+	if ((dash = strchr(opt + 7, '-')) == NULL)
+		return -1;
+	n = (size_t)(dash - (opt + 7));
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, opt + 7, n);
+	num[n] = '\0';
+	mx_err_init(&ignored);
+	if (parse_u32(num, UINT32_MAX - 1, low, &ignored, NULL) == -1)
+		return -1;
+	if (strcmp(dash + 1, "*") == 0)
+		*high = UINT32_MAX;
+	else if (parse_u32(dash + 1, UINT32_MAX - 1, high, &ignored,
+	    NULL) == -1 || *high < *low)
+		return -1;
+	*opt = '\0';
+	return 1;
+}
+
+/*
+ * Add the values of one attribute to e; *count is the number of values
+ * this attribute already has (ranges add up).
+ */
+static int
+collector_ldap_values(struct collector_ldap_ctx *c, struct ad_entry *e,
+    const char *name, const struct berval *vals, size_t *count,
+    struct mx_err *err)
+{
+	size_t i;
+
+	for (i = 0; vals != NULL && vals[i].bv_val != NULL; i++) {
+		if (++*count > LDAP_VALUES_MAX)
+			return mx_err_set(err, MX_ERR_LIMIT, c->where, "more "
+			    "than %d values of one attribute "
+			    "(LDAP_VALUES_MAX)", LDAP_VALUES_MAX);
+		if (ad_entry_add(e, name, (const uint8_t *)vals[i].bv_val,
+		    vals[i].bv_len, err, c->where) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One entry of a range retrieval: the values of "name;range=low-..." go
+ * into e; *found and *high say what range came.  A second range, or one
+ * that does not start at low, is a hostile answer.
+ */
+static int
+collector_ldap_range_entry(struct collector_ldap_ctx *c, LDAPMessage *msg,
+    const char *name, uint32_t low, int *found, uint32_t *high,
+    size_t *count, struct ad_entry *e, struct mx_err *err)
+{
+	struct berval dn = { 0, NULL }, attr = { 0, NULL }, *vals = NULL;
+	char got[LDAP_ATTR_NAME_MAX + 1];
+	BerElement *ber = NULL;
+	uint32_t rlow, rhigh;
+	int ret = -1;
+
+	if (ldap_get_dn_ber(c->ld, msg, &ber, &dn) != LDAP_SUCCESS)
+		goto bad;
+	for (;;) {
+		vals = NULL;
+		if (ldap_get_attribute_ber(c->ld, msg, ber, &attr, &vals) !=
+		    LDAP_SUCCESS)
+			goto bad;
+		if (attr.bv_val == NULL)
+			break;
+		if (attr.bv_len <= LDAP_ATTR_NAME_MAX &&
+		    memchr(attr.bv_val, '\0', attr.bv_len) == NULL) {
+			memcpy(got, attr.bv_val, attr.bv_len);
+			got[attr.bv_len] = '\0';
+			if (collector_ldap_range(got, &rlow, &rhigh) == 1 &&
+			    strcasecmp(got, name) == 0) {
+				if (rlow != low || *found)
+					goto bad;
+				*found = 1;
+				*high = rhigh;
+				if (collector_ldap_values(c, e, name, vals,
+				    count, err) == -1)
+					goto out;
+			}
+		}
+		ber_memfree(vals);
+	}
+	ret = 0;
+	goto out;
+bad:
+	mx_err_set(err, MX_ERR_INPUT, c->where, "bad range of %s in the "
+	    "answer for %.200s", name, e->dn);
+out:
+	ber_memfree(vals);
+	if (ber != NULL)
+		ber_free(ber, 0);
+	return ret;
+}
+
+/*
+ * The ranges of attribute name after the first, each read with a base
+ * search of "name;range=LOW-*" on the entry, until a range ends in "*".
+ * A range must start where asked and move forward.
+ */
+static int
+collector_ldap_more_values(struct collector_ldap_ctx *c, const char *dn,
+    const char *name, uint32_t low, size_t count, struct ad_entry *e,
+    struct mx_err *err)
+{
+	char want[LDAP_ATTR_NAME_MAX + 32];
+	char *attrs[] = { want, NULL };
+	struct collector_ldap_deadline d;
+	uint32_t rhigh = 0;
+	struct timeval limit;
+	LDAPMessage *res;
+	int rc, msgid, found;
+
+	for (;;) {
+		snprintf(want, sizeof(want), "%s;range=%lu-*", name,
+		    (unsigned long)low);
+		log_trace(LOG_LDAP, "%s: range retrieval of %s", c->where,
+		    want);
+		limit.tv_sec = c->timeout;
+		limit.tv_usec = 0;
+		collector_ldap_deadline_set(&d, c->timeout);
+		rc = ldap_search_ext(c->ld, dn, LDAP_SCOPE_BASE,
+		    "(objectClass=*)", attrs, 0, NULL, NULL, &limit, 0,
+		    &msgid);
+		if (rc != LDAP_SUCCESS)
+			return collector_ldap_fail(c, rc, "range retrieval",
+			    err);
+		found = 0;
+		while ((res = collector_ldap_wait(c, msgid, &d,
+		    "range retrieval", err)) != NULL &&
+		    ldap_msgtype(res) == LDAP_RES_SEARCH_ENTRY) {
+			rc = collector_ldap_range_entry(c, res, name, low,
+			    &found, &rhigh, &count, e, err);
+			ldap_msgfree(res);
+			if (rc == -1)
+				return -1;
+		}
+		if (res == NULL)
+			return -1;
+		rc = collector_ldap_result(c, res, NULL, "range retrieval",
+		    err);
+		ldap_msgfree(res);
+		if (rc != 0)
+			return rc == -1 ? -1 : collector_ldap_fail(c, rc,
+			    "range retrieval", err);
+		if (!found || rhigh == UINT32_MAX)
+			return 0;
+		low = rhigh + 1;
+	}
+}
+
+/*
  * Copy an entry of the answer into a struct ad_entry: the DN, every
  * attribute and every value, each counted against bounds.h.
  */
@@ -859,11 +1190,17 @@ collector_ldap_entry(struct collector_ldap_ctx *c, LDAPMessage *msg,
     struct ad_entry **out, struct mx_err *err)
 {
 	struct berval dn = { 0, NULL }, attr = { 0, NULL }, *vals = NULL;
+	struct collector_ldap_more {
+		char		 name[LDAP_ATTR_NAME_MAX + 1];
+		uint32_t	 next;
+		size_t		 count;
+	} *more = NULL;
 	BerElement *ber = NULL;
 	struct ad_entry *e = NULL;
 	char name[LDAP_ATTR_NAME_MAX + 1], *dnz = NULL;
-	size_t nattrs = 0, i;
-	int rc;
+	size_t nattrs = 0, nmore = 0, count, i;
+	uint32_t low, high;
+	int rc, ranged;
 
 	*out = NULL;
 	rc = ldap_get_dn_ber(c->ld, msg, &ber, &dn);
@@ -898,21 +1235,30 @@ collector_ldap_entry(struct collector_ldap_ctx *c, LDAPMessage *msg,
 			goto malformed;
 		memcpy(name, attr.bv_val, attr.bv_len);
 		name[attr.bv_len] = '\0';
-		for (i = 0; vals != NULL && vals[i].bv_val != NULL; i++) {
-			if (i >= LDAP_VALUES_MAX) {
-				mx_err_set(err, MX_ERR_LIMIT, c->where, "more "
-				    "than %d values of one attribute "
-				    "(LDAP_VALUES_MAX)", LDAP_VALUES_MAX);
-				goto fail;
-			}
-			if (ad_entry_add(e, name,
-			    (const uint8_t *)vals[i].bv_val, vals[i].bv_len,
-			    err, c->where) == -1)
-				goto fail;
-		}
+		if ((ranged = collector_ldap_range(name, &low, &high)) == -1 ||
+		    (ranged && low != 0))
+			goto malformed;
+		count = 0;
+		if (collector_ldap_values(c, e, name, vals, &count, err) == -1)
+			goto fail;
 		ber_memfree(vals);
+		vals = NULL;
+		if (ranged && high != UINT32_MAX) {
+			more = xreallocarray(more, nmore + 1, sizeof(*more));
+			util_strlcpy(more[nmore].name, name,
+			    sizeof(more[nmore].name));
+			more[nmore].next = high + 1;
+			more[nmore].count = count;
+			nmore++;
+		}
 	}
 	ber_free(ber, 0);
+	ber = NULL;
+	for (i = 0; i < nmore; i++)
+		if (collector_ldap_more_values(c, dnz, more[i].name,
+		    more[i].next, more[i].count, e, err) == -1)
+			goto fail;
+	free(more);
 	free(dnz);
 	*out = e;
 	return 0;
@@ -924,6 +1270,7 @@ fail:
 	if (ber != NULL)
 		ber_free(ber, 0);
 	ad_entry_free(e);
+	free(more);
 	free(dnz);
 	return -1;
 }
@@ -1317,6 +1664,14 @@ collector_ldap_rootdse(struct collector_ldap_ctx *c, struct mx_err *err)
 			goto out;
 		}
 		c->config_nc = xstrdup(c->opts->base);
+		/*
+		 * CN=Configuration,<forest root>: the accounts are looked up
+		 * in that forest's root domain, not in the RootDSE's.
+		 */
+		if (strncasecmp(c->config_nc, "CN=Configuration,", 17) == 0) {
+			free(c->default_nc);
+			c->default_nc = collector_ldap_parent_dn(c->config_nc);
+		}
 	}
 	if (c->config_nc == NULL) {
 		mx_err_set(err, MX_ERR_INPUT, c->where, "the RootDSE names no "
@@ -1549,6 +1904,7 @@ collector_ldap_ctx_free(struct collector_ldap_ctx *c)
 	free(c->attrs);
 	free(c->config_nc);
 	free(c->default_nc);
+	secret_wipe(c->password, sizeof(c->password));
 }
 
 /*
@@ -1562,6 +1918,7 @@ collector_ldap(struct model *model, const struct collector_ldap_options *o,
     struct mx_err *err)
 {
 	struct collector_ldap_ctx c;
+	struct sigaction ign, old_pipe;
 	xmlNodePtr src;
 	char count[32];
 	int ret = -1;
@@ -1570,6 +1927,11 @@ collector_ldap(struct model *model, const struct collector_ldap_options *o,
 	c.opts = o;
 	if (collector_ldap_check(&c, err) == -1)
 		return -1;
+	/* A server that closes the connection is an error, not a SIGPIPE. */
+	memset(&ign, 0, sizeof(ign));
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	c.progress = isatty(STDERR_FILENO) && log_enabled(LOG_LEVEL_WARN) &&
 	    !log_enabled(LOG_LEVEL_INFO);
 	c.attrs = collector_ldap_attrs();
@@ -1584,7 +1946,8 @@ collector_ldap(struct model *model, const struct collector_ldap_options *o,
 		mx_err_set(err, MX_ERR_INTERNAL, c.where, "out of memory");
 		goto out;
 	}
-	if (collector_ldap_open(&c, err) == -1 ||
+	if (collector_ldap_password(&c, err) == -1 ||
+	    collector_ldap_open(&c, err) == -1 ||
 	    collector_ldap_connect(&c, err) == -1)
 		goto out;
 	if (o->starttls && collector_ldap_starttls(&c, err) == -1)
@@ -1612,5 +1975,6 @@ collector_ldap(struct model *model, const struct collector_ldap_options *o,
 out:
 	collector_ldap_progress_end(&c, 0);
 	collector_ldap_ctx_free(&c);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return ret;
 }

@@ -7,9 +7,11 @@
  * SPDX-License-Identifier: ISC
  */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxslt/xslt.h>
@@ -24,6 +26,9 @@
 #include "import.h"
 #include "log.h"
 #include "model.h"
+#include "model_probe.h"
+#include "probe_smtp.h"
+#include "probe_targets.h"
 #include "report.h"
 #include "rules.h"
 #include "util.h"
@@ -33,16 +38,103 @@
 #define PACKAGE_VERSION "0"
 #endif
 
-/* Import every file named with --import, then collect over LDAP. */
+/* Progress of the probes, on a terminal only. */
+static void
+main_probe_progress(size_t done, size_t total, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rmxbpa: probed %zu of %zu", done, total);
+	fflush(stderr);
+}
+
+/* "TARGET TARGET ...", the probes' source location, bounded. */
+static char *
+main_probe_location(const char **targets, size_t n,
+    const char **mx, size_t nmx)
+{
+	size_t len = 0, i, max = 4096;
+	char *out = xmalloc(max + 1);
+
+	out[0] = '\0';
+	for (i = 0; i < n + nmx; i++) {
+		const char *t = i < n ? targets[i] : mx[i - n];
+		int w = snprintf(out + len, max + 1 - len, "%s%s%s",
+		    len > 0 ? " " : "", i < n ? "" : "--mx ", t);
+
+		if (w < 0 || (size_t)w > max - len) {
+			memcpy(out + max - 3, "...", 4);
+			break;
+		}
+		len += (size_t)w;
+	}
+	return out;
+}
+
+/*
+ * Probe the targets (TARGET operands or --probe, and --mx domains) and
+ * add the probes to the model.  *contacted counts the dialogs that
+ * reached the network.
+ */
+static int
+main_probe(const struct cli *cli, struct model *m, const char **targets,
+    size_t ntargets, size_t *contacted, struct mx_err *err)
+{
+	struct probe_targets_options topts;
+	struct probe_smtp_options popts = cli->probe;
+	struct probe_target_list list;
+	struct probe_result *results = NULL;
+	char *location = NULL;
+	size_t i;
+	int rc = -1, progress;
+
+	*contacted = 0;
+	memset(&list, 0, sizeof(list));
+	memset(&topts, 0, sizeof(topts));
+	topts.ports = cli->ports;
+	topts.nports = cli->nports;
+	topts.timeout = cli->probe.timeout;
+	if (probe_smtp_check_options(&popts, err) == -1)
+		return -1;
+	for (i = 0; i < ntargets; i++)
+		if (probe_targets_add(&list, targets[i], &topts, err) == -1)
+			goto out;
+	for (i = 0; i < cli->nmx; i++)
+		if (probe_targets_add_mx(&list, cli->mx_domains[i], &topts,
+		    err) == -1)
+			goto out;
+	if (probe_targets_resolve(&list, &topts, err) == -1)
+		goto out;
+	/* A peer may close while OpenSSL writes: an error, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	progress = cli->verbosity == 0 && isatty(STDERR_FILENO);
+	if (progress)
+		popts.progress = main_probe_progress;
+	log_info(LOG_MAIN, "probing %zu target(s)", list.n);
+	if (probe_smtp_run(&list, &popts, &results, contacted, err) == -1)
+		goto out;
+	if (progress)
+		fputc('\n', stderr);
+	location = main_probe_location(targets, ntargets,
+	    cli->mx_domains, cli->nmx);
+	rc = model_probe_add(m, location, results, list.n, err);
+out:
+	free(location);
+	probe_results_free(results, list.n);
+	probe_targets_free(&list);
+	return rc;
+}
+
+/* Import every file named with --import, collect over LDAP, probe. */
 static struct model *
 main_collect(const struct cli *cli, struct mx_err *err)
 {
 	struct model *m;
-	size_t i;
+	size_t i, contacted;
 
-	if (cli->nimports == 0 && cli->ldap.uri == NULL) {
-		mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "nothing to collect: give --import FILE or --ldap URI");
+	if (cli->nimports == 0 && cli->ldap.uri == NULL &&
+	    cli->nprobes == 0 && cli->nmx == 0) {
+		mx_err_set(err, MX_ERR_USAGE, NULL, "nothing to collect: give "
+		    "--import FILE, --ldap URI or --probe TARGET");
 		return NULL;
 	}
 	m = model_new();
@@ -54,6 +146,12 @@ main_collect(const struct cli *cli, struct mx_err *err)
 		}
 	}
 	if (cli->ldap.uri != NULL && collector_ldap(m, &cli->ldap, err) == -1) {
+		model_free(m);
+		return NULL;
+	}
+	/* Last: <probe> elements follow everything else in the model. */
+	if ((cli->nprobes > 0 || cli->nmx > 0) && main_probe(cli, m,
+	    cli->probes, cli->nprobes, &contacted, err) == -1) {
 		model_free(m);
 		return NULL;
 	}
@@ -171,6 +269,32 @@ main_cmd_collect(struct cli *cli, struct mx_err *err)
 		    cli->args[0]);
 	if ((m = main_collect(cli, err)) == NULL)
 		return -1;
+	rc = model_write(m, cli->output ? cli->output : "-", err);
+	model_free(m);
+	return rc == 0 ? MX_EXIT_OK : -1;
+}
+
+static int
+main_cmd_probe(struct cli *cli, struct mx_err *err)
+{
+	struct model *m;
+	size_t contacted;
+	int rc;
+
+	if (cli->nargs == 0 && cli->nmx == 0)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "probe needs at least one TARGET (or --mx DOMAIN)");
+	m = model_new();
+	if (main_probe(cli, m, cli->args, cli->nargs, &contacted,
+	    err) == -1) {
+		model_free(m);
+		return -1;
+	}
+	if (contacted == 0) {
+		model_free(m);
+		return mx_err_set(err, MX_ERR_NET, NULL, "nothing could be "
+		    "probed: no target has an address");
+	}
 	rc = model_write(m, cli->output ? cli->output : "-", err);
 	model_free(m);
 	return rc == 0 ? MX_EXIT_OK : -1;
@@ -346,6 +470,8 @@ main_dispatch(struct cli *cli, struct mx_err *err)
 		return main_cmd_audit(cli, err);
 	case CLI_CMD_COLLECT:
 		return main_cmd_collect(cli, err);
+	case CLI_CMD_PROBE:
+		return main_cmd_probe(cli, err);
 	case CLI_CMD_ANALYZE:
 		return main_cmd_analyze(cli, err);
 	case CLI_CMD_REPORT:

@@ -1,6 +1,170 @@
 /*
- * probe_smtp.h - (contract to be written)
+ * probe_smtp.h - live SMTP probes: one dialog per (address, port), run
+ * concurrently in one poll(2) loop, that tells whether the server accepts
+ * a recipient it should not relay to, and what it says about itself on
+ * the way (greeting, EHLO keywords, STARTTLS and its certificate).
+ *
+ * The dialog: connect, greeting, EHLO (HELO when EHLO is refused),
+ * STARTTLS when offered (TLS from the start on port 465), EHLO again over
+ * TLS, then for each relay variant MAIL FROM, RCPT TO, RSET; finally QUIT.
+ * It never sends DATA: there is no such state.  Every step has an
+ * absolute deadline, itself capped by a deadline for the whole target; a
+ * peer that stalls, drips, floods or lies ends with status "unknown" and a
+ * reason, and never affects the other dialogs.
+ *
+ * This module fills result structures; model_probe.c turns them into the
+ * model.  The caller ignores SIGPIPE (main does): a peer may close while
+ * OpenSSL writes.
+ *
+ * SPDX-License-Identifier: ISC
  */
 #ifndef MXBPA_PROBE_SMTP_H
 #define MXBPA_PROBE_SMTP_H
-#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iprange.h"
+#include "tls_inspect.h"
+
+struct mx_err;
+struct probe_target_list;
+
+/* Which relay variants to try (--variants). */
+enum probe_variants {
+	PROBE_VARIANTS_EXBPA = 0,	/* the analyzer's one test */
+	PROBE_VARIANTS_ALL,		/* plus nmap smtp-open-relay's forms */
+	PROBE_VARIANTS_COUNT
+};
+
+enum probe_verdict {
+	PROBE_VERDICT_ACCEPTED = 0,	/* RCPT 2xx (250, 251) */
+	PROBE_VERDICT_REFUSED,		/* 5xx */
+	PROBE_VERDICT_TEMP_REFUSED,	/* 4xx */
+	PROBE_VERDICT_AUTH_REQUIRED,	/* 530 */
+	PROBE_VERDICT_UNKNOWN,		/* no answer, or an unexpected one */
+	PROBE_VERDICT_COUNT
+};
+
+enum probe_mode {
+	PROBE_MODE_PLAIN = 0,
+	PROBE_MODE_STARTTLS,		/* upgraded with STARTTLS */
+	PROBE_MODE_IMPLICIT_TLS,	/* TLS from the start (port 465) */
+	PROBE_MODE_COUNT
+};
+
+enum probe_dir {
+	PROBE_DIR_SEND = 0,
+	PROBE_DIR_RECV,
+	PROBE_DIR_EVENT,
+	PROBE_DIR_COUNT
+};
+
+/* One transcript entry: a command, a reply (its lines), an event. */
+struct probe_step {
+	uint64_t	 at_ms;		/* since the connection started */
+	enum probe_dir	 dir;
+	char		*text;		/* at most PROBE_STEP_TEXT_MAX bytes */
+};
+
+struct probe_keyword {
+	char		*name;		/* upper case */
+	char		*value;		/* parameters, or NULL */
+};
+
+/* One EHLO or HELO and its answer. */
+struct probe_ehlo {
+	int			 tls;	/* sent over TLS */
+	int			 helo;	/* HELO (EHLO was refused) */
+	int			 code;
+	struct probe_keyword	*keywords;
+	size_t			 nkeywords;
+};
+
+struct probe_relay_test {
+	const char		*variant; /* "exbpa", "percent-hack-ip"... */
+	char			*from;		/* reverse-path, no <> */
+	char			*to;		/* forward-path, no <> */
+	int			 mail_code;	/* 0: no answer */
+	int			 rcpt_code;	/* 0: not sent or no answer */
+	enum probe_verdict	 verdict;
+	char			*reason;	/* deciding reply's text, or why
+						   unknown; NULL */
+};
+
+#define PROBE_EHLO_MAX	4	/* EHLO, HELO; again over TLS */
+
+/* What one probe of one target found. */
+struct probe_result {
+	char			*target;	/* as the user named it */
+	int			 resolved;	/* address is set */
+	char			 address[IPRANGE_ADDR_TEXT];
+	uint16_t		 port;
+	enum probe_mode		 mode;
+	char			 source_address[IPRANGE_ADDR_TEXT]; /* or "" */
+	char			 started[32];	/* UTC, util_timestamp */
+	char			 finished[32];
+	int			 completed;	/* the dialog ran to QUIT */
+	char			*reason;	/* why not, or NULL */
+	enum probe_verdict	 relay;		/* over all variants */
+	int			 banner_code;	/* 0: no greeting */
+	char			*banner;	/* lines joined with '\n' */
+	struct probe_ehlo	 ehlo[PROBE_EHLO_MAX];
+	size_t			 nehlo;
+	int			 tls_tried;	/* tls is meaningful */
+	struct tls_facts	 tls;
+	struct probe_relay_test	*tests;
+	size_t			 ntests;
+	struct probe_step	*steps;
+	size_t			 nsteps;
+	size_t			 transcript_bytes;
+	int			 transcript_truncated;
+};
+
+struct probe_smtp_options {
+	const char	*helo;		/* NULL: "mxbpa.invalid" */
+	const char	*from;		/* NULL: the analyzer's address */
+	const char	*to;		/* NULL: the analyzer's address */
+	enum probe_variants variants;
+	unsigned	 timeout;	/* seconds per step; 0: default */
+	unsigned	 concurrency;	/* 0: PROBE_CONCURRENCY_DEFAULT */
+	const char	*ca_file;	/* NULL: the system store */
+	int		 tls_legacy;	/* try TLS 1.0 and 1.1 on their own */
+	/* Called after each target is done (for a progress display). */
+	void		(*progress)(size_t done, size_t total, void *arg);
+	void		*progress_arg;
+};
+
+/* The analyzer's address, for --from and --to (seed 000). */
+#define PROBE_EXBPA_ADDRESS	"ExBPA-OpenRelayTest@Fabrikam.com"
+#define PROBE_HELO_DEFAULT	"mxbpa.invalid"
+
+/*
+ * Check the options: --from and --to are mailboxes (local@domain,
+ * printable, no spaces or angle brackets, at most PROBE_MAILBOX_MAX
+ * bytes), --helo a host name or an address literal, timeout and
+ * concurrency within bounds.  Returns 0, or -1 with MX_ERR_USAGE.
+ */
+int	probe_smtp_check_options(const struct probe_smtp_options *,
+	    struct mx_err *);
+
+/*
+ * Probe every target of the list: (*results)[i] describes targets->v[i];
+ * a target whose name did not resolve gets status unknown with its error.
+ * *ncontacted counts the dialogs that reached the network (a connection
+ * attempt was made).  Returns 0 when probing ran, whatever the verdicts,
+ * or -1 (nothing probed) with MX_ERR_USAGE (options), MX_ERR_INPUT
+ * (--ca-file does not load) or MX_ERR_TLS.  Free with probe_results_free.
+ */
+int	probe_smtp_run(const struct probe_target_list *,
+	    const struct probe_smtp_options *, struct probe_result **results,
+	    size_t *ncontacted, struct mx_err *);
+
+void	probe_results_free(struct probe_result *, size_t n);
+
+/* Stable names: "accepted", "temp-refused"...; "plain", "starttls"... */
+const char *probe_verdict_name(enum probe_verdict);
+const char *probe_mode_name(enum probe_mode);
+const char *probe_dir_name(enum probe_dir);
+
+#endif /* MXBPA_PROBE_SMTP_H */

@@ -134,8 +134,9 @@ END {
 			anc = rdn[j]
 			for (m = j + 1; m <= k; m++)
 				anc = anc "," rdn[m]
-			if (!(tolower(anc) in have) && !(tolower(anc) in made)) {
-				made[tolower(anc)] = 1
+			key = tolower(anc)
+			if (!(key in have) && !(key in made)) {
+				made[key] = 1
 				mk++
 				mtext[mk] = container(anc, rdn[j])
 				mdepth[mk] = k - j + 1

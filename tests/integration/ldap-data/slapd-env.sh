@@ -8,7 +8,9 @@
 #   slapd_env_certs         a throwaway CA and a certificate for 127.0.0.1
 #                           (ca.pem, server.pem, server.key in slapd_dir)
 #   slapd_env_config        slapd.conf from slapd.conf.in
-#   slapd_env_load FILE...  loads LDIF files with slapadd (offline)
+#   slapd_env_load SUFFIX FILE...
+#                           loads LDIF files into the database of SUFFIX
+#                           (slapadd, offline)
 #   slapd_env_start         picks two free ports (slapd_port for ldap://,
 #                           slapd_tls_port for ldaps://), starts slapd and
 #                           waits until it answers
@@ -67,15 +69,19 @@ slapd_env_certs() {
 
 slapd_env_config() {
 	rootpw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-	mkdir -p "$slapd_dir/db" &&
+	mkdir -p "$slapd_dir/db" "$slapd_dir/db2" &&
 	sed -e "s|@DIR@|$slapd_dir|g" -e "s|@DATA@|$ldap_data|g" \
 	    -e "s|@ROOTPW@|$rootpw|g" \
 	    "$ldap_data/slapd.conf.in" > "$slapd_dir/slapd.conf"
 }
 
+# slapd_env_load SUFFIX FILE...: load LDIF files into the database of
+# SUFFIX.
 slapd_env_load() {
+	suffix=$1
+	shift
 	for f in "$@"; do
-		"$SLAPADD" -q -f "$slapd_dir/slapd.conf" -l "$f" \
+		"$SLAPADD" -q -f "$slapd_dir/slapd.conf" -b "$suffix" -l "$f" \
 		    >>"$slapd_dir/slapadd.log" 2>&1 || return 1
 	done
 }
@@ -114,8 +120,9 @@ slapd_env_start() {
 	while [ $attempt -lt 3 ]; do
 		attempt=$((attempt + 1))
 		slapd_env_ports || return 1
-		"$SLAPD" -d 0 -f "$slapd_dir/slapd.conf" \
-		    -h "ldap://127.0.0.1:$slapd_port/ ldaps://127.0.0.1:$slapd_tls_port/" \
+		urls="ldap://127.0.0.1:$slapd_port/"
+		urls="$urls ldaps://127.0.0.1:$slapd_tls_port/"
+		"$SLAPD" -d 0 -f "$slapd_dir/slapd.conf" -h "$urls" \
 		    >>"$slapd_dir/slapd.log" 2>&1 &
 		slapd_pid=$!
 		waited=0
