@@ -43,7 +43,8 @@ golden report.fr.txt "the French text report is as expected" \
 	audit $demo --format text --lang fr
 
 # The demo must show every rule that has a fixture firing at least once.
-for id in $(ls tests/rules); do
+# Probe rules need live probes, which the exported demo does not have.
+for id in $(ls tests/rules | grep -v "^PROBE-"); do
 	check "the demo shows $id" grep -q "rule=\"$id\"" \
 		tests/golden/contoso/findings.xml.expected
 done
