@@ -254,7 +254,7 @@ model_probe_one(xmlNodePtr root, const struct probe_result *r)
 	model_set(node, "mode", probe_mode_name(r->mode));
 	if (r->source_address[0] != '\0')
 		model_set(node, "source-address", r->source_address);
-	util_timestamp(now);
+	util_clock_timestamp(now);
 	model_set(node, "started", r->started[0] ? r->started : now);
 	model_set(node, "finished", r->finished[0] ? r->finished : now);
 	model_set(node, "status", r->completed ? "completed" : "unknown");

@@ -1410,7 +1410,7 @@ probe_new(struct probe_run *run, size_t index,
 	p->deadline = probe_mono_add(now, run->target_ms);
 	if (profile == TLS_INSPECT_DEFAULT) {
 		run->t0[index] = now;
-		util_timestamp(p->res->started);
+		util_clock_timestamp(p->res->started);
 		log_info(LOG_PROBE, "%s: probing (%s)", p->where, t->name);
 	}
 	return p;
@@ -1486,7 +1486,7 @@ probe_finish(struct probe_run *run, struct probe *p)
 		}
 		return;
 	}
-	util_timestamp(res->finished);
+	util_clock_timestamp(res->finished);
 	res->completed = res->reason == NULL;
 	res->relay = probe_overall(res, run->nvariants);
 	log_info(LOG_PROBE, "%s: %s, relay %s%s%s", p->where,
@@ -1577,8 +1577,8 @@ probe_run_setup(struct probe_run *run, const struct probe_target_list *l,
 		else {
 			r->reason = xstrdup(t->error != NULL ? t->error :
 			    "not resolved");
-			util_timestamp(r->started);
-			util_timestamp(r->finished);
+			util_clock_timestamp(r->started);
+			util_clock_timestamp(r->finished);
 			run->done++;
 		}
 	}

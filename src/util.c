@@ -296,19 +296,30 @@ util_sha256_hex(const void *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
+static void
+format_utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void
 util_timestamp(char out[32])
 {
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 	uint64_t v;
-	time_t t;
-	struct tm tm;
 
 	if (epoch != NULL && parse_u64(epoch, (uint64_t)INT32_MAX * 4, &v,
 	    NULL, NULL) == 0)
-		t = (time_t)v;
+		format_utc((time_t)v, out);
 	else
-		t = time(NULL);
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		format_utc(time(NULL), out);
+}
+
+void
+util_clock_timestamp(char out[32])
+{
+	format_utc(time(NULL), out);
 }

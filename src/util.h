@@ -63,4 +63,11 @@ void	 util_sha256_hex(const void *, size_t, char out[65]);
  */
 void	 util_timestamp(char out[32]);
 
+/*
+ * UTC time of the clock, always: for events that were observed (a probe
+ * started, a reply came), where a reproducible date would be false
+ * evidence.
+ */
+void	 util_clock_timestamp(char out[32]);
+
 #endif /* MXBPA_UTIL_H */
