@@ -178,6 +178,25 @@ count_is 21 '//*[local-name()="receive-connector"]' "$scratch/ldap.xml" \
 count_is 1 "//*[local-name()='source'][@kind='ldap'][@location='$ldap']" \
     "$scratch/ldap.xml" "the model records the LDAP URI as its source"
 
+# The same entries from the LDIF file give the same model, <source> apart
+# (slapd lowercases the attribute types of the DNs it returns).
+run_mxbpa collect --import "$contoso_ldif" -o "$scratch/ldif.xml"
+status_is 0 "the LDIF export of the same directory imports"
+model_body() {
+	grep -v '<source ' "$1" | sed -e 's/ collected="[^"]*"//' \
+	    -e 's/\(distinguished-name="\)\([^"]*\)/\1\L\2/'
+}
+model_body "$scratch/ldap.xml" > "$scratch/ldap.body"
+model_body "$scratch/ldif.xml" > "$scratch/ldif.body"
+if [ "$(xcount '//*[local-name()="ace"]' "$scratch/ldif.xml")" -gt 0 ] &&
+    diff -u "$scratch/ldif.body" "$scratch/ldap.body" > "$scratch/body.diff"
+then
+	ok 0 "LDIF import and LDAP collection give the same model"
+else
+	sed 's/^/# /' "$scratch/body.diff" | head -20
+	ok 1 "LDIF import and LDAP collection give the same model"
+fi
+
 run_mxbpa collect --ldap "ldap://127.0.0.1:1" -o "$scratch/none.xml"
 status_is 3 "collect from a port where nothing listens fails with exit 3"
 stderr_has "cannot connect" "the failure says it cannot connect"
@@ -253,6 +272,19 @@ run_mxbpa collect --ldap "$ldaps" --ca-file "$ca" -o /dev/null
 ok "$(grep -q "insecure" "$scratch/stderr" && echo 1 || echo 0)" \
     "no such warning when the certificate is checked"
 
+# --ca-file is one option for LDAP and the SMTP probes.
+run_mxbpa collect --ldap "$ldap" --ca-file "$ca" -o "$scratch/plain-ca.xml"
+status_is 2 "--ca-file over ldap:// without --starttls and no probe: refused"
+stderr_has "\-\-starttls" "the refusal points to --starttls"
+run_mxbpa collect --ldap "$ldap" --ca-file "$ca" --probe 127.0.0.1:1 \
+    --timeout 2 -o "$scratch/plain-ca.xml"
+status_is 0 "with a probe, --ca-file over plain ldap:// is the probes' CA"
+count_is 21 '//*[local-name()="receive-connector"]' "$scratch/plain-ca.xml" \
+    "that collection holds the 21 connectors"
+count_is 1 '//*[local-name()="probe"]' "$scratch/plain-ca.xml" \
+    "and the probe"
+stderr_has "not encrypted" "a warning says the LDAP link is not encrypted"
+
 run_mxbpa collect --ldap "ldaps://127.0.0.1:$slapd_port" --ca-file "$ca" \
     --timeout 5 -o /dev/null
 status_is 3 "ldaps:// to a port without TLS fails with exit 3"
@@ -326,6 +358,12 @@ run_mxbpa audit -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
 status_is 1 "audit with a bind at -vvv runs"
 stderr_has "simple bind as" "the -vvv trace names the bind DN"
 stderr_has "search base=" "the -vvv trace shows the searches"
+cp "$scratch/stderr" "$scratch/leak-stderr-audit"
+run_mxbpa audit -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
+    --bind-dn "$reader" --password-file "$scratch/password" \
+    --format html -o "$scratch/leak-report.html"
+status_is 1 "audit with a bind at -vvv renders the HTML report"
+cat "$scratch/stderr" >> "$scratch/leak-stderr-audit"
 run_mxbpa collect -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
     --bind-dn "$reader" --password-file "$scratch/password" \
     -o "$scratch/leak-model.xml"
@@ -335,7 +373,8 @@ run_mxbpa collect -vvv --ldap "$ldaps" --ca-file "$ca" --bind-dn "$reader" \
     --password-file "$scratch/wrong-password" -o /dev/null
 cat "$scratch/stderr" >> "$scratch/leak-stderr"
 leaks=0
-for f in leak-stderr leak-stdout leak-model.xml leak-findings.xml stdout; do
+for f in leak-stderr leak-stderr-audit leak-stdout leak-model.xml \
+    leak-findings.xml leak-report.html stdout; do
 	if grep -q -- "$password" "$scratch/$f"; then
 		echo "# the password appears in $f"
 		leaks=1
