@@ -43,6 +43,9 @@ password="Mx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-pw"
 reader="CN=mxbpa reader,CN=Users,DC=contoso,DC=com"
 limited="CN=limited reader,CN=Users,DC=fabrikam,DC=com"
 fabrikam="CN=Configuration,DC=fabrikam,DC=com"
+vserver="CN=1,CN=SMTP,CN=Protocols,CN=OLDFAB,CN=Servers,CN=First \
+Administrative Group,CN=Administrative Groups,CN=Fabrikam,CN=Microsoft \
+Exchange,CN=Services,$fabrikam"
 connectors=600
 
 fake=
@@ -88,6 +91,13 @@ setup() {
 		printf '%s\n' "dn: $limited" "objectClass: top" \
 		    "objectClass: user" "cn: limited reader" \
 		    "userPassword: $password"
+		echo
+		printf '%s\n' "dn: $vserver" "objectClass: top" \
+		    "objectClass: protocolCfgSMTPServer" "cn: 1" \
+		    "adminDisplayName: Default SMTP Virtual Server" \
+		    "msExchServerBindings: :25:" \
+		    "msExchSmtpFullyQualifiedDomainName: oldfab.fabrikam.com" \
+		    "msExchSmtpRelayForAuth: TRUE"
 	} | awk -v suffix="DC=fabrikam,DC=com" \
 	    -f "$ldap_data/ldif-prepare.awk" > "$slapd_dir/fabrikam.ldif"
 	slapd_env_load "DC=contoso,DC=com" "$slapd_dir/contoso.ldif" &&
@@ -439,6 +449,11 @@ count_is $connectors \
     "$scratch/fabrikam.xml" \
     "every connector's account SID is resolved to a FABRIKAM account name"
 stderr_has "page 3 " "the connectors came in three pages"
+count_is 1 '//*[local-name()="server"][@name="OLDFAB"]/*[local-name()=
+    "smtp-virtual-server"][@name="1"][@relay-for-auth="true"]
+    [@fqdn="oldfab.fabrikam.com"]/*[local-name()="binding"]
+    [@text="0.0.0.0:25"]' "$scratch/fabrikam.xml" \
+    "an Exchange 2003 SMTP virtual server comes with its relay setting"
 run_mxbpa collect --ldap "$ldap" --base "$fabrikam" -o /dev/null
 ok "$(grep -q collected "$scratch/stderr" && echo 1 || echo 0)" \
     "no progress line when stderr is not a terminal"
