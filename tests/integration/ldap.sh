@@ -321,6 +321,13 @@ status_is 3 "a wrong password fails with exit 3"
 stderr_has "invalid credentials" "the failure says the credentials are invalid"
 check "no model is written after a refused bind" \
     test ! -e "$scratch/wrong.xml"
+# AD takes user@domain as a bind name; slapd only takes DNs, so the
+# name reaching the server unchanged shows as slapd's refusal of its syntax.
+run_mxbpa collect --ldap "$ldaps" --ca-file "$ca" \
+    --bind-dn "mxbpa-reader@contoso.com" --password-file "$scratch/password" \
+    -o /dev/null
+status_is 3 "a user@domain bind name is sent to the server (slapd refuses it)"
+stderr_has "Invalid DN syntax" "the refusal is the server's, about the name"
 run_mxbpa collect --ldap "$ldap" --bind-dn "$reader" \
     --password-file "$scratch/password" -o /dev/null
 status_is 2 "a password over ldap:// without StartTLS is refused (exit 2)"
@@ -564,6 +571,17 @@ if command -v perl >/dev/null 2>&1; then
 	fake_stop
 	status_is 2 "a range that does not follow the previous one is refused"
 	stderr_has "bad range" "the message says the range is bad"
+
+	# A continuation reference is not chased unless --referrals.
+	fake referral
+	run_mxbpa collect -vv --ldap "ldap://127.0.0.1:$fake_port" \
+	    -o "$scratch/referral.xml"
+	fake_stop
+	status_is 0 "an answer with a continuation reference is collected"
+	count_is 1 '//*[local-name()="receive-connector"]' \
+	    "$scratch/referral.xml" "the connector of that answer is there"
+	stderr_has "continuation reference ignored" \
+	    "the reference to another server is not followed"
 
 	# One answer announcing a 2 GiB message: refused at the socket buffer.
 	fake huge
