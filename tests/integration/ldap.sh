@@ -43,9 +43,13 @@ password="Mx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-pw"
 reader="CN=mxbpa reader,CN=Users,DC=contoso,DC=com"
 limited="CN=limited reader,CN=Users,DC=fabrikam,DC=com"
 fabrikam="CN=Configuration,DC=fabrikam,DC=com"
-vserver="CN=1,CN=SMTP,CN=Protocols,CN=OLDFAB,CN=Servers,CN=First \
-Administrative Group,CN=Administrative Groups,CN=Fabrikam,CN=Microsoft \
-Exchange,CN=Services,$fabrikam"
+oldfab="CN=Protocols,CN=OLDFAB,CN=Servers,CN=First Administrative \
+Group,CN=Administrative Groups,CN=Fabrikam,CN=Microsoft Exchange,\
+CN=Services,$fabrikam"
+vserver="CN=1,CN=SMTP,$oldfab"
+# A right only the directory names (no built-in fallback knows its GUID).
+test_right="ms-Exch-Fabrikam-Test-Right"
+test_guid="0badc0de-1111-4222-8333-444455556666"
 connectors=600
 
 fake=
@@ -98,6 +102,18 @@ setup() {
 		    "msExchServerBindings: :25:" \
 		    "msExchSmtpFullyQualifiedDomainName: oldfab.fabrikam.com" \
 		    "msExchSmtpRelayForAuth: TRUE"
+		echo
+		printf '%s\n' "dn: CN=$test_right,CN=Extended-Rights,$fabrikam" \
+		    "objectClass: top" "objectClass: controlAccessRight" \
+		    "cn: $test_right" "rightsGuid: $test_guid"
+		echo
+		printf '%s\n' \
+		    "dn: CN=Custom Rights,CN=SMTP Receive Connectors,$oldfab" \
+		    "objectClass: top" \
+		    "objectClass: msExchSmtpReceiveConnector" \
+		    "cn: Custom Rights" "msExchSmtpReceiveBindings: 0.0.0.0:25"
+		printf 'nTSecurityDescriptor:: %s\n' "$(echo \
+		    "O:BAG:BAD:(OA;;CR;$test_guid;;AN)" | "$sddl2bin")"
 	} | awk -v suffix="DC=fabrikam,DC=com" \
 	    -f "$ldap_data/ldif-prepare.awk" > "$slapd_dir/fabrikam.ldif"
 	slapd_env_load "DC=contoso,DC=com" "$slapd_dir/contoso.ldif" &&
@@ -449,8 +465,13 @@ ok $r "an unpaged search of the $connectors connectors hits the 500-entry limit"
 run_mxbpa collect -vvv --ldap "$ldap" --base "$fabrikam" --page-size 200 \
     -o "$scratch/fabrikam.xml"
 status_is 0 "a paged collection of $connectors connectors succeeds"
-count_is $connectors '//*[local-name()="receive-connector"]' \
+count_is $connectors '//*[local-name()="server"][@name="FAB01"]/
+    *[local-name()="receive-connector"]' \
     "$scratch/fabrikam.xml" "the model holds all $connectors connectors"
+count_is 1 "//*[local-name()='receive-connector'][@name='Custom Rights']/
+    *[local-name()='ace'][@right='$test_right'][@sid='S-1-5-7']" \
+    "$scratch/fabrikam.xml" \
+    "a right known only to the directory is named from CN=Extended-Rights"
 count_is $connectors \
     '//*[local-name()="ace"][starts-with(@principal,"FABRIKAM\svc-relay-")]' \
     "$scratch/fabrikam.xml" \
