@@ -477,6 +477,8 @@ count_is $connectors \
     "$scratch/fabrikam.xml" \
     "every connector's account SID is resolved to a FABRIKAM account name"
 stderr_has "page 3 " "the connectors came in three pages"
+stderr_has "sd-flags=dacl" \
+    "the Exchange search asks for the DACL only (SD-flags control)"
 count_is 1 '//*[local-name()="server"][@name="OLDFAB"]/*[local-name()=
     "smtp-virtual-server"][@name="1"][@relay-for-auth="true"]
     [@fqdn="oldfab.fabrikam.com"]/*[local-name()="binding"]
