@@ -85,6 +85,7 @@ const char *const ad_attributes[] = {
 	"msExchAcceptedDomainName", "msExchAcceptedDomainFlags",
 	/* Exchange 2003 SMTP virtual servers */
 	"msExchServerBindings", "msExchSmtpFullyQualifiedDomainName",
+	"msExchSmtpRelayForAuth",
 	/* names: extended rights, accounts, domains */
 	"rightsGuid", "objectSid", "sAMAccountName", "nCName", "nETBIOSName",
 	NULL
@@ -1391,6 +1392,35 @@ ad_vserver_binding(xmlNodePtr vs, const char *v, struct mx_err *err,
 	return model_add_binding(vs, buf, err, where);
 }
 
+/*
+ * msExchSmtpRelayForAuth, "allow all computers which successfully
+ * authenticate to relay" (docs/ad-attributes.md): TRUE or FALSE as
+ * Exchange writes it; the number forms of the metabase property it feeds
+ * (RelayForAuth: 0, 1 or -1) are read too, any but 0 meaning true.
+ */
+static void
+ad_vserver_relay_for_auth(struct ad_map *m, xmlNodePtr vs,
+    const struct ad_entry *e)
+{
+	const struct ad_attr *a = ad_entry_attr(e, "msExchSmtpRelayForAuth");
+	const char *v;
+	int on;
+
+	if (a == NULL || (v = ad_value_at(m, vs, e, a, 0, 16)) == NULL)
+		return;
+	if (strcasecmp(v, "TRUE") == 0 || strcmp(v, "1") == 0 ||
+	    strcmp(v, "-1") == 0)
+		on = 1;
+	else if (strcasecmp(v, "FALSE") == 0 || strcmp(v, "0") == 0)
+		on = 0;
+	else {
+		ad_unreadable(m, vs, e->dn, a->name,
+		    "not TRUE, FALSE, 0, 1 or -1");
+		return;
+	}
+	model_set(vs, "relay-for-auth", on ? "true" : "false");
+}
+
 static int
 ad_map_vserver(struct ad_map *m, const struct ad_entry *e,
     struct mx_err *err)
@@ -1418,6 +1448,7 @@ ad_map_vserver(struct ad_map *m, const struct ad_entry *e,
 		model_set(vs, "display-name", v);
 	if (strlen(e->dn) <= AD_TEXT_MAX)
 		model_set(vs, "distinguished-name", e->dn);
+	ad_vserver_relay_for_auth(m, vs, e);
 	return ad_connector_items(m, vs, e, "msExchServerBindings",
 	    ad_vserver_binding, err);
 }

@@ -516,6 +516,8 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 		if (cli_apply(cli, o, optarg, err) == -1)
 			return -1;
 	}
+	/* --ca-file is one option for LDAP and the probes (see above). */
+	cli->ldap.ca_file_shared = cli->nprobes > 0 || cli->nmx > 0;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct collector_ldap_options {
 	const char	*uri;		/* ldap://host[:port] or ldaps:// */
 	int		 starttls;	/* upgrade ldap:// with StartTLS */
 	const char	*ca_file;	/* CA bundle; NULL: system store */
+	int		 ca_file_shared; /* ca_file also serves SMTP probes */
 	int		 insecure;	/* accept an unverified certificate */
 	const char	*base;		/* configuration NC override */
 	const char	*bind_dn;	/* DN or user@domain; NULL: anonymous */

@@ -43,6 +43,13 @@ password="Mx-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-pw"
 reader="CN=mxbpa reader,CN=Users,DC=contoso,DC=com"
 limited="CN=limited reader,CN=Users,DC=fabrikam,DC=com"
 fabrikam="CN=Configuration,DC=fabrikam,DC=com"
+oldfab="CN=Protocols,CN=OLDFAB,CN=Servers,CN=First Administrative \
+Group,CN=Administrative Groups,CN=Fabrikam,CN=Microsoft Exchange,\
+CN=Services,$fabrikam"
+vserver="CN=1,CN=SMTP,$oldfab"
+# A right only the directory names (no built-in fallback knows its GUID).
+test_right="ms-Exch-Fabrikam-Test-Right"
+test_guid="0badc0de-1111-4222-8333-444455556666"
 connectors=600
 
 fake=
@@ -88,6 +95,25 @@ setup() {
 		printf '%s\n' "dn: $limited" "objectClass: top" \
 		    "objectClass: user" "cn: limited reader" \
 		    "userPassword: $password"
+		echo
+		printf '%s\n' "dn: $vserver" "objectClass: top" \
+		    "objectClass: protocolCfgSMTPServer" "cn: 1" \
+		    "adminDisplayName: Default SMTP Virtual Server" \
+		    "msExchServerBindings: :25:" \
+		    "msExchSmtpFullyQualifiedDomainName: oldfab.fabrikam.com" \
+		    "msExchSmtpRelayForAuth: TRUE"
+		echo
+		printf '%s\n' "dn: CN=$test_right,CN=Extended-Rights,$fabrikam" \
+		    "objectClass: top" "objectClass: controlAccessRight" \
+		    "cn: $test_right" "rightsGuid: $test_guid"
+		echo
+		printf '%s\n' \
+		    "dn: CN=Custom Rights,CN=SMTP Receive Connectors,$oldfab" \
+		    "objectClass: top" \
+		    "objectClass: msExchSmtpReceiveConnector" \
+		    "cn: Custom Rights" "msExchSmtpReceiveBindings: 0.0.0.0:25"
+		printf 'nTSecurityDescriptor:: %s\n' "$(echo \
+		    "O:BAG:BAD:(OA;;CR;$test_guid;;AN)" | "$sddl2bin")"
 	} | awk -v suffix="DC=fabrikam,DC=com" \
 	    -f "$ldap_data/ldif-prepare.awk" > "$slapd_dir/fabrikam.ldif"
 	slapd_env_load "DC=contoso,DC=com" "$slapd_dir/contoso.ldif" &&
@@ -178,6 +204,25 @@ count_is 21 '//*[local-name()="receive-connector"]' "$scratch/ldap.xml" \
 count_is 1 "//*[local-name()='source'][@kind='ldap'][@location='$ldap']" \
     "$scratch/ldap.xml" "the model records the LDAP URI as its source"
 
+# The same entries from the LDIF file give the same model, <source> apart
+# (slapd lowercases the attribute types of the DNs it returns).
+run_mxbpa collect --import "$contoso_ldif" -o "$scratch/ldif.xml"
+status_is 0 "the LDIF export of the same directory imports"
+model_body() {
+	grep -v '<source ' "$1" | sed -e 's/ collected="[^"]*"//' \
+	    -e 's/\(distinguished-name="\)\([^"]*\)/\1\L\2/'
+}
+model_body "$scratch/ldap.xml" > "$scratch/ldap.body"
+model_body "$scratch/ldif.xml" > "$scratch/ldif.body"
+if [ "$(xcount '//*[local-name()="ace"]' "$scratch/ldif.xml")" -gt 0 ] &&
+    diff -u "$scratch/ldif.body" "$scratch/ldap.body" > "$scratch/body.diff"
+then
+	ok 0 "LDIF import and LDAP collection give the same model"
+else
+	sed 's/^/# /' "$scratch/body.diff" | head -20
+	ok 1 "LDIF import and LDAP collection give the same model"
+fi
+
 run_mxbpa collect --ldap "ldap://127.0.0.1:1" -o "$scratch/none.xml"
 status_is 3 "collect from a port where nothing listens fails with exit 3"
 stderr_has "cannot connect" "the failure says it cannot connect"
@@ -253,6 +298,19 @@ run_mxbpa collect --ldap "$ldaps" --ca-file "$ca" -o /dev/null
 ok "$(grep -q "insecure" "$scratch/stderr" && echo 1 || echo 0)" \
     "no such warning when the certificate is checked"
 
+# --ca-file is one option for LDAP and the SMTP probes.
+run_mxbpa collect --ldap "$ldap" --ca-file "$ca" -o "$scratch/plain-ca.xml"
+status_is 2 "--ca-file over ldap:// without --starttls and no probe: refused"
+stderr_has "\-\-starttls" "the refusal points to --starttls"
+run_mxbpa collect --ldap "$ldap" --ca-file "$ca" --probe 127.0.0.1:1 \
+    --timeout 2 -o "$scratch/plain-ca.xml"
+status_is 0 "with a probe, --ca-file over plain ldap:// is the probes' CA"
+count_is 21 '//*[local-name()="receive-connector"]' "$scratch/plain-ca.xml" \
+    "that collection holds the 21 connectors"
+count_is 1 '//*[local-name()="probe"]' "$scratch/plain-ca.xml" \
+    "and the probe"
+stderr_has "not encrypted" "a warning says the LDAP link is not encrypted"
+
 run_mxbpa collect --ldap "ldaps://127.0.0.1:$slapd_port" --ca-file "$ca" \
     --timeout 5 -o /dev/null
 status_is 3 "ldaps:// to a port without TLS fails with exit 3"
@@ -279,6 +337,13 @@ status_is 3 "a wrong password fails with exit 3"
 stderr_has "invalid credentials" "the failure says the credentials are invalid"
 check "no model is written after a refused bind" \
     test ! -e "$scratch/wrong.xml"
+# AD takes user@domain as a bind name; slapd only takes DNs, so the
+# name reaching the server unchanged shows as slapd's refusal of its syntax.
+run_mxbpa collect --ldap "$ldaps" --ca-file "$ca" \
+    --bind-dn "mxbpa-reader@contoso.com" --password-file "$scratch/password" \
+    -o /dev/null
+status_is 3 "a user@domain bind name is sent to the server (slapd refuses it)"
+stderr_has "Invalid DN syntax" "the refusal is the server's, about the name"
 run_mxbpa collect --ldap "$ldap" --bind-dn "$reader" \
     --password-file "$scratch/password" -o /dev/null
 status_is 2 "a password over ldap:// without StartTLS is refused (exit 2)"
@@ -326,6 +391,12 @@ run_mxbpa audit -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
 status_is 1 "audit with a bind at -vvv runs"
 stderr_has "simple bind as" "the -vvv trace names the bind DN"
 stderr_has "search base=" "the -vvv trace shows the searches"
+cp "$scratch/stderr" "$scratch/leak-stderr-audit"
+run_mxbpa audit -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
+    --bind-dn "$reader" --password-file "$scratch/password" \
+    --format html -o "$scratch/leak-report.html"
+status_is 1 "audit with a bind at -vvv renders the HTML report"
+cat "$scratch/stderr" >> "$scratch/leak-stderr-audit"
 run_mxbpa collect -vvv --ldap "$ldap" --starttls --ca-file "$ca" \
     --bind-dn "$reader" --password-file "$scratch/password" \
     -o "$scratch/leak-model.xml"
@@ -335,7 +406,8 @@ run_mxbpa collect -vvv --ldap "$ldaps" --ca-file "$ca" --bind-dn "$reader" \
     --password-file "$scratch/wrong-password" -o /dev/null
 cat "$scratch/stderr" >> "$scratch/leak-stderr"
 leaks=0
-for f in leak-stderr leak-stdout leak-model.xml leak-findings.xml stdout; do
+for f in leak-stderr leak-stderr-audit leak-stdout leak-model.xml \
+    leak-findings.xml leak-report.html stdout; do
 	if grep -q -- "$password" "$scratch/$f"; then
 		echo "# the password appears in $f"
 		leaks=1
@@ -393,13 +465,25 @@ ok $r "an unpaged search of the $connectors connectors hits the 500-entry limit"
 run_mxbpa collect -vvv --ldap "$ldap" --base "$fabrikam" --page-size 200 \
     -o "$scratch/fabrikam.xml"
 status_is 0 "a paged collection of $connectors connectors succeeds"
-count_is $connectors '//*[local-name()="receive-connector"]' \
+count_is $connectors '//*[local-name()="server"][@name="FAB01"]/
+    *[local-name()="receive-connector"]' \
     "$scratch/fabrikam.xml" "the model holds all $connectors connectors"
+count_is 1 "//*[local-name()='receive-connector'][@name='Custom Rights']/
+    *[local-name()='ace'][@right='$test_right'][@sid='S-1-5-7']" \
+    "$scratch/fabrikam.xml" \
+    "a right known only to the directory is named from CN=Extended-Rights"
 count_is $connectors \
     '//*[local-name()="ace"][starts-with(@principal,"FABRIKAM\svc-relay-")]' \
     "$scratch/fabrikam.xml" \
     "every connector's account SID is resolved to a FABRIKAM account name"
-stderr_has "page 3 " "the connectors came in three pages"
+stderr_has "page 3 " "the connectors came in pages of 200 (page 3 seen)"
+stderr_has "sd-flags=dacl" \
+    "the Exchange search asks for the DACL only (SD-flags control)"
+count_is 1 '//*[local-name()="server"][@name="OLDFAB"]/*[local-name()=
+    "smtp-virtual-server"][@name="1"][@relay-for-auth="true"]
+    [@fqdn="oldfab.fabrikam.com"]/*[local-name()="binding"]
+    [@text="0.0.0.0:25"]' "$scratch/fabrikam.xml" \
+    "an Exchange 2003 SMTP virtual server comes with its relay setting"
 run_mxbpa collect --ldap "$ldap" --base "$fabrikam" -o /dev/null
 ok "$(grep -q collected "$scratch/stderr" && echo 1 || echo 0)" \
     "no progress line when stderr is not a terminal"
@@ -510,6 +594,17 @@ if command -v perl >/dev/null 2>&1; then
 	fake_stop
 	status_is 2 "a range that does not follow the previous one is refused"
 	stderr_has "bad range" "the message says the range is bad"
+
+	# A continuation reference is not chased unless --referrals.
+	fake referral
+	run_mxbpa collect -vv --ldap "ldap://127.0.0.1:$fake_port" \
+	    -o "$scratch/referral.xml"
+	fake_stop
+	status_is 0 "an answer with a continuation reference is collected"
+	count_is 1 '//*[local-name()="receive-connector"]' \
+	    "$scratch/referral.xml" "the connector of that answer is there"
+	stderr_has "continuation reference ignored" \
+	    "the reference to another server is not followed"
 
 	# One answer announcing a 2 GiB message: refused at the socket buffer.
 	fake huge

@@ -117,23 +117,16 @@ str(struct model *m, const char *fmt, ...)
 	return buf;
 }
 
-/* A base64 line for an SDDL string, through sddl_encode. */
+/* bin[0..len) in base64, as a new string. */
 static char *
-b64_sddl(const char *sddl)
+b64_bytes(const uint8_t *bin, size_t len)
 {
 	static const char tab[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	struct mx_err err;
-	uint8_t *bin;
-	size_t len, i, o = 0;
+	size_t i, o = 0;
 	char *out;
 	uint32_t v;
 
-	mx_err_init(&err);
-	if (sddl_encode(sddl, &bin, &len, &err) == -1) {
-		tap_diag("sddl_encode: %s", err.msg);
-		return xstrdup("");
-	}
 	out = xmalloc(len / 3 * 4 + 8);
 	for (i = 0; i < len; i += 3) {
 		v = (uint32_t)bin[i] << 16;
@@ -147,6 +140,24 @@ b64_sddl(const char *sddl)
 		out[o++] = i + 2 < len ? tab[v & 63] : '=';
 	}
 	out[o] = '\0';
+	return out;
+}
+
+/* A base64 line for an SDDL string, through sddl_encode. */
+static char *
+b64_sddl(const char *sddl)
+{
+	struct mx_err err;
+	uint8_t *bin;
+	size_t len;
+	char *out;
+
+	mx_err_init(&err);
+	if (sddl_encode(sddl, &bin, &len, &err) == -1) {
+		tap_diag("sddl_encode: %s", err.msg);
+		return xstrdup("");
+	}
+	out = b64_bytes(bin, len);
 	free(bin);
 	return out;
 }
@@ -623,6 +634,140 @@ done:
 	free(custom);
 }
 
+/*
+ * Each malformation the descriptor parser refuses, in a connector next to
+ * a sound one: the import goes on, the broken connector is flagged and
+ * keeps its other values, the sound one keeps its permissions.
+ */
+static void
+test_mapping_bad_sds(void)
+{
+	static const char *const bad[] = {
+		"truncated-header", "owner-offset-past-end",
+		"acl-size-past-end", "ace-count-65535",
+		"ace-size-below-header", "sid-16-subauthorities",
+		"owner-sid-truncated", "sid-past-ace-end",
+	};
+	struct util_file f;
+	struct mx_err err;
+	struct model *m;
+	char path[256], *text, *good, *b64;
+	size_t i, len = 8192;
+	int ok;
+
+	good = b64_sddl("O:SYG:SYD:(OA;;CR;" G_ANY_RCPT ";;AN)");
+	text = xmalloc(len);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "tests/malformed/sd/%s.bin",
+		    bad[i]);
+		mx_err_init(&err);
+		if (util_read_file(tap_srcpath(path), 4096, &f, &err) == -1) {
+			tap_check(0, "%s is readable", path);
+			continue;
+		}
+		b64 = b64_bytes((const uint8_t *)f.data, f.len);
+		util_file_free(&f);
+		snprintf(text, len, "dn: CN=Broken" RC "\nobjectClass: "
+		    "msExchSmtpReceiveConnector\n"
+		    "msExchSmtpReceiveBindings: 0.0.0.0:25\n"
+		    "nTSecurityDescriptor:: %s\n\n"
+		    "dn: CN=Sound" RC "\nobjectClass: "
+		    "msExchSmtpReceiveConnector\n"
+		    "msExchSmtpReceiveBindings: 0.0.0.0:2525\n"
+		    "nTSecurityDescriptor:: %s\n", b64, good);
+		free(b64);
+		m = import_text(text, &err);
+		ok = m != NULL &&
+		    strcmp(str(m, "string(//m:receive-connector[@name="
+		    "'Broken']/@permissions)"), "unreadable") == 0 &&
+		    str(m, "string(//m:receive-connector[@name='Broken']/"
+		    "@permissions-error)")[0] != '\0' &&
+		    count(m, "//m:receive-connector[@name='Broken']/m:ace") ==
+		    0 &&
+		    count(m, "//m:receive-connector[@name='Broken']/"
+		    "m:binding[@port='25']") == 1 &&
+		    count(m, "//m:receive-connector[@name='Sound' and "
+		    "@permissions='collected']/m:ace[@sid='S-1-5-7' and "
+		    "@right='ms-Exch-SMTP-Accept-Any-Recipient']") == 1;
+		if (ok) {
+			mx_err_init(&err);
+			ok = model_validate(m, "bad sd", &err) == 0;
+		}
+		if (!tap_check(ok, "a descriptor with %s: the connector is "
+		    "flagged unreadable, the import goes on", bad[i]) &&
+		    m == NULL)
+			tap_diag("%s: %s", err.where, err.msg);
+		model_free(m);
+	}
+	free(text);
+	free(good);
+}
+
+/* Exchange 2003 SMTP virtual servers and their relay setting. */
+static void
+test_mapping_vserver(void)
+{
+	struct mx_err err;
+	struct model *m;
+
+	m = import_text(
+	    "dn: CN=1,CN=SMTP,CN=Protocols,CN=OLDEX,CN=Servers,"
+	    "CN=First Administrative Group,CN=Administrative Groups,"
+	    "CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
+	    "DC=contoso,DC=com\n"
+	    "objectClass: top\nobjectClass: protocolCfgSMTPServer\n"
+	    "cn: 1\nadminDisplayName: Default SMTP Virtual Server\n"
+	    "msExchServerBindings: :25:\n"
+	    "msExchServerBindings: 10.0.0.5:2525:\n"
+	    "msExchSmtpFullyQualifiedDomainName: oldex.contoso.com\n"
+	    "msExchSmtpRelayForAuth: TRUE\n\n"
+	    "dn: CN=2,CN=SMTP,CN=Protocols,CN=OLDEX,CN=Servers,"
+	    "CN=First Administrative Group,CN=Administrative Groups,"
+	    "CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
+	    "DC=contoso,DC=com\n"
+	    "objectClass: protocolCfgSMTPServer\ncn: 2\n"
+	    "msExchSmtpRelayForAuth: 0\n\n"
+	    "dn: CN=3,CN=SMTP,CN=Protocols,CN=OLDEX,CN=Servers,"
+	    "CN=First Administrative Group,CN=Administrative Groups,"
+	    "CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
+	    "DC=contoso,DC=com\n"
+	    "objectClass: protocolCfgSMTPServer\ncn: 3\n"
+	    "msExchSmtpRelayForAuth: sometimes\n\n"
+	    "dn: CN=4,CN=SMTP,CN=Protocols,CN=OLDEX,CN=Servers,"
+	    "CN=First Administrative Group,CN=Administrative Groups,"
+	    "CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,"
+	    "DC=contoso,DC=com\n"
+	    "objectClass: protocolCfgSMTPServer\ncn: 4\n", &err);
+	if (!tap_check(m != NULL, "SMTP virtual servers import"))
+		tap_diag("%s: %s", err.where, err.msg);
+	if (m == NULL)
+		return;
+	tap_check(count(m, "//m:server[@name='OLDEX']/"
+	    "m:smtp-virtual-server[@name='1' and "
+	    "@display-name='Default SMTP Virtual Server' and "
+	    "@fqdn='oldex.contoso.com' and @relay-for-auth='true']") == 1,
+	    "a virtual server gets its name, display name, FQDN and "
+	    "RelayForAuth TRUE");
+	tap_check(count(m, "//m:smtp-virtual-server[@name='1']/m:binding"
+	    "[@text='0.0.0.0:25']") == 1 &&
+	    count(m, "//m:smtp-virtual-server[@name='1']/m:binding"
+	    "[@text='10.0.0.5:2525']") == 1,
+	    "its bindings: an empty IP is every address");
+	tap_check(count(m, "//m:smtp-virtual-server[@name='2' and "
+	    "@relay-for-auth='false']") == 1, "RelayForAuth 0 is false");
+	tap_check(count(m, "//m:smtp-virtual-server[@name='3' and "
+	    "not(@relay-for-auth)]/m:setting[@name='UnreadableValue' and "
+	    "starts-with(@value, 'msExchSmtpRelayForAuth')]") == 1,
+	    "an unknown RelayForAuth value is kept as unreadable");
+	tap_check(count(m, "//m:smtp-virtual-server[@name='4' and "
+	    "not(@relay-for-auth)]") == 1,
+	    "without the attribute nothing is assumed");
+	mx_err_init(&err);
+	tap_check(model_validate(m, "vserver", &err) == 0,
+	    "the model with virtual servers is valid");
+	model_free(m);
+}
+
 static void
 test_import_atomic(void)
 {
@@ -893,6 +1038,8 @@ main(void)
 	test_detect();
 	test_mapping_attributes();
 	test_mapping_sd();
+	test_mapping_bad_sds();
+	test_mapping_vserver();
 	test_import_atomic();
 	test_contoso();
 	return tap_done();

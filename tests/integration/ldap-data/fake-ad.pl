@@ -9,6 +9,9 @@
 #              (0-2, 3-5, 6-*): seven values in all
 #   bad-range  the same, but the second range starts at 4, not at 3
 #   huge       the first answer announces a 2 GiB message
+#   referral   as ranges, plus a continuation reference to
+#              ldap://127.0.0.1:1/ (where nothing listens) in the answer
+#              of the Exchange search
 #
 # SPDX-License-Identifier: ISC
 
@@ -17,8 +20,8 @@ use warnings;
 use IO::Socket::INET;
 
 my ($port, $mode) = @ARGV;
-die "usage: perl fake-ad.pl PORT ranges|bad-range|huge\n"
-    unless defined $mode && $mode =~ /^(ranges|bad-range|huge)$/;
+die "usage: perl fake-ad.pl PORT ranges|bad-range|huge|referral\n"
+    unless defined $mode && $mode =~ /^(ranges|bad-range|huge|referral)$/;
 
 # --- BER -------------------------------------------------------------------
 
@@ -102,6 +105,10 @@ sub answer {
 		    'cn', ['C1'], 'msExchSmtpReceiveBindings', ['0.0.0.0:25'],
 		    'msExchSmtpReceiveRole', ['16384'],
 		    "$ranges;range=0-2", ['10.0.0.1', '10.0.0.2', '10.0.0.3']));
+		# SearchResultReference: SEQUENCE OF LDAPURL
+		$out .= message($id, tlv(0x73,
+		    octets("ldap://127.0.0.1:1/CN=Elsewhere,DC=t,DC=com")))
+		    if $mode eq 'referral';
 	} elsif ($base eq $conn && $want =~ /;range=3-\*/) {
 		my $r = $mode eq 'bad-range' ? 'range=4-5' : 'range=3-5';
 		$out = message($id, entry($conn, "$ranges;$r",
