@@ -260,4 +260,68 @@ if run_probe relay-refused --variants exbpa; then
 	explain "$before"
 fi
 
+# --- audit: imported configuration and probes in one report -------------
+
+# audit_peer NAME SCENARIO [OPTION...]: "mxbpa audit ... --probe" of the
+# peer playing SCENARIO, findings in XML; sets status and findings.
+audit_peer() {
+	aname=$1
+	ascn=$2
+	shift 2
+	findings=$scratch/$aname.findings.xml
+	start_peer "$ascn"
+	set +e
+	timeout "$hard" $MXBPA_WRAP "$MXBPA" audit "$@" \
+	    --probe "127.0.0.1:$port" --variants exbpa --timeout "$timeout" \
+	    --format xml -o "$findings" >"$scratch/stdout" \
+	    2>"$scratch/stderr" </dev/null
+	status=$?
+	set -e
+	wait_peer "$ascn"
+}
+
+e_finding="*[local-name()='finding']"
+fp="contains(., 'false positive')"
+models=$top/tests/data/models
+before=$tap_failed
+audit_peer fabrikam open-relay --import "$models/fabrikam-accepted.xml"
+status_is 1 "audit --import MODEL --probe TARGET reports findings (exit 1)"
+c=$(xcount "//$e_finding[@rule='PROBE-001']" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "the combined report holds the probe's PROBE-001 (found $c)"
+c=$(xcount "//$e_finding[@rule='LOG-001']" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "and the imported configuration's LOG-001 (found $c)"
+c=$(xcount "//$e_finding[@rule='PROBE-001'][$fp]" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "fabrikam.com is an accepted domain: PROBE-001 says false positive"
+explain "$before"
+
+before=$tap_failed
+audit_peer contoso open-relay --import "$models/small.xml"
+status_is 1 "audit of a model without fabrikam.com and the open relay: exit 1"
+c=$(xcount "//$e_finding[@rule='PROBE-001'][not($fp)]" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "without fabrikam.com accepted, PROBE-001 is no false positive"
+explain "$before"
+
+# The same, in two steps: probe to a model, then audit both models.
+before=$tap_failed
+if run_probe open-relay --variants exbpa; then
+	cp "$model" "$scratch/saved-probe.xml"
+	run_mxbpa audit --import "$scratch/saved-probe.xml" \
+	    --import "$models/fabrikam-accepted.xml" --format xml \
+	    -o "$scratch/two-step.xml"
+	status_is 1 "audit --import PROBE-MODEL --import CONFIG: exit 1"
+	c=$(xcount "//$e_finding[@rule='PROBE-001'][$fp]" "$scratch/two-step.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "a saved probe model imported first keeps its probe (found $c)"
+	run_mxbpa analyze "$models/fabrikam-accepted.xml" \
+	    "$scratch/saved-probe.xml" -o "$scratch/analyze.xml"
+	c=$(xcount "//$e_finding[@rule='PROBE-001']" "$scratch/analyze.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "analyze CONFIG PROBE-MODEL keeps the second model's probe"
+fi
+explain "$before"
+
 finish
