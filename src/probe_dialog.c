@@ -506,6 +506,22 @@ probe_next_variant(struct probe *p)
 	probe_set_state(p, PROBE_STATE_MAIL);
 }
 
+/*
+ * The verdict of a relay test from its deciding reply, and the reason:
+ * the reply itself, said plainly for 530 (RFC 4954 6), which leaves the
+ * relay question open.
+ */
+static void
+probe_judge(struct probe_relay_test *t, int code, const char *brief)
+{
+	char buf[PROBE_REASON_MAX];
+
+	t->verdict = probe_relay_verdict(code);
+	snprintf(buf, sizeof(buf), "%s%s", code == 530 ?
+	    "authentication required: " : "", brief);
+	t->reason = xstrdup(buf);
+}
+
 /* Does an EHLO answer list the STARTTLS keyword? */
 static int
 probe_offers_starttls(const struct smtp_reply *r)
@@ -730,14 +746,12 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 			probe_set_state(p, PROBE_STATE_RCPT);
 			break;
 		}
-		t->verdict = probe_relay_verdict(c);
-		t->reason = xstrdup(brief);
+		probe_judge(t, c, brief);
 		probe_set_state(p, PROBE_STATE_RSET);
 		break;
 	case PROBE_STATE_RCPT:
 		t->rcpt_code = c;
-		t->verdict = probe_relay_verdict(c);
-		t->reason = xstrdup(brief);
+		probe_judge(t, c, brief);
 		if (t->verdict == PROBE_VERDICT_ACCEPTED)
 			log_info(LOG_PROBE, "%s: RCPT accepted (%s): %s",
 			    p->where, t->variant, brief);

@@ -123,8 +123,8 @@ probe_relay_verdict(int code)
 {
 	if (code >= 200 && code < 300)
 		return PROBE_VERDICT_ACCEPTED;
-	if (code == 530)
-		return PROBE_VERDICT_AUTH_REQUIRED;
+	if (code == 530)	/* authentication required: no answer */
+		return PROBE_VERDICT_UNKNOWN;
 	if (code >= 400 && code < 500)
 		return PROBE_VERDICT_TEMP_REFUSED;
 	if (code >= 500 && code < 600)
@@ -137,8 +137,7 @@ probe_relay_overall(const struct probe_result *r, size_t nvariants)
 {
 	static const enum probe_verdict rank[] = {
 		PROBE_VERDICT_ACCEPTED, PROBE_VERDICT_UNKNOWN,
-		PROBE_VERDICT_TEMP_REFUSED, PROBE_VERDICT_AUTH_REQUIRED,
-		PROBE_VERDICT_REFUSED,
+		PROBE_VERDICT_TEMP_REFUSED, PROBE_VERDICT_REFUSED,
 	};
 	size_t i, k;
 

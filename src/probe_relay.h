@@ -47,16 +47,17 @@ int		 probe_relay_expand(size_t i, const struct probe_relay_names *,
 		    char *from, size_t fromsize, char *to, size_t tosize);
 
 /*
- * The verdict of a MAIL or RCPT reply code: 2xx accepted, 530
- * auth-required (RFC 4954), other 4xx temp-refused, 5xx refused, else
- * unknown.
+ * The verdict of a MAIL or RCPT reply code: 2xx accepted, 4xx
+ * temp-refused, 5xx refused; 530 (RFC 4954: authentication required)
+ * unknown, like anything else: it tells nothing of what the server
+ * relays for whom.
  */
 enum probe_verdict probe_relay_verdict(int code);
 
 /*
  * The verdict over all variants of a result: accepted when any was;
  * else unknown when any was unknown or some variants were not tried;
- * else temp-refused, auth-required, refused, in that order.
+ * else temp-refused when any was; else refused.
  */
 enum probe_verdict probe_relay_overall(const struct probe_result *,
 		    size_t nvariants);

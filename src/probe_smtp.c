@@ -41,7 +41,6 @@ static const char *const probe_verdict_names[PROBE_VERDICT_COUNT] = {
 	[PROBE_VERDICT_ACCEPTED] = "accepted",
 	[PROBE_VERDICT_REFUSED] = "refused",
 	[PROBE_VERDICT_TEMP_REFUSED] = "temp-refused",
-	[PROBE_VERDICT_AUTH_REQUIRED] = "auth-required",
 	[PROBE_VERDICT_UNKNOWN] = "unknown",
 };
 

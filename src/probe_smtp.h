@@ -41,8 +41,8 @@ enum probe_verdict {
 	PROBE_VERDICT_ACCEPTED = 0,	/* RCPT 2xx (250, 251) */
 	PROBE_VERDICT_REFUSED,		/* 5xx */
 	PROBE_VERDICT_TEMP_REFUSED,	/* 4xx */
-	PROBE_VERDICT_AUTH_REQUIRED,	/* 530 */
-	PROBE_VERDICT_UNKNOWN,		/* no answer, or an unexpected one */
+	PROBE_VERDICT_UNKNOWN,		/* no answer, an unexpected one, or
+					   530 authentication required */
 	PROBE_VERDICT_COUNT
 };
 

@@ -3,9 +3,13 @@
 # (tests/peers/smtp-peer.py, scenarios in tests/peers/scenarios/, format
 # in tests/peers/README).  For every misbehaving peer the probe exits 0
 # (probing ran), within four times its --timeout, and records the target
-# as <probe status="unknown"> with a reason that says what happened.  The
-# open relay is found, the closed one is not, and in every scenario the
-# peer's log proves that DATA was never sent.
+# as <probe status="unknown"> with a reason that says what happened, its
+# peak memory bounded.  The open relay is found, the closed one is not, a
+# relay that falls only for one variant is found with --variants all and
+# named, 530 leaves the verdict unknown, HELO follows a refused EHLO,
+# Exchange's EHLO keywords are recorded, and in every scenario the peer's
+# log proves that DATA was never sent.  "audit --import MODEL --probe"
+# puts the configuration's and the probe's findings in one report.
 # SPDX-License-Identifier: ISC
 set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
@@ -14,9 +18,17 @@ peers=$top/tests/peers
 timeout=3			# --timeout given to the probe, seconds
 budget=$((timeout * 4))		# wall time one probe may take, seconds
 hard=60				# a hung probe is killed after this
+rss_max=32768			# peak resident memory of one probe, KiB
 if [ -n "$MXBPA_WRAP" ]; then	# valgrind runs some 50 times slower
 	budget=$((timeout * 40))
 	hard=600
+fi
+# Peak memory is measured with GNU time, except under valgrind or the
+# address sanitizer, whose own memory would be counted.
+measure=
+if [ -z "$MXBPA_WRAP" ] && [ -x /usr/bin/time ] &&
+    ! nm "$MXBPA" 2>/dev/null | grep -q __asan_init; then
+	measure=yes
 fi
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -111,11 +123,21 @@ run_probe() {
 		return 1
 	fi
 	t0=$(now_ms)
+	rss=
 	set +e
-	timeout "$hard" $MXBPA_WRAP "$MXBPA" probe "127.0.0.1:$port" \
-	    --timeout "$timeout" "$@" -o "$model" \
-	    >"$scratch/stdout" 2>"$scratch/stderr" </dev/null
-	status=$?
+	if [ -n "$measure" ]; then
+		timeout "$hard" /usr/bin/time -f '%M' -o "$scratch/$name.rss" \
+		    "$MXBPA" probe "127.0.0.1:$port" --timeout "$timeout" "$@" \
+		    -o "$model" >"$scratch/stdout" 2>"$scratch/stderr" \
+		    </dev/null
+		status=$?
+		rss=$(tail -n 1 "$scratch/$name.rss" 2>/dev/null || true)
+	else
+		timeout "$hard" $MXBPA_WRAP "$MXBPA" probe "127.0.0.1:$port" \
+		    --timeout "$timeout" "$@" -o "$model" \
+		    >"$scratch/stdout" 2>"$scratch/stderr" </dev/null
+		status=$?
+	fi
 	set -e
 	elapsed=$(($(now_ms) - t0))
 	wait_peer "$name"
@@ -127,6 +149,13 @@ common() {
 	status_is 0 "$1: mxbpa probe exits 0 (probing ran)"
 	[ "$elapsed" -lt $((budget * 1000)) ] && r=0 || r=1
 	ok $r "$1: the probe ends within ${budget} s (took ${elapsed} ms)"
+	if [ -n "$measure" ]; then
+		case $rss in
+		''|*[!0-9]*) r=1 ;;
+		*) [ "$rss" -le "$rss_max" ] && r=0 || r=1 ;;
+		esac
+		ok $r "$1: peak memory ${rss:-?} KiB is within $rss_max KiB"
+	fi
 	grep -q '^1 \* connect$' "$log" && r=0 || r=1
 	ok $r "$1: the probe connected to the peer"
 	c=$(xcount "$probe_el[@address='127.0.0.1' or @target='127.0.0.1']
@@ -219,6 +248,20 @@ hostile starttls-injection 'inject|plaintext' '^1 > STARTTLS'
 if [ -s "$scratch/starttls-injection.log" ]; then
 	grep -q 'tls-record' "$scratch/starttls-injection.log" && r=1 || r=0
 	ok $r "starttls-injection: no TLS handshake follows the injection"
+	c=$(xcount "$probe_el/*[local-name()='step'][@dir='event']
+	    [starts-with(@text, 'bytes after 220: 250-injected')]" \
+	    "$scratch/starttls-injection.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "starttls-injection: the injected bytes are kept as evidence"
+fi
+
+# The server answers the ClientHello with a plaintext SMTP reply.
+hostile starttls-plaintext-reply 'tls|handshake' '^1 \* tls-record '
+if [ -s "$scratch/starttls-plaintext-reply.xml" ]; then
+	c=$(xcount "$probe_el/*[local-name()='ehlo'][@phase='tls']" \
+	    "$scratch/starttls-plaintext-reply.xml")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "starttls-plaintext-reply: no EHLO is taken as sent over TLS"
 fi
 
 # --- well-behaved relays: the exact dialog ------------------------------
@@ -258,6 +301,107 @@ if run_probe relay-refused --variants exbpa; then
 	[ "$v" = "EHLO MAIL RCPT RSET QUIT" ] && r=0 || r=1
 	ok $r "relay-refused: the probe sent exactly EHLO MAIL RCPT RSET QUIT ($v)"
 	explain "$before"
+fi
+
+# --- what servers say: keywords, HELO, 530, one variant -----------------
+
+# e NAME: a child element of the probe, by local name.
+e() {
+	printf "*[local-name()='%s']" "$1"
+}
+
+before=$tap_failed
+if run_probe exchange-2003 --variants exbpa; then
+	common exchange-2003
+	kw="$probe_el/$(e ehlo)[@phase='plain'][@command='EHLO']/$(e keyword)"
+	for k in X-LINK2STATE XEXCH50 X-ANONYMOUSTLS; do
+		c=$(xcount "$kw[@name='$k']" "$model")
+		[ "$c" = 1 ] && r=0 || r=1
+		ok $r "exchange-2003: the EHLO keyword $k is recorded"
+	done
+	c=$(xcount "$kw[@name='AUTH'][@value='GSSAPI NTLM LOGIN']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "exchange-2003: AUTH and its mechanisms are recorded"
+	c=$(xcount "$kw[@name='SIZE'][@value='10485760']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "exchange-2003: SIZE and its value are recorded"
+	c=$(xcount "$kw[@name='STARTTLS']" "$model")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "exchange-2003: no STARTTLS keyword where none was offered"
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = refused ] && r=0 || r=1
+	ok $r "exchange-2003: relay refused (found \"$rel\")"
+	run_mxbpa analyze "$model" -o "$scratch/exchange-2003.findings.xml"
+	for rule in PROBE-002 PROBE-010; do
+		c=$(xcount "//*[local-name()='finding'][@rule='$rule']" \
+		    "$scratch/exchange-2003.findings.xml")
+		[ "$c" = 1 ] && r=0 || r=1
+		ok $r "exchange-2003: analyze reports $rule"
+	done
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe helo-only --variants exbpa; then
+	common helo-only
+	v=$(verbs "$log")
+	[ "$v" = "EHLO HELO MAIL RCPT RSET QUIT" ] && r=0 || r=1
+	ok $r "helo-only: EHLO refused, HELO then the test ($v)"
+	c=$(xcount "$probe_el[@status='completed'][@relay='refused']
+	    /$(e ehlo)[@command='HELO'][@code='250']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "helo-only: the HELO answer is recorded, relay refused"
+	c=$(xcount "$probe_el/$(e ehlo)[@command='EHLO'][@code='500']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "helo-only: the refused EHLO is recorded with its 500"
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe auth-required --variants exbpa; then
+	common auth-required
+	c=$(xcount "$probe_el[@status='completed'][@relay='unknown']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "auth-required: 530 to RCPT gives the relay verdict unknown"
+	reason=$(xstr "$probe_el/$(e relay-test)/@reason" "$model")
+	printf '%s\n' "$reason" |
+	    grep -q '^authentication required: 530 ' && r=0 || r=1
+	ok $r "auth-required: the reason says so (\"$reason\")"
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe variant-only --variants all; then
+	common variant-only
+	t="$probe_el/$(e relay-test)"
+	c=$(xcount "$t" "$model")
+	[ "$c" = 16 ] && r=0 || r=1
+	ok $r "variant-only: --variants all tries 16 variants (found $c)"
+	c=$(xcount "$t[@variant='exbpa'][@verdict='refused'][@rcpt-code='550']" \
+	    "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "variant-only: the analyzer's own test is refused"
+	v=$(xstr "$probe_el/@relay-variants" "$model")
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = accepted ] && [ "$v" = percent-hack-ip ] && r=0 || r=1
+	ok $r "variant-only: accepted, only after percent-hack-ip ($rel, $v)"
+	grep -Eq '^1 > RCPT TO:<ExBPA-OpenRelayTest%Fabrikam\.com@\[127\.0\.0\.1\]>$' \
+	    "$log" && r=0 || r=1
+	ok $r "variant-only: the exact command is user%domain@[address]"
+	n=$(grep -c '^1 > RSET' "$log" || true)
+	[ "$n" = 16 ] && r=0 || r=1
+	ok $r "variant-only: RSET after each variant ($n)"
+	run_mxbpa analyze "$model" -o "$scratch/variant-only.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
+	    [contains(., 'only after')]" "$scratch/variant-only.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "variant-only: PROBE-001 says the acceptance came only after a variant"
+	explain "$before"
+fi
+if run_probe variant-only --variants exbpa; then
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = refused ] && r=0 || r=1
+	ok $r "variant-only: the analyzer's test alone finds nothing ($rel)"
 fi
 
 # --- audit: imported configuration and probes in one report -------------
