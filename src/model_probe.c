@@ -213,6 +213,10 @@ model_probe_test(xmlNodePtr probe, const struct probe_relay_test *t)
 	model_probe_set_text(node, "to", t->to);
 	model_probe_set_code(node, "mail-code", t->mail_code);
 	model_probe_set_code(node, "rcpt-code", t->rcpt_code);
+	if (t->confirm_tried) {
+		model_probe_set_code(node, "confirm-code", t->confirm_code);
+		model_probe_set_bool(node, "confirmed", t->confirmed);
+	}
 	model_set(node, "verdict", probe_verdict_name(t->verdict));
 	model_probe_set_text(node, "reason", t->reason);
 }

@@ -10,8 +10,9 @@
  *
  * One protocol, one enum, one names table and two functions: entering a
  * state (probe_set_state, the only writer of p->state) sends its command;
- * a reply (probe_dialog_on_reply) picks the next state.  There is no DATA
- * state: no message is ever sent.
+ * a reply (probe_dialog_on_reply) picks the next state.  DATA and MESSAGE
+ * are entered only with the confirm option (probe_set_state aborts
+ * otherwise), once per dialog, after an accepted RCPT.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -61,6 +62,8 @@ enum probe_state {
 	PROBE_STATE_STARTTLS,
 	PROBE_STATE_MAIL,
 	PROBE_STATE_RCPT,
+	PROBE_STATE_DATA,		/* only with the confirm option */
+	PROBE_STATE_MESSAGE,		/* its message and "." */
 	PROBE_STATE_RSET,
 	PROBE_STATE_QUIT,
 	PROBE_STATE_DONE,
@@ -77,6 +80,8 @@ static const char *const probe_state_name[PROBE_STATE_COUNT] = {
 	[PROBE_STATE_STARTTLS] = "STARTTLS",
 	[PROBE_STATE_MAIL] = "MAIL",
 	[PROBE_STATE_RCPT] = "RCPT",
+	[PROBE_STATE_DATA] = "DATA",
+	[PROBE_STATE_MESSAGE] = "MESSAGE",
 	[PROBE_STATE_RSET] = "RSET",
 	[PROBE_STATE_QUIT] = "QUIT",
 	[PROBE_STATE_DONE] = "DONE",
@@ -99,7 +104,7 @@ struct probe {
 	struct probe_mono		 step_start;
 	struct probe_mono		 step_deadline;
 	struct probe_mono		 deadline;	/* the whole target */
-	char				 out[PROBE_COMMAND_MAX];
+	char				 out[PROBE_MESSAGE_MAX];
 	size_t				 outlen, outoff;
 	char				*in;
 	size_t				 inlen;
@@ -108,6 +113,7 @@ struct probe {
 	char				 server[PROBE_HELO_MAX + 1];
 	char				 literal[IPRANGE_ADDR_TEXT + 8];
 	int				 starttls_offered;
+	int				 confirm_sent;	/* DATA, once */
 	/* version check: -1, 0, 1 */
 	int				 check_result;
 	char				 check_note[PROBE_REASON_MAX];
@@ -360,13 +366,62 @@ probe_send(struct probe *p, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(p->out, sizeof(p->out) - 2, fmt, ap);
+	n = vsnprintf(p->out, PROBE_COMMAND_MAX - 2, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(p->out) - 2)
+	if (n < 0 || n >= PROBE_COMMAND_MAX - 2)
 		probe_dialog_fatalx("command over PROBE_COMMAND_MAX", n);
 	probe_record(p, PROBE_DIR_SEND, p->out);
 	memcpy(p->out + n, "\r\n", 2);
 	p->outlen = (size_t)n + 2;
+	p->outoff = 0;
+	p->events = POLLOUT;
+}
+
+/*
+ * Queue the confirming message (RFC 5322 headers, a short text, the "."
+ * line).  No line starts with "." (RFC 5321 4.5.2): every one starts
+ * with a header name or a letter.  The transcript keeps it whole.
+ */
+static void
+probe_send_message(struct probe *p)
+{
+	const struct probe_run *run = p->run;
+	const struct probe_result *res = p->res;
+	char date[64], text[PROBE_MESSAGE_MAX];
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t i, o;
+	int n;
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000",
+	    &tm) == 0)
+		util_strlcpy(date, "Thu, 01 Jan 1970 00:00:00 +0000",
+		    sizeof(date));
+	n = snprintf(p->out, sizeof(p->out),
+	    "From: <%s>\r\n"
+	    "To: <%s>\r\n"
+	    "Subject: mxbpa relay test through %s\r\n"
+	    "Date: %s\r\n"
+	    "Message-ID: <mxbpa.%lld.%zu@%s>\r\n"
+	    "\r\n"
+	    "The SMTP server %s relayed this message from %s\r\n"
+	    "(MAIL FROM:<%s>, RCPT TO:<%s>, variant %s).\r\n"
+	    "It was sent by mxbpa, an open relay test, at the request of\r\n"
+	    "the person who named this mailbox with --confirm-relay.\r\n"
+	    ".\r\n",
+	    run->from, run->to, p->where, date, (long long)now, p->index,
+	    run->helo[0] == '[' ? "mxbpa.invalid" : run->helo, p->where,
+	    res->source_address[0] ? res->source_address : "an unknown address",
+	    p->test->from, p->test->to, p->test->variant);
+	if (n < 0 || (size_t)n >= sizeof(p->out))
+		probe_dialog_fatalx("message over PROBE_MESSAGE_MAX", n);
+	for (i = 0, o = 0; i < (size_t)n; i++)	/* lines end with LF */
+		if (p->out[i] != '\r')
+			text[o++] = p->out[i];
+	text[o > 0 ? o - 1 : 0] = '\0';
+	probe_record(p, PROBE_DIR_SEND, text);
+	p->outlen = (size_t)n;
 	p->outoff = 0;
 	p->events = POLLOUT;
 }
@@ -755,6 +810,25 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 		if (t->verdict == PROBE_VERDICT_ACCEPTED)
 			log_info(LOG_PROBE, "%s: RCPT accepted (%s): %s",
 			    p->where, t->variant, brief);
+		if (t->verdict == PROBE_VERDICT_ACCEPTED &&
+		    p->run->o->confirm && !p->confirm_sent &&
+		    p->profile == TLS_INSPECT_DEFAULT)
+			probe_set_state(p, PROBE_STATE_DATA);
+		else
+			probe_set_state(p, PROBE_STATE_RSET);
+		break;
+	case PROBE_STATE_DATA:
+		t->confirm_code = c;
+		if (c == 354)
+			probe_set_state(p, PROBE_STATE_MESSAGE);
+		else
+			probe_set_state(p, PROBE_STATE_RSET);
+		break;
+	case PROBE_STATE_MESSAGE:
+		t->confirm_code = c;
+		t->confirmed = c >= 200 && c < 300;
+		log_info(LOG_PROBE, "%s: confirming message %s: %s", p->where,
+		    t->confirmed ? "accepted" : "refused", brief);
 		probe_set_state(p, PROBE_STATE_RSET);
 		break;
 	case PROBE_STATE_RSET:
@@ -868,6 +942,21 @@ probe_sockaddr(const struct ip_addr *a, uint16_t port,
 	}
 }
 
+/* Does the target's port speak TLS from the start (465, or tls_ports)? */
+static int
+probe_implicit_tls(const struct probe *p)
+{
+	const struct probe_smtp_options *o = p->run->o;
+	size_t i;
+
+	if (o->tls_ports == NULL)
+		return p->t->port == PROBE_SMTPS_PORT;
+	for (i = 0; i < o->ntls_ports; i++)
+		if (o->tls_ports[i] == p->t->port)
+			return 1;
+	return 0;
+}
+
 static const char *
 probe_connect_error(int e)
 {
@@ -911,7 +1000,7 @@ probe_connected(struct probe *p)
 	}
 	probe_eventf(p, "connected from %s", p->res->source_address[0] ?
 	    p->res->source_address : "an unknown address");
-	if (p->t->port == PROBE_SMTPS_PORT)
+	if (probe_implicit_tls(p))
 		probe_set_state(p, PROBE_STATE_TLS);
 	else
 		probe_set_state(p, PROBE_STATE_BANNER);
@@ -1003,7 +1092,7 @@ probe_tls_step(struct probe *p)
 		    res->resolved ? res->address : NULL, &res->tls);
 		probe_eventf(p, "TLS handshake done: %s %s", res->tls.version,
 		    res->tls.cipher);
-		if (p->t->port == PROBE_SMTPS_PORT) {
+		if (probe_implicit_tls(p)) {
 			res->mode = PROBE_MODE_IMPLICIT_TLS;
 			probe_set_state(p, PROBE_STATE_BANNER);
 		} else {
@@ -1099,6 +1188,18 @@ probe_set_state(struct probe *p, enum probe_state next)
 	case PROBE_STATE_RCPT:
 		probe_send(p, "RCPT TO:<%s>", p->test->to);
 		break;
+	case PROBE_STATE_DATA:
+		/* The one way to DATA: the user asked, with a --to. */
+		if (!p->run->o->confirm || p->confirm_sent)
+			probe_dialog_fatalx("DATA without --confirm-relay",
+			    next);
+		p->confirm_sent = 1;
+		p->test->confirm_tried = 1;
+		probe_send(p, "DATA");
+		break;
+	case PROBE_STATE_MESSAGE:
+		probe_send_message(p);
+		break;
 	case PROBE_STATE_RSET:
 		probe_send(p, "RSET");
 		break;
@@ -1131,6 +1232,8 @@ probe_dialog_io(struct probe *p)
 	case PROBE_STATE_STARTTLS:
 	case PROBE_STATE_MAIL:
 	case PROBE_STATE_RCPT:
+	case PROBE_STATE_DATA:
+	case PROBE_STATE_MESSAGE:
 	case PROBE_STATE_RSET:
 	case PROBE_STATE_QUIT:
 		if (p->outoff < p->outlen)

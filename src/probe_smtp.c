@@ -139,6 +139,11 @@ probe_smtp_check_options(const struct probe_smtp_options *o,
 		return mx_err_set(err, MX_ERR_USAGE, "--concurrency", "at most "
 		    "%d dialogs at once (PROBE_CONCURRENCY_MAX)",
 		    PROBE_CONCURRENCY_MAX);
+	if (o->confirm && (o->to == NULL || strcasecmp(strrchr(o->to, '@'),
+	    "@fabrikam.com") == 0))
+		return mx_err_set(err, MX_ERR_USAGE, "--confirm-relay",
+		    "needs --to ADDR, a mailbox of your own: the confirming "
+		    "message is really sent");
 	if ((int)o->variants < 0 || o->variants >= PROBE_VARIANTS_COUNT)
 		return mx_err_set(err, MX_ERR_USAGE, "--variants",
 		    "expected exbpa or all");

@@ -81,6 +81,9 @@ verbs() {
 
 # start_peer SCENARIO: start the peer in the background; sets port.
 start_peer() {
+	# A port file left by an earlier run of the scenario would be read
+	# before the new peer truncates it.
+	rm -f "$scratch/$1.port"
 	python3 "$peers/smtp-peer.py" --scenario "$peers/scenarios/$1.scn" \
 	    --log "$scratch/$1.log" --max-seconds $((hard + 30)) \
 	    >"$scratch/$1.port" 2>"$scratch/$1.peer-err" &
@@ -402,6 +405,60 @@ if run_probe variant-only --variants exbpa; then
 	rel=$(xstr "$probe_el/@relay" "$model")
 	[ "$rel" = refused ] && r=0 || r=1
 	ok $r "variant-only: the analyzer's test alone finds nothing ($rel)"
+fi
+
+# --- the confirming message: only when asked, to the user's own mailbox --
+
+run_mxbpa probe 127.0.0.1:9 --confirm-relay -o "$scratch/no.xml"
+status_is 2 "--confirm-relay without --to is a usage error"
+run_mxbpa probe 127.0.0.1:9 --confirm-relay --to someone@FABRIKAM.com \
+    -o "$scratch/no.xml"
+status_is 2 "--confirm-relay to the analyzer's fabrikam.com is a usage error"
+
+before=$tap_failed
+if run_probe confirm-relay --confirm-relay --to proof@example.net \
+    --variants all; then
+	status_is 0 "confirm-relay: mxbpa probe exits 0"
+	n=$(grep -c '^1 > DATA$' "$log" || true)
+	[ "$n" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: DATA is sent once, however many variants pass ($n)"
+	first=$(grep -E '^1 > (EHLO|HELO|MAIL|RCPT|DATA|RSET|QUIT)( |$)' \
+	    "$log" | cut -c 5-8 | head -n 5 | tr '\n' ' ' | sed 's/ $//')
+	[ "$first" = "EHLO MAIL RCPT DATA RSET" ] && r=0 || r=1
+	ok $r "confirm-relay: DATA follows the first accepted RCPT ($first)"
+	grep -q '^1 > To: <proof@example\.net>$' "$log" &&
+	    grep -q '^1 > \.$' "$log" && r=0 || r=1
+	ok $r "confirm-relay: the message goes to --to and ends with \".\""
+	grep -q '^1 > RCPT TO:<proof@example\.net>$' "$log" && r=0 || r=1
+	ok $r "confirm-relay: the recipient is the --to mailbox"
+	t="$probe_el/$(e relay-test)"
+	c=$(xcount "$t[@variant='exbpa'][@verdict='accepted']
+	    [@confirm-code='250'][@confirmed='true']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: the model says the message was accepted (250)"
+	c=$(xcount "$t[@confirm-code]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: only that variant has a confirmation ($c)"
+	c=$(xcount "$probe_el/$(e step)[@dir='send']
+	    [starts-with(@text, 'From: <')]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: the transcript keeps the message sent"
+	run_mxbpa analyze "$model" -o "$scratch/confirm.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
+	    [contains(., 'accepted for delivery')]
+	    [not(contains(., 'stopped before DATA'))]" \
+	    "$scratch/confirm.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: PROBE-001 says the relay is proven"
+	explain "$before"
+fi
+before=$tap_failed
+if run_probe relay-refused --confirm-relay --to proof@example.net; then
+	common relay-refused
+	c=$(xcount "$probe_el/$(e relay-test)[@confirm-code]" "$model")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "relay-refused: with --confirm-relay, no DATA after a refused RCPT"
+	explain "$before"
 fi
 
 # --- audit: imported configuration and probes in one report -------------

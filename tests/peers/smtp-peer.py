@@ -410,6 +410,17 @@ class Connection:
             self.send(reply)
             if verb == "QUIT":
                 return "closed"
+            if verb == "DATA" and reply.startswith(b"354"):
+                # The message: its lines are logged; "." ends it.
+                while True:
+                    body = self.command(until)
+                    if body is None:
+                        self.event("serve-time-up")
+                        return "closed"
+                    if body == b".":
+                        break
+                self.send(rules.get("DATA-END",
+                                    b"250 2.0.0 Ok: queued\r\n"))
 
 
 def main():
