@@ -45,6 +45,8 @@
 #             2020-02-01
 #   weak      closed, STARTTLS with a self-signed RSA 1024 SHA-1
 #             certificate, TLS 1.0 and 1.1 accepted
+#   smtps     closed, TLS from the start (smtpd_tls_wrappermode, as on
+#             port 465) with the self-signed certificate of starttls
 #
 # Nothing is ever delivered: every transport is "discard".  Postfix logs
 # to $postfix_dir/maillog (there is no syslog); "postfix start" prints
@@ -136,7 +138,7 @@ postfix_env_certs() {
 postfix_env_listen() {
 	for pf_kind in "$@"; do
 		case $pf_kind in
-		closed|open|defer|starttls|trusted|auth|expired|weak) ;;
+		closed|open|defer|starttls|trusted|auth|expired|weak|smtps) ;;
 		*)
 			echo "postfix-env.sh: unknown listener kind $pf_kind" >&2
 			return 1
@@ -178,6 +180,11 @@ postfix_env_options() {
 		    "-o smtpd_tls_key_file=$pf_etc/self.key" \
 		    "-o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=cyrus" \
 		    "-o smtpd_sasl_path=smtpd -o smtpd_tls_auth_only=no"
+		;;
+	smtps)
+		echo "$pf_tls12 -o smtpd_tls_wrappermode=yes" \
+		    "-o smtpd_tls_cert_file=$pf_etc/self.pem" \
+		    "-o smtpd_tls_key_file=$pf_etc/self.key"
 		;;
 	expired)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/expired.pem" \
