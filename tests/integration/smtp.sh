@@ -295,6 +295,11 @@ count_is 1 "$(P $p_tls)/$e_ehlo[@phase='tls'][@code='250']" "$model" \
     "STARTTLS listener: the EHLO after TLS is recorded"
 count_is 0 "$(P $p_closed)/$e_ehlo[@phase='tls']" "$model" \
     "no TLS EHLO where STARTTLS is not offered"
+count_is 1 "$(P $p_tls)/$e_ehlo[@phase='tls'][@removed='STARTTLS']
+    [not(@added)]" "$model" \
+    "what changed after TLS: STARTTLS removed, nothing added"
+count_is 8 "//$e_probe[@status='completed'][@source-address='127.0.0.1']" \
+    "$model" "every probe that connected records its source address"
 count_is 1 "$(P $p_tls)/$e_ehlo[@phase='plain']/$e_kw[@name='STARTTLS']" \
     "$model" "STARTTLS listener: the plain EHLO offers STARTTLS"
 count_is 0 "$(P $p_closed)//$e_kw[@name='STARTTLS']" "$model" \
@@ -365,9 +370,17 @@ if postfix_env_sasl; then
 	    "AUTH listener: AUTH PLAIN is recorded in the clear-text EHLO"
 	count_is 0 "$(P $p_tls)/$e_ehlo[@phase='plain']/$e_kw[@name='AUTH']" \
 	    "$model" "the STARTTLS listener offers no AUTH in clear text"
+	count_is 1 "$(P $p_trusted)/$e_ehlo[@phase='tls'][@added='AUTH']
+	    /$e_kw[@name='AUTH'][contains(@value,'PLAIN')]" "$model" \
+	    "AUTH only after TLS: the EHLO over TLS records AUTH as added"
+	count_is 0 "$(P $p_trusted)/$e_ehlo[@phase='plain']/$e_kw[@name='AUTH']" \
+	    "$model" "and the clear-text EHLO has no AUTH"
+	count_is 0 "$(P $p_auth)/$e_ehlo[@phase='tls'][contains(@added,'AUTH')]" \
+	    "$model" "AUTH offered in both phases is not called added"
 else
-	skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
-	skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
+	for i in 1 2 3 4 5; do
+		skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
+	done
 fi
 
 # --- TLS from the start ------------------------------------------------------

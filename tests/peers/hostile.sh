@@ -161,6 +161,9 @@ common() {
 	fi
 	grep -q '^1 \* connect$' "$log" && r=0 || r=1
 	ok $r "$1: the probe connected to the peer"
+	c=$(xcount "$probe_el[@source-address='127.0.0.1']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "$1: the probe records its own address, 127.0.0.1"
 	c=$(xcount "$probe_el[@address='127.0.0.1' or @target='127.0.0.1']
 	    [@port='$port']" "$model")
 	[ "$c" = 1 ] && r=0 || r=1
@@ -226,6 +229,17 @@ ok $r "verbs lists a log's commands in order (\"$v\")"
 # --- misbehaving peers ----------------------------------------------------
 
 hostile silence 'time(d)? ?out'
+# The transcript is timed: the timeout event comes after --timeout.
+if [ -s "$scratch/silence.xml" ]; then
+	at=$(xstr "$probe_el/*[local-name()='step'][@dir='event']
+	    [starts-with(@text, 'timeout')]/@at-ms" "$scratch/silence.xml")
+	case $at in
+	''|*[!0-9]*) r=1 ;;
+	*) [ "$at" -ge $((timeout * 1000)) ] &&
+	    [ "$at" -lt $((budget * 1000)) ] && r=0 || r=1 ;;
+	esac
+	ok $r "silence: the timeout is recorded at ${at:-?} ms, after ${timeout} s"
+fi
 hostile greeting-endless \
     'lines|SMTP_REPLY|too (long|large|big|many)|limit|time(d)? ?out'
 hostile ehlo-endless \
@@ -305,6 +319,29 @@ if run_probe relay-refused --variants exbpa; then
 	ok $r "relay-refused: the probe sent exactly EHLO MAIL RCPT RSET QUIT ($v)"
 	explain "$before"
 fi
+
+# --- the deadline of the whole dialog ------------------------------------
+
+# Every reply comes 0.8 s late: each step is in time with --timeout 1, the
+# dialog as a whole (1 s x (5 + 16 variants) = 21 s) is not.
+before=$tap_failed
+saved_timeout=$timeout
+timeout=1
+if run_probe slow-replies --variants all; then
+	status_is 0 "slow-replies: mxbpa probe exits 0"
+	[ "$elapsed" -lt 30000 ] && r=0 || r=1
+	ok $r "slow-replies: the dialog is cut at its deadline (took $elapsed ms)"
+	reason=$(xstr "$probe_el/@reason" "$model")
+	printf '%s\n' "$reason" | grep -q 'limit of 21 s for the whole target' &&
+	    r=0 || r=1
+	ok $r "slow-replies: the reason names the dialog's limit ($reason)"
+	c=$(xcount "$probe_el[@status='unknown'][@relay='unknown']
+	    /*[local-name()='relay-test'][@verdict='refused']" "$model")
+	[ "$c" -ge 3 ] && r=0 || r=1
+	ok $r "slow-replies: the variants tried before are kept ($c refused)"
+	explain "$before"
+fi
+timeout=$saved_timeout
 
 # --- what servers say: keywords, HELO, 530, one variant -----------------
 

@@ -81,7 +81,7 @@ DIRECTIVES = {
     "starttls-plaintext": (1, None), "tls-stall": (0, 1),
     "flood-lines": (2, None), "line-bytes": (2, None),
     "loop-multiline": (1, None), "on": (2, None), "on-line": (2, None),
-    "serve": (0, 1),
+    "reply-delay": (1, 1), "serve": (0, 1),
 }
 
 
@@ -93,6 +93,7 @@ class Scenario:
         self.steps = []  # (where, directive, argument)
         self.rules = {}  # VERB -> reply bytes; "*" is the default
         self.line_rules = []  # (compiled regex, reply bytes), in order
+        self.reply_delay = 0.0  # seconds before each answer of serve
         with open(path, encoding="utf-8") as f:
             for n, raw in enumerate(f, 1):
                 self._line("%s:%d" % (path, n), raw.rstrip("\n"))
@@ -116,6 +117,9 @@ class Scenario:
             verb, _, reply = arg.partition(" ")
             self.rules[verb.upper()] = unescape(reply.strip(), where) + \
                 b"\r\n"
+            return
+        if word == "reply-delay":
+            self.reply_delay = number(arg, where)
             return
         if word == "on-line":
             pattern, _, reply = arg.partition(" ")
@@ -407,6 +411,8 @@ class Connection:
                 reply = rules.get(verb, rules.get("*"))
             if reply is None:
                 reply = b"500 5.5.2 Command not recognized\r\n"
+            if self.scenario.reply_delay > 0:
+                self.hold(self.scenario.reply_delay)
             self.send(reply)
             if verb == "QUIT":
                 return "closed"

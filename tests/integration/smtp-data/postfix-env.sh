@@ -38,7 +38,8 @@
 #   starttls  closed, STARTTLS with a self-signed RSA 2048 certificate for
 #             CN=mx.contoso.test, TLS 1.2 or later only
 #   trusted   closed, STARTTLS with a certificate from the test CA
-#             (ca.pem) for mx.contoso.test and IP 127.0.0.1
+#             (ca.pem) for mx.contoso.test and IP 127.0.0.1; AUTH PLAIN
+#             LOGIN offered only inside TLS (smtpd_tls_auth_only)
 #   auth      closed, offers AUTH PLAIN LOGIN before STARTTLS (Cyrus SASL,
 #             sasldb, no saslauthd, no account: nobody can log in)
 #   expired   closed, STARTTLS with a test-CA certificate that expired on
@@ -173,7 +174,9 @@ postfix_env_options() {
 		;;
 	trusted)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/trusted.pem" \
-		    "-o smtpd_tls_key_file=$pf_etc/trusted.key"
+		    "-o smtpd_tls_key_file=$pf_etc/trusted.key" \
+		    "-o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=cyrus" \
+		    "-o smtpd_sasl_path=smtpd -o smtpd_tls_auth_only=yes"
 		;;
 	auth)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/self.pem" \
