@@ -320,6 +320,48 @@ if run_probe relay-refused --variants exbpa; then
 	explain "$before"
 fi
 
+# --- a misbehaving peer does not hold up the others ---------------------
+
+# Two peers at once, in one run: one that never greets, one open relay.
+before=$tap_failed
+start_peer silence
+p_bad=$port
+bad_pid=$peer_pid
+peer_pid=
+start_peer open-relay
+p_good=$port
+if [ -n "$p_bad" ] && [ -n "$p_good" ]; then
+	model=$scratch/two.xml
+	log=$scratch/open-relay.log
+	run_mxbpa probe "127.0.0.1:$p_bad" "127.0.0.1:$p_good" \
+	    --timeout "$timeout" -o "$model"
+	status_is 0 "two peers at once: mxbpa probe exits 0"
+	got=$("$XMLLINT" --xpath "$probe_el/@port" "$model" 2>/dev/null |
+	    tr -dc '0-9 ' | sed 's/^ //')
+	[ "$got" = "$p_bad $p_good" ] && r=0 || r=1
+	ok $r "two peers at once: the model keeps the order given ($got)"
+	c=$(xcount "$probe_el[@port='$p_bad'][@status='unknown']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "two peers at once: the silent one is unknown"
+	c=$(xcount "$probe_el[@port='$p_good'][@status='completed']
+	    [@relay='accepted']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "two peers at once: the open relay is found all the same"
+	at=$(xstr "$probe_el[@port='$p_good']/*[local-name()='step'][last()]
+	    /@at-ms" "$model")
+	case $at in
+	''|*[!0-9]*) r=1 ;;
+	*) [ "$at" -lt $((timeout * 1000)) ] && r=0 || r=1 ;;
+	esac
+	ok $r "two peers at once: the open relay's dialog took ${at:-?} ms, not the silent one's timeout"
+else
+	ok 1 "two peers at once: both peers start"
+fi
+stop_peer
+kill "$bad_pid" 2>/dev/null || true
+wait "$bad_pid" 2>/dev/null || true
+explain "$before"
+
 # --- the deadline of the whole dialog ------------------------------------
 
 # Every reply comes 0.8 s late: each step is in time with --timeout 1, the
