@@ -106,6 +106,13 @@
 #define PROBE_MAILBOX_MAX	256	/* --from, --to (RFC 5321 4.5.3.1.3 path) */
 #define PROBE_HELO_MAX		255	/* --helo, and a server name reused */
 #define PROBE_COMMAND_MAX	600	/* one command line sent, CRLF included */
+/*
+ * The confirming message, "." included: its fixed text (under 400
+ * bytes), --from and --to (PROBE_MAILBOX_MAX each), the variant's MAIL
+ * and RCPT paths (under PROBE_COMMAND_MAX each), --helo (PROBE_HELO_MAX),
+ * two addresses and a date: under 2600 bytes.
+ */
+#define PROBE_MESSAGE_MAX	4096
 #define PROBE_STEP_TEXT_MAX	1024	/* bytes of one transcript entry kept */
 #define PROBE_TRANSCRIPT_BYTES_MAX (64u << 10) /* transcript text, one target */
 #define PROBE_KEYWORDS_MAX	SMTP_REPLY_LINES_MAX /* EHLO keywords kept */

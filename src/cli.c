@@ -50,12 +50,14 @@ enum cli_opt {
 	CLI_OPT_STARTTLS,
 	CLI_OPT_TIMEOUT,
 	CLI_OPT_CONCURRENCY,
+	CLI_OPT_CONFIRM_RELAY,
 	CLI_OPT_FROM,
 	CLI_OPT_HELO,
 	CLI_OPT_MX,
 	CLI_OPT_PORTS,
 	CLI_OPT_PROBE,
 	CLI_OPT_TLS_LEGACY,
+	CLI_OPT_TLS_PORTS,
 	CLI_OPT_TO,
 	CLI_OPT_VARIANTS
 };
@@ -94,6 +96,10 @@ static const struct cli_option cli_options[] = {
 	  "(default: the system store)" },
 	{ "concurrency", 0, CLI_ARG_UINT, CLI_OPT_CONCURRENCY, CLI_PROBING,
 	  "N", "SMTP probes: dialogs at once (default 16)" },
+	{ "confirm-relay", 0, CLI_ARG_FLAG, CLI_OPT_CONFIRM_RELAY,
+	  CLI_PROBING, NULL, "SMTP probes: after the first accepted RCPT, "
+	  "send DATA and a short message to --to, a mailbox of your own (the "
+	  "only proof of relaying)" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
@@ -154,6 +160,9 @@ static const struct cli_option cli_options[] = {
 	{ "tls-legacy", 0, CLI_ARG_FLAG, CLI_OPT_TLS_LEGACY, CLI_PROBING,
 	  NULL, "SMTP probes: also try TLS 1.0 and 1.1, each on a "
 	  "connection of its own" },
+	{ "tls-ports", 0, CLI_ARG_STRING, CLI_OPT_TLS_PORTS, CLI_PROBING,
+	  "LIST", "SMTP probes: ports that speak TLS from the start, "
+	  "without STARTTLS (default 465)" },
 	{ "to", 0, CLI_ARG_STRING, CLI_OPT_TO, CLI_PROBING,
 	  "ADDR", "SMTP probes: RCPT TO mailbox, outside the organisation "
 	  "(default ExBPA-OpenRelayTest@Fabrikam.com)" },
@@ -336,6 +345,9 @@ cli_apply_probe(struct cli *cli, const struct cli_option *o, const char *arg,
 			    PROBE_CONCURRENCY_MAX);
 		p->concurrency = v;
 		break;
+	case CLI_OPT_CONFIRM_RELAY:
+		p->confirm = 1;
+		break;
 	case CLI_OPT_FROM:
 		p->from = arg;
 		break;
@@ -368,6 +380,15 @@ cli_apply_probe(struct cli *cli, const struct cli_option *o, const char *arg,
 		break;
 	case CLI_OPT_TLS_LEGACY:
 		p->tls_legacy = 1;
+		break;
+	case CLI_OPT_TLS_PORTS:
+		free(cli->tls_ports);
+		cli->tls_ports = xcalloc(PROBE_PORTS_MAX,
+		    sizeof(*cli->tls_ports));
+		if (probe_ports_parse(arg, cli->tls_ports, PROBE_PORTS_MAX,
+		    &p->ntls_ports, err) == -1)
+			return -1;
+		p->tls_ports = cli->tls_ports;
 		break;
 	case CLI_OPT_TO:
 		p->to = arg;
@@ -530,5 +551,6 @@ cli_free(struct cli *cli)
 	free(cli->probes);
 	free(cli->mx_domains);
 	free(cli->ports);
+	free(cli->tls_ports);
 	memset(cli, 0, sizeof(*cli));
 }

@@ -50,6 +50,8 @@ struct cli {
 	size_t			 nmx;
 	uint16_t		*ports;		/* --ports; NULL: 25 */
 	size_t			 nports;
+	uint16_t		*tls_ports;	/* --tls-ports, owned; the
+						   probe options borrow it */
 	struct probe_smtp_options probe;	/* --timeout, --ca-file shared
 						   with ldap */
 };

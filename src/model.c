@@ -181,8 +181,18 @@ model_organization(struct model *m, const char *name)
 	for (c = m->root->children; c != NULL; c = c->next)
 		if (model_is(c, "organization"))
 			org = c;
-	if (org == NULL)
-		org = model_new_child(m, m->root, "organization");
+	if (org == NULL) {
+		/* Schema order: sources, the organization, then probes. */
+		org = xmlNewDocNode(m->doc, m->ns,
+		    (const xmlChar *)"organization", NULL);
+		for (c = m->root->children; c != NULL; c = c->next)
+			if (model_is(c, "probe"))
+				break;
+		if (c != NULL)
+			xmlAddPrevSibling(c, org);
+		else
+			xmlAddChild(m->root, org);
+	}
 	if (name != NULL && name[0] != '\0' && xml_attr(org, "name") == NULL)
 		model_set(org, "name", name);
 	return org;
@@ -749,24 +759,58 @@ model_merge_element(struct model *into, xmlNodePtr dst, xmlNodePtr src)
 			model_merge_child(into, dst, c);
 }
 
+/*
+ * Is a probe already in the model?  The same target, address, port and
+ * start time: the same dialog, read twice (a model imported twice).
+ */
+static int
+model_has_probe(struct model *m, xmlNodePtr probe)
+{
+	static const char *const keys[] = { "target", "address", "port",
+	    "started" };
+	xmlNodePtr c;
+	size_t i;
+
+	for (c = m->root->children; c != NULL; c = c->next) {
+		if (!model_is(c, "probe"))
+			continue;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			const char *a = xml_attr(c, keys[i]);
+			const char *b = xml_attr(probe, keys[i]);
+
+			if ((a == NULL) != (b == NULL) ||
+			    (a != NULL && strcmp(a, b) != 0))
+				break;
+		}
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			return 1;
+	}
+	return 0;
+}
+
 int
 model_merge(struct model *into, struct model *from, struct mx_err *err)
 {
 	xmlNodePtr c, copy;
 
 	for (c = from->root->children; c != NULL; c = c->next) {
-		if (model_is(c, "source")) {
-			copy = xmlDocCopyNode(c, into->doc, 1);
-			if (copy == NULL)
-				return mx_err_set(err, MX_ERR_INTERNAL, NULL,
-				    "cannot copy a model node");
-			xml_tree_set_ns(copy, into->ns);
-			model_insert_source(into, copy);
-		} else if (model_is(c, "organization")) {
-			xmlNodePtr org = model_organization(into, NULL);
-
-			model_merge_element(into, org, c);
+		if (model_is(c, "organization")) {
+			model_merge_element(into,
+			    model_organization(into, NULL), c);
+			continue;
 		}
+		if (!model_is(c, "source") && (!model_is(c, "probe") ||
+		    model_has_probe(into, c)))
+			continue;
+		copy = xmlDocCopyNode(c, into->doc, 1);
+		if (copy == NULL)
+			return mx_err_set(err, MX_ERR_INTERNAL, NULL,
+			    "cannot copy a model node");
+		xml_tree_set_ns(copy, into->ns);
+		if (model_is(c, "source"))
+			model_insert_source(into, copy);
+		else
+			xmlAddChild(into->root, copy);	/* probes come last */
 	}
 	return 0;
 }

@@ -142,7 +142,9 @@ struct model	*model_load(const char *path, struct mx_err *);
 
 /*
  * Merge from into into: sources appended, servers/connectors/domains
- * absent from into copied.  Connectors present in both keep into's copy.
+ * absent from into copied, probes appended (a probe already present,
+ * same target, address, port and start, is not copied twice).
+ * Connectors present in both keep into's copy.  Borrows from.
  */
 int		 model_merge(struct model *into, struct model *from,
 		    struct mx_err *);

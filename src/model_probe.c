@@ -131,8 +131,51 @@ model_probe_set_bool(xmlNodePtr node, const char *name, int v)
 	model_set(node, name, v ? "true" : "false");
 }
 
+/* Does an EHLO answer list the keyword name? */
+static int
+model_probe_has_keyword(const struct probe_ehlo *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->nkeywords; i++)
+		if (strcmp(e->keywords[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Set attr to the names of the keywords of a that b lacks, separated by
+ * spaces; no attribute when there are none.
+ */
 static void
-model_probe_ehlo(xmlNodePtr probe, const struct probe_ehlo *e)
+model_probe_keyword_diff(xmlNodePtr node, const char *attr,
+    const struct probe_ehlo *a, const struct probe_ehlo *b)
+{
+	char *out = NULL;
+	size_t i, len = 0, n;
+
+	for (i = 0; i < a->nkeywords; i++) {
+		if (model_probe_has_keyword(b, a->keywords[i].name))
+			continue;
+		n = strlen(a->keywords[i].name);
+		out = xreallocarray(out, len + n + 2, 1);
+		if (len > 0)
+			out[len++] = ' ';
+		memcpy(out + len, a->keywords[i].name, n + 1);
+		len += n;
+	}
+	if (out != NULL)
+		model_probe_set_text(node, attr, out);
+	free(out);
+}
+
+/*
+ * One EHLO answer.  For the one over TLS, before is the clear-text answer
+ * (or NULL): what TLS added and removed is recorded (RFC 3207 4.2).
+ */
+static void
+model_probe_ehlo(xmlNodePtr probe, const struct probe_ehlo *e,
+    const struct probe_ehlo *before)
 {
 	xmlNodePtr node, k;
 	size_t i;
@@ -141,6 +184,10 @@ model_probe_ehlo(xmlNodePtr probe, const struct probe_ehlo *e)
 	model_set(node, "phase", e->tls ? "tls" : "plain");
 	model_set(node, "command", e->helo ? "HELO" : "EHLO");
 	model_probe_set_code(node, "code", e->code);
+	if (before != NULL && e->code >= 200 && e->code < 300) {
+		model_probe_keyword_diff(node, "added", e, before);
+		model_probe_keyword_diff(node, "removed", before, e);
+	}
 	for (i = 0; i < e->nkeywords; i++) {
 		k = model_probe_child(node, "keyword");
 		model_probe_set_text(k, "name", e->keywords[i].name);
@@ -213,6 +260,10 @@ model_probe_test(xmlNodePtr probe, const struct probe_relay_test *t)
 	model_probe_set_text(node, "to", t->to);
 	model_probe_set_code(node, "mail-code", t->mail_code);
 	model_probe_set_code(node, "rcpt-code", t->rcpt_code);
+	if (t->confirm_tried) {
+		model_probe_set_code(node, "confirm-code", t->confirm_code);
+		model_probe_set_bool(node, "confirmed", t->confirmed);
+	}
 	model_set(node, "verdict", probe_verdict_name(t->verdict));
 	model_probe_set_text(node, "reason", t->reason);
 }
@@ -243,6 +294,7 @@ static void
 model_probe_one(xmlNodePtr root, const struct probe_result *r)
 {
 	xmlNodePtr node, b, s;
+	const struct probe_ehlo *plain = NULL;
 	char now[32], *accepted;
 	size_t i;
 
@@ -270,14 +322,18 @@ model_probe_one(xmlNodePtr root, const struct probe_result *r)
 		model_probe_set_text(b, "text", r->banner != NULL ? r->banner :
 		    "");
 	}
-	for (i = 0; i < r->nehlo; i++)
-		if (!r->ehlo[i].tls)
-			model_probe_ehlo(node, &r->ehlo[i]);
+	for (i = 0; i < r->nehlo; i++) {
+		if (r->ehlo[i].tls)
+			continue;
+		model_probe_ehlo(node, &r->ehlo[i], NULL);
+		if (r->ehlo[i].code >= 200 && r->ehlo[i].code < 300)
+			plain = &r->ehlo[i];
+	}
 	if (r->tls_tried)
 		model_probe_tls(node, &r->tls);
 	for (i = 0; i < r->nehlo; i++)
 		if (r->ehlo[i].tls)
-			model_probe_ehlo(node, &r->ehlo[i]);
+			model_probe_ehlo(node, &r->ehlo[i], plain);
 	for (i = 0; i < r->ntests; i++)
 		model_probe_test(node, &r->tests[i]);
 	for (i = 0; i < r->nsteps; i++) {

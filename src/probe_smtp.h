@@ -5,9 +5,12 @@
  * the way (greeting, EHLO keywords, STARTTLS and its certificate).
  *
  * The dialog: connect, greeting, EHLO (HELO when EHLO is refused),
- * STARTTLS when offered (TLS from the start on port 465), EHLO again over
- * TLS, then for each relay variant MAIL FROM, RCPT TO, RSET; finally QUIT.
- * It never sends DATA: there is no such state.  Every step has an
+ * STARTTLS when offered (TLS from the start on port 465, or the ports of
+ * tls_ports), EHLO again over TLS, then for each relay variant MAIL FROM,
+ * RCPT TO, RSET; finally QUIT.  It never sends DATA, unless the caller
+ * asks for a confirming message (confirm, with a recipient of the user's
+ * own): then the first accepted RCPT is followed by DATA and one short
+ * message, the only proof that the server relays.  Every step has an
  * absolute deadline, itself capped by a deadline for the whole target; a
  * peer that stalls, drips, floods or lies ends with status "unknown" and a
  * reason, and never affects the other dialogs.
@@ -41,8 +44,8 @@ enum probe_verdict {
 	PROBE_VERDICT_ACCEPTED = 0,	/* RCPT 2xx (250, 251) */
 	PROBE_VERDICT_REFUSED,		/* 5xx */
 	PROBE_VERDICT_TEMP_REFUSED,	/* 4xx */
-	PROBE_VERDICT_AUTH_REQUIRED,	/* 530 */
-	PROBE_VERDICT_UNKNOWN,		/* no answer, or an unexpected one */
+	PROBE_VERDICT_UNKNOWN,		/* no answer, an unexpected one, or
+					   530 authentication required */
 	PROBE_VERDICT_COUNT
 };
 
@@ -87,6 +90,10 @@ struct probe_relay_test {
 	char			*to;		/* forward-path, no <> */
 	int			 mail_code;	/* 0: no answer */
 	int			 rcpt_code;	/* 0: not sent or no answer */
+	int			 confirm_tried;	/* DATA was sent */
+	int			 confirm_code;	/* the reply to DATA, or to the
+						   message's end; 0: none */
+	int			 confirmed;	/* the message was accepted */
 	enum probe_verdict	 verdict;
 	char			*reason;	/* deciding reply's text, or why
 						   unknown; NULL */
@@ -130,6 +137,11 @@ struct probe_smtp_options {
 	unsigned	 concurrency;	/* 0: PROBE_CONCURRENCY_DEFAULT */
 	const char	*ca_file;	/* NULL: the system store */
 	int		 tls_legacy;	/* try TLS 1.0 and 1.1 on their own */
+	const uint16_t	*tls_ports;	/* TLS from the start; NULL: 465.
+					   Borrowed; must outlive the run */
+	size_t		 ntls_ports;
+	int		 confirm;	/* after the first accepted RCPT, send
+					   DATA and a message to "to" */
 	/* Called after each target is done (for a progress display). */
 	void		(*progress)(size_t done, size_t total, void *arg);
 	void		*progress_arg;
@@ -143,7 +155,9 @@ struct probe_smtp_options {
  * Check the options: --from and --to are mailboxes (local@domain,
  * printable, no spaces or angle brackets, at most PROBE_MAILBOX_MAX
  * bytes), --helo a host name or an address literal, timeout and
- * concurrency within bounds.  Returns 0, or -1 with MX_ERR_USAGE.
+ * concurrency within bounds; a confirming message needs a --to of the
+ * user's own (not the analyzer's fabrikam.com).  Returns 0, or -1 with
+ * MX_ERR_USAGE.
  */
 int	probe_smtp_check_options(const struct probe_smtp_options *,
 	    struct mx_err *);

@@ -35,8 +35,8 @@
  * received since the last reply, and the scan starts again from the
  * beginning.  Bytes after the final line are left to the caller (*used <
  * len): after 220 to STARTTLS they are an injection (RFC 3207 section 5).
- * Every limit is reported as MX_ERR_PROTO, as smtp_reply.h promises, with
- * the limit's name in the message.
+ * Going over a limit is MX_ERR_LIMIT with the limit's name in the
+ * message; every other refusal is MX_ERR_PROTO (smtp_reply.h).
  *
  * SPDX-License-Identifier: ISC
  */
@@ -105,7 +105,7 @@ smtp_reply_room(struct smtp_reply_scan *s, size_t pos)
 {
 	if (pos <= SMTP_REPLY_MAX)
 		return 0;
-	return mx_err_set(s->err, MX_ERR_PROTO, s->where,
+	return mx_err_set(s->err, MX_ERR_LIMIT, s->where,
 	    "invalid reply: more than %u bytes (SMTP_REPLY_MAX)",
 	    (unsigned)SMTP_REPLY_MAX);
 }
@@ -166,7 +166,7 @@ smtp_reply_line_room(struct smtp_reply_scan *s, size_t start, size_t end)
 {
 	if (end - start <= SMTP_LINE_MAX)
 		return 0;
-	return mx_err_set(s->err, MX_ERR_PROTO, s->where,
+	return mx_err_set(s->err, MX_ERR_LIMIT, s->where,
 	    "invalid reply: line %zu is longer than %u bytes (SMTP_LINE_MAX)",
 	    s->nlines + 1, (unsigned)SMTP_LINE_MAX);
 }
@@ -301,7 +301,7 @@ smtp_reply_scan_line(struct smtp_reply_scan *s, size_t start, int *final,
 		return smtp_reply_bad_byte(s, start, pos,
 		    "separator after the code is not ' ' or '-' but");
 	if (!*final && s->nlines + 1 >= SMTP_REPLY_LINES_MAX)
-		return mx_err_set(s->err, MX_ERR_PROTO, s->where,
+		return mx_err_set(s->err, MX_ERR_LIMIT, s->where,
 		    "invalid reply: more than %u lines (SMTP_REPLY_LINES_MAX)",
 		    (unsigned)SMTP_REPLY_LINES_MAX);
 	if ((r = smtp_reply_scan_text(s, start, text, &end, next)) != 1)

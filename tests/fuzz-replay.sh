@@ -6,7 +6,9 @@ set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
 build=${MXBPA_TOP_BUILDDIR:?}
 
-for target in clixml model rules sd ldif smtp_reply sddl iprange; do
+for replay in "$build"/fuzz/replay_*; do
+	[ -x "$replay" ] || continue
+	target=${replay##*/replay_}
 	files=$(ls "$top/fuzz/corpus/$target"/* "$top/tests/malformed/$target"/* \
 	    2>/dev/null || true)
 	count=$(echo "$files" | grep -c . || true)

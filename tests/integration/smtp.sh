@@ -2,9 +2,10 @@
 # smtp.sh - the live SMTP probes ("mxbpa probe", "mxbpa audit --probe")
 # against a private Postfix on 127.0.0.1 (tests/integration/smtp-data/)
 # whose listeners are configured as an open relay, a closed relay, a relay
-# that defers, and closed relays with STARTTLS (self-signed, signed by a
+# that defers, closed relays with STARTTLS (self-signed, signed by a
 # test CA, expired, RSA 1024 SHA-1 with TLS 1.0), one of them offering
-# AUTH before STARTTLS.  Every transport of that Postfix is "discard".
+# AUTH before STARTTLS, and a closed relay with TLS from the start (as on
+# 465).  Every transport of that Postfix is "discard".
 #
 # It proves: each listener's relay verdict matches its configuration; the
 # transcript holds EHLO, MAIL, RCPT, RSET and QUIT and never DATA, and
@@ -16,7 +17,9 @@
 # status "unknown" (connection refused) at once; "audit --probe" reports
 # each probe rule (rules/probe.xml) for exactly the listeners configured
 # to break it: PROBE-001 for the open relay and not the closed one, and
-# so on.
+# so on; a listener with TLS from the start is probed inside TLS with
+# --tls-ports; --confirm-relay sends one message through the open relay
+# only (Postfix discards it) and none through the closed one.
 #
 # Skipped when Postfix is not installed, when not run as root (Postfix's
 # master must start as root) or when mxbpa has no probe command.  Run by
@@ -63,8 +66,9 @@ exbpa=ExBPA-OpenRelayTest@Fabrikam.com
 # The TLS listeners get the lowest ports and the plain ones the highest,
 # and nothing listens on the port after them: the slowest answers belong
 # to the first ports, so results written as they complete would come out
-# of order.
-kinds="starttls trusted auth expired weak closed open defer"
+# of order.  The TLS-from-the-start listener (smtps) comes last and is
+# left out of the runs over "every listener": it is probed on its own.
+kinds="starttls trusted auth expired weak closed open defer smtps"
 
 setup() {
 	mkdir -p "$postfix_dir"
@@ -92,8 +96,11 @@ p_weak=$(postfix_env_port weak)
 p_closed=$(postfix_env_port closed)
 p_open=$(postfix_env_port open)
 p_defer=$(postfix_env_port defer)
+p_smtps=$(postfix_env_port smtps)
 p_none=$postfix_free_port
-listening=$(echo $postfix_port_list | tr ' ' ',')
+plain_list=$(echo $postfix_port_list | tr ' ' '\n' | grep -vx "$p_smtps" |
+    tr '\n' ' ' | sed 's/ $//')
+listening=$(echo $plain_list | tr ' ' ',')
 ca=$postfix_dir/etc/ca.pem
 echo "# listeners: $kinds on $listening; nothing on $p_none"
 
@@ -288,6 +295,11 @@ count_is 1 "$(P $p_tls)/$e_ehlo[@phase='tls'][@code='250']" "$model" \
     "STARTTLS listener: the EHLO after TLS is recorded"
 count_is 0 "$(P $p_closed)/$e_ehlo[@phase='tls']" "$model" \
     "no TLS EHLO where STARTTLS is not offered"
+count_is 1 "$(P $p_tls)/$e_ehlo[@phase='tls'][@removed='STARTTLS']
+    [not(@added)]" "$model" \
+    "what changed after TLS: STARTTLS removed, nothing added"
+count_is 8 "//$e_probe[@status='completed'][@source-address='127.0.0.1']" \
+    "$model" "every probe that connected records its source address"
 count_is 1 "$(P $p_tls)/$e_ehlo[@phase='plain']/$e_kw[@name='STARTTLS']" \
     "$model" "STARTTLS listener: the plain EHLO offers STARTTLS"
 count_is 0 "$(P $p_closed)//$e_kw[@name='STARTTLS']" "$model" \
@@ -358,10 +370,46 @@ if postfix_env_sasl; then
 	    "AUTH listener: AUTH PLAIN is recorded in the clear-text EHLO"
 	count_is 0 "$(P $p_tls)/$e_ehlo[@phase='plain']/$e_kw[@name='AUTH']" \
 	    "$model" "the STARTTLS listener offers no AUTH in clear text"
+	count_is 1 "$(P $p_trusted)/$e_ehlo[@phase='tls'][@added='AUTH']
+	    /$e_kw[@name='AUTH'][contains(@value,'PLAIN')]" "$model" \
+	    "AUTH only after TLS: the EHLO over TLS records AUTH as added"
+	count_is 0 "$(P $p_trusted)/$e_ehlo[@phase='plain']/$e_kw[@name='AUTH']" \
+	    "$model" "and the clear-text EHLO has no AUTH"
+	count_is 0 "$(P $p_auth)/$e_ehlo[@phase='tls'][contains(@added,'AUTH')]" \
+	    "$model" "AUTH offered in both phases is not called added"
 else
-	skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
-	skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
+	for i in 1 2 3 4 5; do
+		skip "Cyrus SASL's PLAIN module (libsasl2-modules) not installed"
+	done
 fi
+
+# --- TLS from the start ------------------------------------------------------
+
+smodel=$scratch/smtps.xml
+run_mxbpa probe "127.0.0.1:$p_smtps" --tls-ports "$p_smtps" --timeout 10 \
+    -o "$smodel"
+status_is 0 "probing the TLS-from-the-start listener with --tls-ports exits 0"
+count_is 1 "$(P $p_smtps)[@mode='implicit-tls'][@status='completed']
+    [@relay='refused']" "$smodel" \
+    "smtps: TLS from the start, the dialog completes, relay refused"
+count_is 1 "$(P $p_smtps)/$e_tls[starts-with(@version,'TLSv1.')][@cipher]" \
+    "$smodel" "smtps: the protocol and cipher are recorded"
+count_is 1 "$(P $p_smtps)/$cert0[@subject='CN=mx.contoso.test']
+    [@self-signed='true']" "$smodel" "smtps: and the certificate"
+count_is 1 "$(P $p_smtps)/$e_banner[@code='220']" "$smodel" \
+    "smtps: the greeting is read inside TLS"
+count_is 1 "$(P $p_smtps)/$e_ehlo[@phase='tls']" "$smodel" \
+    "smtps: EHLO is sent inside TLS"
+count_is 0 "$(P $p_smtps)/$e_ehlo[@phase='plain'] |
+    $(P $p_smtps)/$(sent STARTTLS)" "$smodel" \
+    "smtps: no clear-text EHLO and no STARTTLS"
+check "the implicit-TLS model matches the shipped schema" \
+    "$XMLLINT" --noout --relaxng "$top/schemas/model.rng" "$smodel"
+# The negative twin: without --tls-ports the greeting never comes.
+run_mxbpa probe "127.0.0.1:$p_smtps" --timeout 2 -o "$scratch/smtps-plain.xml"
+count_is 1 "$(P $p_smtps)[@mode='plain'][@status='unknown']
+    [contains(@reason,'timeout in BANNER')]" "$scratch/smtps-plain.xml" \
+    "smtps without --tls-ports: no greeting in clear text (timeout)"
 
 # --- nothing listening -------------------------------------------------------
 
@@ -380,10 +428,10 @@ count_is 1 "$(P $p_none)[@status='unknown']" "$scratch/none.xml" \
 # --- order under concurrency -------------------------------------------------
 
 targets=
-for p in $postfix_port_list $p_none; do
+for p in $plain_list $p_none; do
 	targets="$targets 127.0.0.1:$p"
 done
-want=$(echo $postfix_port_list $p_none)
+want=$(echo $plain_list $p_none)
 for c in 1 8 8; do
 	run_mxbpa probe $targets --timeout 10 --concurrency $c \
 	    -o "$scratch/order-$c.xml"
@@ -487,5 +535,40 @@ if command -v swaks >/dev/null 2>&1; then
 	maillog_has "disconnect from .* data=1" && r=0 || r=1
 	ok $r "and its DATA command is logged (the checks above can fail)"
 fi
+
+# --- the confirming message (--confirm-relay) --------------------------------
+
+# Last: it sends a real message, which Postfix discards.  The closed relay
+# is probed first, so that a message in the log can only be the open one's.
+cmodel=$scratch/confirm.xml
+proof=relay-proof@example.net
+run_mxbpa probe "127.0.0.1:$p_closed" --confirm-relay --to "$proof" \
+    --timeout 10 -o "$scratch/confirm-closed.xml"
+status_is 0 "--confirm-relay on the closed relay exits 0"
+count_is 0 "//$(sent DATA)" "$scratch/confirm-closed.xml" \
+    "the closed relay refused RCPT: no DATA is sent"
+maillog_has "postfix/cleanup.*message-id=<mxbpa\." && r=1 || r=0
+ok $r "no confirming message reached Postfix from the closed relay's probe"
+run_mxbpa probe "127.0.0.1:$p_open" --confirm-relay --to "$proof" \
+    --timeout 10 -o "$cmodel"
+status_is 0 "--confirm-relay on the open relay exits 0"
+count_is 1 "$(P $p_open)/$e_test[@variant='exbpa'][@to='$proof']
+    [@rcpt-code='250'][@confirm-code='250'][@confirmed='true']" "$cmodel" \
+    "the open relay accepted the confirming message (250)"
+v=$(verbs "$cmodel" $p_open)
+echo "$v" | grep -E -q '^EHLO MAIL RCPT DATA FROM: ' && r=0 || r=1
+ok $r "the probe sent EHLO, MAIL, RCPT, DATA, then the message ($v)"
+n=0
+discarded="postfix/discard\[[0-9]+\]: [0-9A-F]+: to=<$proof>.*status=sent"
+while [ $n -lt 50 ] && ! maillog_has "$discarded"; do
+	sleep 0.1
+	n=$((n + 1))
+done
+maillog_has "$discarded" && r=0 || r=1
+ok $r "Postfix took the message for $proof and discarded it"
+maillog_has "message-id=<mxbpa\." && r=0 || r=1
+ok $r "the message Postfix logged is the probe's (Message-ID)"
+check "the confirmed model matches the shipped schema" \
+    "$XMLLINT" --noout --relaxng "$top/schemas/model.rng" "$cmodel"
 
 finish

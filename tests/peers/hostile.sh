@@ -3,9 +3,13 @@
 # (tests/peers/smtp-peer.py, scenarios in tests/peers/scenarios/, format
 # in tests/peers/README).  For every misbehaving peer the probe exits 0
 # (probing ran), within four times its --timeout, and records the target
-# as <probe status="unknown"> with a reason that says what happened.  The
-# open relay is found, the closed one is not, and in every scenario the
-# peer's log proves that DATA was never sent.
+# as <probe status="unknown"> with a reason that says what happened, its
+# peak memory bounded.  The open relay is found, the closed one is not, a
+# relay that falls only for one variant is found with --variants all and
+# named, 530 leaves the verdict unknown, HELO follows a refused EHLO,
+# Exchange's EHLO keywords are recorded, and in every scenario the peer's
+# log proves that DATA was never sent.  "audit --import MODEL --probe"
+# puts the configuration's and the probe's findings in one report.
 # SPDX-License-Identifier: ISC
 set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
@@ -14,9 +18,17 @@ peers=$top/tests/peers
 timeout=3			# --timeout given to the probe, seconds
 budget=$((timeout * 4))		# wall time one probe may take, seconds
 hard=60				# a hung probe is killed after this
+rss_max=32768			# peak resident memory of one probe, KiB
 if [ -n "$MXBPA_WRAP" ]; then	# valgrind runs some 50 times slower
 	budget=$((timeout * 40))
 	hard=600
+fi
+# Peak memory is measured with GNU time, except under valgrind or the
+# address sanitizer, whose own memory would be counted.
+measure=
+if [ -z "$MXBPA_WRAP" ] && [ -x /usr/bin/time ] &&
+    ! nm "$MXBPA" 2>/dev/null | grep -q __asan_init; then
+	measure=yes
 fi
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -69,6 +81,9 @@ verbs() {
 
 # start_peer SCENARIO: start the peer in the background; sets port.
 start_peer() {
+	# A port file left by an earlier run of the scenario would be read
+	# before the new peer truncates it.
+	rm -f "$scratch/$1.port"
 	python3 "$peers/smtp-peer.py" --scenario "$peers/scenarios/$1.scn" \
 	    --log "$scratch/$1.log" --max-seconds $((hard + 30)) \
 	    >"$scratch/$1.port" 2>"$scratch/$1.peer-err" &
@@ -111,11 +126,21 @@ run_probe() {
 		return 1
 	fi
 	t0=$(now_ms)
+	rss=
 	set +e
-	timeout "$hard" $MXBPA_WRAP "$MXBPA" probe "127.0.0.1:$port" \
-	    --timeout "$timeout" "$@" -o "$model" \
-	    >"$scratch/stdout" 2>"$scratch/stderr" </dev/null
-	status=$?
+	if [ -n "$measure" ]; then
+		timeout "$hard" /usr/bin/time -f '%M' -o "$scratch/$name.rss" \
+		    "$MXBPA" probe "127.0.0.1:$port" --timeout "$timeout" "$@" \
+		    -o "$model" >"$scratch/stdout" 2>"$scratch/stderr" \
+		    </dev/null
+		status=$?
+		rss=$(tail -n 1 "$scratch/$name.rss" 2>/dev/null || true)
+	else
+		timeout "$hard" $MXBPA_WRAP "$MXBPA" probe "127.0.0.1:$port" \
+		    --timeout "$timeout" "$@" -o "$model" \
+		    >"$scratch/stdout" 2>"$scratch/stderr" </dev/null
+		status=$?
+	fi
 	set -e
 	elapsed=$(($(now_ms) - t0))
 	wait_peer "$name"
@@ -127,8 +152,18 @@ common() {
 	status_is 0 "$1: mxbpa probe exits 0 (probing ran)"
 	[ "$elapsed" -lt $((budget * 1000)) ] && r=0 || r=1
 	ok $r "$1: the probe ends within ${budget} s (took ${elapsed} ms)"
+	if [ -n "$measure" ]; then
+		case $rss in
+		''|*[!0-9]*) r=1 ;;
+		*) [ "$rss" -le "$rss_max" ] && r=0 || r=1 ;;
+		esac
+		ok $r "$1: peak memory ${rss:-?} KiB is within $rss_max KiB"
+	fi
 	grep -q '^1 \* connect$' "$log" && r=0 || r=1
 	ok $r "$1: the probe connected to the peer"
+	c=$(xcount "$probe_el[@source-address='127.0.0.1']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "$1: the probe records its own address, 127.0.0.1"
 	c=$(xcount "$probe_el[@address='127.0.0.1' or @target='127.0.0.1']
 	    [@port='$port']" "$model")
 	[ "$c" = 1 ] && r=0 || r=1
@@ -194,6 +229,17 @@ ok $r "verbs lists a log's commands in order (\"$v\")"
 # --- misbehaving peers ----------------------------------------------------
 
 hostile silence 'time(d)? ?out'
+# The transcript is timed: the timeout event comes after --timeout.
+if [ -s "$scratch/silence.xml" ]; then
+	at=$(xstr "$probe_el/*[local-name()='step'][@dir='event']
+	    [starts-with(@text, 'timeout')]/@at-ms" "$scratch/silence.xml")
+	case $at in
+	''|*[!0-9]*) r=1 ;;
+	*) [ "$at" -ge $((timeout * 1000)) ] &&
+	    [ "$at" -lt $((budget * 1000)) ] && r=0 || r=1 ;;
+	esac
+	ok $r "silence: the timeout is recorded at ${at:-?} ms, after ${timeout} s"
+fi
 hostile greeting-endless \
     'lines|SMTP_REPLY|too (long|large|big|many)|limit|time(d)? ?out'
 hostile ehlo-endless \
@@ -219,6 +265,20 @@ hostile starttls-injection 'inject|plaintext' '^1 > STARTTLS'
 if [ -s "$scratch/starttls-injection.log" ]; then
 	grep -q 'tls-record' "$scratch/starttls-injection.log" && r=1 || r=0
 	ok $r "starttls-injection: no TLS handshake follows the injection"
+	c=$(xcount "$probe_el/*[local-name()='step'][@dir='event']
+	    [starts-with(@text, 'bytes after 220: 250-injected')]" \
+	    "$scratch/starttls-injection.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "starttls-injection: the injected bytes are kept as evidence"
+fi
+
+# The server answers the ClientHello with a plaintext SMTP reply.
+hostile starttls-plaintext-reply 'tls|handshake' '^1 \* tls-record '
+if [ -s "$scratch/starttls-plaintext-reply.xml" ]; then
+	c=$(xcount "$probe_el/*[local-name()='ehlo'][@phase='tls']" \
+	    "$scratch/starttls-plaintext-reply.xml")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "starttls-plaintext-reply: no EHLO is taken as sent over TLS"
 fi
 
 # --- well-behaved relays: the exact dialog ------------------------------
@@ -259,5 +319,289 @@ if run_probe relay-refused --variants exbpa; then
 	ok $r "relay-refused: the probe sent exactly EHLO MAIL RCPT RSET QUIT ($v)"
 	explain "$before"
 fi
+
+# --- a misbehaving peer does not hold up the others ---------------------
+
+# Two peers at once, in one run: one that never greets, one open relay.
+before=$tap_failed
+start_peer silence
+p_bad=$port
+bad_pid=$peer_pid
+peer_pid=
+start_peer open-relay
+p_good=$port
+if [ -n "$p_bad" ] && [ -n "$p_good" ]; then
+	model=$scratch/two.xml
+	log=$scratch/open-relay.log
+	run_mxbpa probe "127.0.0.1:$p_bad" "127.0.0.1:$p_good" \
+	    --timeout "$timeout" -o "$model"
+	status_is 0 "two peers at once: mxbpa probe exits 0"
+	got=$("$XMLLINT" --xpath "$probe_el/@port" "$model" 2>/dev/null |
+	    tr -dc '0-9 ' | sed 's/^ //')
+	[ "$got" = "$p_bad $p_good" ] && r=0 || r=1
+	ok $r "two peers at once: the model keeps the order given ($got)"
+	c=$(xcount "$probe_el[@port='$p_bad'][@status='unknown']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "two peers at once: the silent one is unknown"
+	c=$(xcount "$probe_el[@port='$p_good'][@status='completed']
+	    [@relay='accepted']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "two peers at once: the open relay is found all the same"
+	at=$(xstr "$probe_el[@port='$p_good']/*[local-name()='step'][last()]
+	    /@at-ms" "$model")
+	case $at in
+	''|*[!0-9]*) r=1 ;;
+	*) [ "$at" -lt $((timeout * 1000)) ] && r=0 || r=1 ;;
+	esac
+	ok $r "two peers at once: the open relay's dialog took ${at:-?} ms, not the silent one's timeout"
+else
+	ok 1 "two peers at once: both peers start"
+fi
+stop_peer
+kill "$bad_pid" 2>/dev/null || true
+wait "$bad_pid" 2>/dev/null || true
+explain "$before"
+
+# --- the deadline of the whole dialog ------------------------------------
+
+# Every reply comes 0.8 s late: each step is in time with --timeout 1, the
+# dialog as a whole (1 s x (5 + 16 variants) = 21 s) is not.
+before=$tap_failed
+saved_timeout=$timeout
+timeout=1
+if run_probe slow-replies --variants all; then
+	status_is 0 "slow-replies: mxbpa probe exits 0"
+	[ "$elapsed" -lt 30000 ] && r=0 || r=1
+	ok $r "slow-replies: the dialog is cut at its deadline (took $elapsed ms)"
+	reason=$(xstr "$probe_el/@reason" "$model")
+	printf '%s\n' "$reason" | grep -q 'limit of 21 s for the whole target' &&
+	    r=0 || r=1
+	ok $r "slow-replies: the reason names the dialog's limit ($reason)"
+	c=$(xcount "$probe_el[@status='unknown'][@relay='unknown']
+	    /*[local-name()='relay-test'][@verdict='refused']" "$model")
+	[ "$c" -ge 3 ] && r=0 || r=1
+	ok $r "slow-replies: the variants tried before are kept ($c refused)"
+	explain "$before"
+fi
+timeout=$saved_timeout
+
+# --- what servers say: keywords, HELO, 530, one variant -----------------
+
+# e NAME: a child element of the probe, by local name.
+e() {
+	printf "*[local-name()='%s']" "$1"
+}
+
+before=$tap_failed
+if run_probe exchange-2003 --variants exbpa; then
+	common exchange-2003
+	kw="$probe_el/$(e ehlo)[@phase='plain'][@command='EHLO']/$(e keyword)"
+	for k in X-LINK2STATE XEXCH50 X-ANONYMOUSTLS; do
+		c=$(xcount "$kw[@name='$k']" "$model")
+		[ "$c" = 1 ] && r=0 || r=1
+		ok $r "exchange-2003: the EHLO keyword $k is recorded"
+	done
+	c=$(xcount "$kw[@name='AUTH'][@value='GSSAPI NTLM LOGIN']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "exchange-2003: AUTH and its mechanisms are recorded"
+	c=$(xcount "$kw[@name='SIZE'][@value='10485760']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "exchange-2003: SIZE and its value are recorded"
+	c=$(xcount "$kw[@name='STARTTLS']" "$model")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "exchange-2003: no STARTTLS keyword where none was offered"
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = refused ] && r=0 || r=1
+	ok $r "exchange-2003: relay refused (found \"$rel\")"
+	run_mxbpa analyze "$model" -o "$scratch/exchange-2003.findings.xml"
+	for rule in PROBE-002 PROBE-010; do
+		c=$(xcount "//*[local-name()='finding'][@rule='$rule']" \
+		    "$scratch/exchange-2003.findings.xml")
+		[ "$c" = 1 ] && r=0 || r=1
+		ok $r "exchange-2003: analyze reports $rule"
+	done
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe helo-only --variants exbpa; then
+	common helo-only
+	v=$(verbs "$log")
+	[ "$v" = "EHLO HELO MAIL RCPT RSET QUIT" ] && r=0 || r=1
+	ok $r "helo-only: EHLO refused, HELO then the test ($v)"
+	c=$(xcount "$probe_el[@status='completed'][@relay='refused']
+	    /$(e ehlo)[@command='HELO'][@code='250']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "helo-only: the HELO answer is recorded, relay refused"
+	c=$(xcount "$probe_el/$(e ehlo)[@command='EHLO'][@code='500']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "helo-only: the refused EHLO is recorded with its 500"
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe auth-required --variants exbpa; then
+	common auth-required
+	c=$(xcount "$probe_el[@status='completed'][@relay='unknown']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "auth-required: 530 to RCPT gives the relay verdict unknown"
+	reason=$(xstr "$probe_el/$(e relay-test)/@reason" "$model")
+	printf '%s\n' "$reason" |
+	    grep -q '^authentication required: 530 ' && r=0 || r=1
+	ok $r "auth-required: the reason says so (\"$reason\")"
+	explain "$before"
+fi
+
+before=$tap_failed
+if run_probe variant-only --variants all; then
+	common variant-only
+	t="$probe_el/$(e relay-test)"
+	c=$(xcount "$t" "$model")
+	[ "$c" = 16 ] && r=0 || r=1
+	ok $r "variant-only: --variants all tries 16 variants (found $c)"
+	c=$(xcount "$t[@variant='exbpa'][@verdict='refused'][@rcpt-code='550']" \
+	    "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "variant-only: the analyzer's own test is refused"
+	v=$(xstr "$probe_el/@relay-variants" "$model")
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = accepted ] && [ "$v" = percent-hack-ip ] && r=0 || r=1
+	ok $r "variant-only: accepted, only after percent-hack-ip ($rel, $v)"
+	grep -Eq '^1 > RCPT TO:<ExBPA-OpenRelayTest%Fabrikam\.com@\[127\.0\.0\.1\]>$' \
+	    "$log" && r=0 || r=1
+	ok $r "variant-only: the exact command is user%domain@[address]"
+	n=$(grep -c '^1 > RSET' "$log" || true)
+	[ "$n" = 16 ] && r=0 || r=1
+	ok $r "variant-only: RSET after each variant ($n)"
+	run_mxbpa analyze "$model" -o "$scratch/variant-only.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
+	    [contains(., 'only after')]" "$scratch/variant-only.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "variant-only: PROBE-001 says the acceptance came only after a variant"
+	explain "$before"
+fi
+if run_probe variant-only --variants exbpa; then
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = refused ] && r=0 || r=1
+	ok $r "variant-only: the analyzer's test alone finds nothing ($rel)"
+fi
+
+# --- the confirming message: only when asked, to the user's own mailbox --
+
+run_mxbpa probe 127.0.0.1:9 --confirm-relay -o "$scratch/no.xml"
+status_is 2 "--confirm-relay without --to is a usage error"
+run_mxbpa probe 127.0.0.1:9 --confirm-relay --to someone@FABRIKAM.com \
+    -o "$scratch/no.xml"
+status_is 2 "--confirm-relay to the analyzer's fabrikam.com is a usage error"
+
+before=$tap_failed
+if run_probe confirm-relay --confirm-relay --to proof@example.net \
+    --variants all; then
+	status_is 0 "confirm-relay: mxbpa probe exits 0"
+	n=$(grep -c '^1 > DATA$' "$log" || true)
+	[ "$n" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: DATA is sent once, however many variants pass ($n)"
+	first=$(grep -E '^1 > (EHLO|HELO|MAIL|RCPT|DATA|RSET|QUIT)( |$)' \
+	    "$log" | cut -c 5-8 | head -n 5 | tr '\n' ' ' | sed 's/ $//')
+	[ "$first" = "EHLO MAIL RCPT DATA RSET" ] && r=0 || r=1
+	ok $r "confirm-relay: DATA follows the first accepted RCPT ($first)"
+	grep -q '^1 > To: <proof@example\.net>$' "$log" &&
+	    grep -q '^1 > \.$' "$log" && r=0 || r=1
+	ok $r "confirm-relay: the message goes to --to and ends with \".\""
+	grep -q '^1 > RCPT TO:<proof@example\.net>$' "$log" && r=0 || r=1
+	ok $r "confirm-relay: the recipient is the --to mailbox"
+	t="$probe_el/$(e relay-test)"
+	c=$(xcount "$t[@variant='exbpa'][@verdict='accepted']
+	    [@confirm-code='250'][@confirmed='true']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: the model says the message was accepted (250)"
+	c=$(xcount "$t[@confirm-code]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: only that variant has a confirmation ($c)"
+	c=$(xcount "$probe_el/$(e step)[@dir='send']
+	    [starts-with(@text, 'From: <')]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: the transcript keeps the message sent"
+	run_mxbpa analyze "$model" -o "$scratch/confirm.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
+	    [contains(., 'accepted for delivery')]
+	    [not(contains(., 'stopped before DATA'))]" \
+	    "$scratch/confirm.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "confirm-relay: PROBE-001 says the relay is proven"
+	explain "$before"
+fi
+before=$tap_failed
+if run_probe relay-refused --confirm-relay --to proof@example.net; then
+	common relay-refused
+	c=$(xcount "$probe_el/$(e relay-test)[@confirm-code]" "$model")
+	[ "$c" = 0 ] && r=0 || r=1
+	ok $r "relay-refused: with --confirm-relay, no DATA after a refused RCPT"
+	explain "$before"
+fi
+
+# --- audit: imported configuration and probes in one report -------------
+
+# audit_peer NAME SCENARIO [OPTION...]: "mxbpa audit ... --probe" of the
+# peer playing SCENARIO, findings in XML; sets status and findings.
+audit_peer() {
+	aname=$1
+	ascn=$2
+	shift 2
+	findings=$scratch/$aname.findings.xml
+	start_peer "$ascn"
+	set +e
+	timeout "$hard" $MXBPA_WRAP "$MXBPA" audit "$@" \
+	    --probe "127.0.0.1:$port" --variants exbpa --timeout "$timeout" \
+	    --format xml -o "$findings" >"$scratch/stdout" \
+	    2>"$scratch/stderr" </dev/null
+	status=$?
+	set -e
+	wait_peer "$ascn"
+}
+
+e_finding="*[local-name()='finding']"
+fp="contains(., 'false positive')"
+models=$top/tests/data/models
+before=$tap_failed
+audit_peer fabrikam open-relay --import "$models/fabrikam-accepted.xml"
+status_is 1 "audit --import MODEL --probe TARGET reports findings (exit 1)"
+c=$(xcount "//$e_finding[@rule='PROBE-001']" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "the combined report holds the probe's PROBE-001 (found $c)"
+c=$(xcount "//$e_finding[@rule='LOG-001']" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "and the imported configuration's LOG-001 (found $c)"
+c=$(xcount "//$e_finding[@rule='PROBE-001'][$fp]" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "fabrikam.com is an accepted domain: PROBE-001 says false positive"
+explain "$before"
+
+before=$tap_failed
+audit_peer contoso open-relay --import "$models/small.xml"
+status_is 1 "audit of a model without fabrikam.com and the open relay: exit 1"
+c=$(xcount "//$e_finding[@rule='PROBE-001'][not($fp)]" "$findings")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "without fabrikam.com accepted, PROBE-001 is no false positive"
+explain "$before"
+
+# The same, in two steps: probe to a model, then audit both models.
+before=$tap_failed
+if run_probe open-relay --variants exbpa; then
+	cp "$model" "$scratch/saved-probe.xml"
+	run_mxbpa audit --import "$scratch/saved-probe.xml" \
+	    --import "$models/fabrikam-accepted.xml" --format xml \
+	    -o "$scratch/two-step.xml"
+	status_is 1 "audit --import PROBE-MODEL --import CONFIG: exit 1"
+	c=$(xcount "//$e_finding[@rule='PROBE-001'][$fp]" "$scratch/two-step.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "a saved probe model imported first keeps its probe (found $c)"
+	run_mxbpa analyze "$models/fabrikam-accepted.xml" \
+	    "$scratch/saved-probe.xml" -o "$scratch/analyze.xml"
+	c=$(xcount "//$e_finding[@rule='PROBE-001']" "$scratch/analyze.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "analyze CONFIG PROBE-MODEL keeps the second model's probe"
+fi
+explain "$before"
 
 finish

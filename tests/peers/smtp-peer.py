@@ -13,6 +13,7 @@
 # SPDX-License-Identifier: ISC
 
 import argparse
+import re
 import select
 import socket
 import struct
@@ -79,7 +80,8 @@ DIRECTIVES = {
     "sleep": (1, 1), "close": (0, 0), "reset": (0, 0),
     "starttls-plaintext": (1, None), "tls-stall": (0, 1),
     "flood-lines": (2, None), "line-bytes": (2, None),
-    "loop-multiline": (1, None), "on": (2, None), "serve": (0, 1),
+    "loop-multiline": (1, None), "on": (2, None), "on-line": (2, None),
+    "reply-delay": (1, 1), "serve": (0, 1),
 }
 
 
@@ -90,6 +92,8 @@ class Scenario:
         self.path = path
         self.steps = []  # (where, directive, argument)
         self.rules = {}  # VERB -> reply bytes; "*" is the default
+        self.line_rules = []  # (compiled regex, reply bytes), in order
+        self.reply_delay = 0.0  # seconds before each answer of serve
         with open(path, encoding="utf-8") as f:
             for n, raw in enumerate(f, 1):
                 self._line("%s:%d" % (path, n), raw.rstrip("\n"))
@@ -113,6 +117,18 @@ class Scenario:
             verb, _, reply = arg.partition(" ")
             self.rules[verb.upper()] = unescape(reply.strip(), where) + \
                 b"\r\n"
+            return
+        if word == "reply-delay":
+            self.reply_delay = number(arg, where)
+            return
+        if word == "on-line":
+            pattern, _, reply = arg.partition(" ")
+            try:
+                regex = re.compile(pattern.encode("utf-8"), re.IGNORECASE)
+            except re.error as e:
+                raise ScenarioError("%s: bad pattern: %s" % (where, e))
+            self.line_rules.append((regex, unescape(reply.strip(), where) +
+                                    b"\r\n"))
             return
         self.steps.append((where, word, self._value(where, word, arg)))
 
@@ -389,12 +405,28 @@ class Connection:
                 self.event("serve-time-up")
                 return "closed"
             verb = line.split(b" ", 1)[0].decode("latin-1").upper()
-            reply = rules.get(verb, rules.get("*"))
+            reply = next((r for regex, r in self.scenario.line_rules
+                          if regex.search(line)), None)
+            if reply is None:
+                reply = rules.get(verb, rules.get("*"))
             if reply is None:
                 reply = b"500 5.5.2 Command not recognized\r\n"
+            if self.scenario.reply_delay > 0:
+                self.hold(self.scenario.reply_delay)
             self.send(reply)
             if verb == "QUIT":
                 return "closed"
+            if verb == "DATA" and reply.startswith(b"354"):
+                # The message: its lines are logged; "." ends it.
+                while True:
+                    body = self.command(until)
+                    if body is None:
+                        self.event("serve-time-up")
+                        return "closed"
+                    if body == b".":
+                        break
+                self.send(rules.get("DATA-END",
+                                    b"250 2.0.0 Ok: queued\r\n"))
 
 
 def main():

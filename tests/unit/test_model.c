@@ -227,6 +227,92 @@ test_merge(void)
 	model_free(b);
 }
 
+/* A model from text (validated); NULL when it does not load. */
+static struct model *
+from_text(const char *text)
+{
+	struct mx_err err;
+	xmlDocPtr doc;
+
+	mx_err_init(&err);
+	doc = xml_parse(text, strlen(text), "text", 0, &err);
+	if (doc == NULL)
+		return NULL;
+	return model_from_doc(doc, "text", &err);
+}
+
+#define PROBE_MODEL \
+	"<topology xmlns='urn:mxbpa:model:1' version='1' " \
+	"collected='2026-11-23T10:00:00Z'>" \
+	"<source kind='probe' location='127.0.0.1:2525'/>" \
+	"<probe target='127.0.0.1' address='127.0.0.1' port='2525' " \
+	"mode='plain' started='2026-11-23T10:00:00Z' status='completed' " \
+	"relay='accepted'><relay-test variant='exbpa' from='a@b.test' " \
+	"to='a@b.test' verdict='accepted'/></probe></topology>"
+
+#define ORG_MODEL \
+	"<topology xmlns='urn:mxbpa:model:1' version='1' " \
+	"collected='2026-11-23T10:00:00Z'>" \
+	"<source kind='clixml' location='rc.xml'/>" \
+	"<organization name='Contoso'>" \
+	"<accepted-domain name='fabrikam.com' type='Authoritative'/>" \
+	"</organization></topology>"
+
+/*
+ * Probes survive a merge in either order, and the organization stays
+ * before them (the schema's order), so "audit --import MODEL --probe"
+ * and "analyze A B" keep every fact.
+ */
+static void
+test_merge_probes(void)
+{
+	struct model *probes = from_text(PROBE_MODEL);
+	struct model *org = from_text(ORG_MODEL);
+	struct model *a = model_new(), *b = model_new();
+	struct mx_err err;
+
+	mx_err_init(&err);
+	tap_check(probes != NULL && org != NULL,
+	    "the probe and organization fixtures load");
+	if (probes == NULL || org == NULL)
+		goto out;
+	tap_check(model_merge(a, org, &err) == 0 &&
+	    model_merge(a, probes, &err) == 0,
+	    "organization then probes merge into an empty model");
+	tap_check(count(a, "count(/m:topology/m:probe[@port='2525']"
+	    "/m:relay-test[@verdict='accepted'])") == 1,
+	    "the probe and its relay test are kept");
+	tap_check(count(a, "count(//m:accepted-domain[@name='fabrikam.com'])")
+	    == 1, "the organization's accepted domain is kept");
+	tap_check(model_validate(a, "merged", &err) == 0,
+	    "organization then probes: the model is valid (%s)", err.msg);
+	mx_err_init(&err);
+	tap_check(model_merge(b, probes, &err) == 0 &&
+	    model_merge(b, org, &err) == 0,
+	    "probes then organization merge into an empty model");
+	tap_check(count(b, "count(/m:topology/m:organization"
+	    "[following-sibling::m:probe])") == 1,
+	    "an organization merged after probes lands before them");
+	tap_check(model_validate(b, "merged", &err) == 0,
+	    "probes then organization: the model is valid (%s)", err.msg);
+	mx_err_init(&err);
+	tap_check(model_merge(b, probes, &err) == 0 &&
+	    count(b, "count(//m:probe)") == 1,
+	    "the same probe merged twice is kept once");
+	tap_check(count(b, "count(/m:topology/m:source)") == 3,
+	    "every merged source is listed (found %d)",
+	    count(b, "count(/m:topology/m:source)"));
+	model_server(b, "EX09");
+	tap_check(model_validate(b, "merged", &err) == 0,
+	    "a server added after probes keeps the model valid (%s)",
+	    err.msg);
+out:
+	model_free(probes);
+	model_free(org);
+	model_free(a);
+	model_free(b);
+}
+
 static void
 test_malformed(void)
 {
@@ -268,6 +354,7 @@ main(void)
 	test_normalize();
 	test_roundtrip();
 	test_merge();
+	test_merge_probes();
 	test_malformed();
 	return tap_done();
 }

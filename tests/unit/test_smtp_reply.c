@@ -102,8 +102,8 @@ accepted(const char *s)
 }
 
 /*
- * Is s refused with MX_ERR_PROTO, where recorded, and a message holding
- * word?  The refusal must not depend on how the bytes arrive: fed one
+ * Is s refused with MX_ERR_PROTO (MX_ERR_LIMIT when word names a limit,
+ * "..._MAX"), where recorded, and a message holding word?  The refusal must not depend on how the bytes arrive: fed one
  * byte at a time, every prefix asks for more until the same message.
  * Inputs of many kilobytes are fed in steps of len / 512 bytes (the
  * parser starts again from the first byte on each call, so one byte at a
@@ -120,7 +120,8 @@ refused_n(const char *s, size_t len, const char *word)
 		tap_diag("not refused");
 		return 0;
 	}
-	if (whole.code != MX_ERR_PROTO || strcmp(whole.where, WHERE) != 0) {
+	if (whole.code != (strstr(word, "_MAX") != NULL ? MX_ERR_LIMIT :
+	    MX_ERR_PROTO) || strcmp(whole.where, WHERE) != 0) {
 		tap_diag("code %s, where \"%s\"", mx_err_name(whole.code),
 		    whole.where);
 		return 0;

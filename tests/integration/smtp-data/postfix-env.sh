@@ -38,13 +38,16 @@
 #   starttls  closed, STARTTLS with a self-signed RSA 2048 certificate for
 #             CN=mx.contoso.test, TLS 1.2 or later only
 #   trusted   closed, STARTTLS with a certificate from the test CA
-#             (ca.pem) for mx.contoso.test and IP 127.0.0.1
+#             (ca.pem) for mx.contoso.test and IP 127.0.0.1; AUTH PLAIN
+#             LOGIN offered only inside TLS (smtpd_tls_auth_only)
 #   auth      closed, offers AUTH PLAIN LOGIN before STARTTLS (Cyrus SASL,
 #             sasldb, no saslauthd, no account: nobody can log in)
 #   expired   closed, STARTTLS with a test-CA certificate that expired on
 #             2020-02-01
 #   weak      closed, STARTTLS with a self-signed RSA 1024 SHA-1
 #             certificate, TLS 1.0 and 1.1 accepted
+#   smtps     closed, TLS from the start (smtpd_tls_wrappermode, as on
+#             port 465) with the self-signed certificate of starttls
 #
 # Nothing is ever delivered: every transport is "discard".  Postfix logs
 # to $postfix_dir/maillog (there is no syslog); "postfix start" prints
@@ -136,7 +139,7 @@ postfix_env_certs() {
 postfix_env_listen() {
 	for pf_kind in "$@"; do
 		case $pf_kind in
-		closed|open|defer|starttls|trusted|auth|expired|weak) ;;
+		closed|open|defer|starttls|trusted|auth|expired|weak|smtps) ;;
 		*)
 			echo "postfix-env.sh: unknown listener kind $pf_kind" >&2
 			return 1
@@ -171,13 +174,20 @@ postfix_env_options() {
 		;;
 	trusted)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/trusted.pem" \
-		    "-o smtpd_tls_key_file=$pf_etc/trusted.key"
+		    "-o smtpd_tls_key_file=$pf_etc/trusted.key" \
+		    "-o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=cyrus" \
+		    "-o smtpd_sasl_path=smtpd -o smtpd_tls_auth_only=yes"
 		;;
 	auth)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/self.pem" \
 		    "-o smtpd_tls_key_file=$pf_etc/self.key" \
 		    "-o smtpd_sasl_auth_enable=yes -o smtpd_sasl_type=cyrus" \
 		    "-o smtpd_sasl_path=smtpd -o smtpd_tls_auth_only=no"
+		;;
+	smtps)
+		echo "$pf_tls12 -o smtpd_tls_wrappermode=yes" \
+		    "-o smtpd_tls_cert_file=$pf_etc/self.pem" \
+		    "-o smtpd_tls_key_file=$pf_etc/self.key"
 		;;
 	expired)
 		echo "$pf_tls12 -o smtpd_tls_cert_file=$pf_etc/expired.pem" \
