@@ -117,6 +117,7 @@
     <t:s k="remediation" en="Remediation" fr="Correction"/>
     <t:s k="references" en="References" fr="Références"/>
     <t:s k="evidence" en="Evidence" fr="Preuves"/>
+    <t:s k="waived" en="waived" fr="dérogation"/>
     <t:s k="not-a-link" en="not a web address, shown as text"
          fr="pas une adresse web, affichée en texte"/>
     <t:s k="sev-error" en="Error" fr="Erreur"/>
@@ -197,6 +198,16 @@
         <xsl:value-of select="@object"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Is the finding waived?  "yes" or nothing.  A waiver is recorded on the
+    finding as waived="true" or as a waiver child element.
+  -->
+  <xsl:template name="is-waived">
+    <xsl:if test="@waived = 'true' or f:waiver">
+      <xsl:text>yes</xsl:text>
+    </xsl:if>
   </xsl:template>
 
   <!-- Does an address deserve a link?  Only http and https do. -->

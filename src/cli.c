@@ -98,8 +98,8 @@ static const struct cli_option cli_options[] = {
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
 	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER,
-	  "FORMAT", "html, text or xml (default: from the -o extension, "
-	  "else text)" },
+	  "FORMAT", "html, text, xml, json, sarif, junit or csv (default: "
+	  "from the -o extension, else text)" },
 	{ "from", 0, CLI_ARG_STRING, CLI_OPT_FROM, CLI_PROBING,
 	  "ADDR", "SMTP probes: MAIL FROM mailbox (default "
 	  "ExBPA-OpenRelayTest@Fabrikam.com)" },

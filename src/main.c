@@ -225,6 +225,12 @@ main_format(const struct cli *cli, const char *fallback)
 			return "xml";
 		if (strcmp(dot, ".txt") == 0)
 			return "text";
+		if (strcmp(dot, ".json") == 0)
+			return "json";
+		if (strcmp(dot, ".sarif") == 0)
+			return "sarif";
+		if (strcmp(dot, ".csv") == 0)
+			return "csv";
 	}
 	return fallback;
 }
@@ -313,7 +319,7 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 		    cli->args[0]);
 	if (!report_format_known(fmt))
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown format \"%s\" (html, text, xml)", fmt);
+		    "unknown format \"%s\" (%s)", fmt, REPORT_FORMATS);
 	if ((m = main_collect(cli, err)) == NULL)
 		return -1;
 	findings = main_analyze_model(cli, m, err);
@@ -373,7 +379,7 @@ main_cmd_report(struct cli *cli, struct mx_err *err)
 		    "report needs exactly one FINDINGS file");
 	if (!report_format_known(fmt))
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown format \"%s\" (html, text, xml)", fmt);
+		    "unknown format \"%s\" (%s)", fmt, REPORT_FORMATS);
 	if ((findings = findings_load(cli->args[0], err)) == NULL)
 		return -1;
 	return main_render(cli, findings, fmt, err);

@@ -59,7 +59,11 @@ struct report_format {
 static const struct report_format report_formats[] = {
 	{ "html", "html.xsl", 0 },
 	{ "text", "text.xsl", 1 },
-	{ "xml", NULL, 0 }
+	{ "xml", NULL, 0 },
+	{ "json", "json.xsl", 0 },
+	{ "sarif", "sarif.xsl", 0 },
+	{ "junit", "junit.xsl", 0 },
+	{ "csv", "csv.xsl", 0 }
 };
 
 static const char *const report_langs[] = { "en", "fr" };
@@ -84,7 +88,7 @@ report_find(const char *format)
 	return NULL;
 }
 
-/* Is format one of html, text and xml?  Case matters. */
+/* Is format one this build renders (report_formats)?  Case matters. */
 int
 report_format_known(const char *format)
 {
@@ -498,8 +502,8 @@ report_render(xmlDocPtr findings, const char *format, const char *lang,
 	fmt = report_find(format);
 	if (fmt == NULL)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown report format \"%s\" (html, text or xml)",
-		    format != NULL ? format : "");
+		    "unknown report format \"%s\" (%s)",
+		    format != NULL ? format : "", REPORT_FORMATS);
 	if (findings == NULL || xmlDocGetRootElement(findings) == NULL)
 		return mx_err_set(err, MX_ERR_INTERNAL, path,
 		    "no findings document to render");

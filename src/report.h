@@ -15,7 +15,10 @@
 
 struct mx_err;
 
-/* Is format one this build can render ("html", "text", "xml")? */
+/* The formats, for messages and --help. */
+#define REPORT_FORMATS	"html, text, xml, json, sarif, junit, csv"
+
+/* Is format one this build can render (see REPORT_FORMATS)? */
 int	report_format_known(const char *format);
 
 /*
