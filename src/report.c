@@ -23,6 +23,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -483,56 +484,80 @@ report_exslt_once(void)
 }
 
 /*
- * Render findings as format in lang and replace path atomically.  An
- * unknown format is MX_ERR_USAGE (nothing is written), an unknown language
- * falls back to English with a warning, a stylesheet that fails to load,
- * compile or run is MX_ERR_INTERNAL, writing is MX_ERR_IO.  The findings
- * document stays the caller's.
+ * Render findings as format in lang into *out (*len bytes, freed with
+ * free()).  An unknown format is MX_ERR_USAGE, an unknown language falls
+ * back to English with a warning, a stylesheet that fails to load, compile
+ * or run is MX_ERR_INTERNAL.  The findings document stays the caller's.
  */
 int
-report_render(xmlDocPtr findings, const char *format, const char *lang,
-    const char *path, struct mx_err *err)
+report_render_mem(xmlDocPtr findings, const char *format, const char *lang,
+    char **out, size_t *len, struct mx_err *err)
 {
 	const struct report_format *fmt;
 	xsltStylesheetPtr style;
-	xmlChar *out;
-	size_t len;
-	int outlen, rc;
+	xmlChar *res;
+	int reslen, rc;
 
+	*out = NULL;
+	*len = 0;
 	fmt = report_find(format);
 	if (fmt == NULL)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
 		    "unknown report format \"%s\" (%s)",
 		    format != NULL ? format : "", REPORT_FORMATS);
 	if (findings == NULL || xmlDocGetRootElement(findings) == NULL)
-		return mx_err_set(err, MX_ERR_INTERNAL, path,
+		return mx_err_set(err, MX_ERR_INTERNAL, NULL,
 		    "no findings document to render");
-	if (fmt->stylesheet == NULL)
-		return xml_write(findings, path, err);
-
-	report_exslt_once();
-	style = report_stylesheet(fmt->stylesheet, err);
-	if (style == NULL)
-		return -1;
-	/* The terminal filter below knows C1 controls in UTF-8 only. */
-	if (fmt->terminal && style->encoding != NULL &&
-	    xmlStrcasecmp(style->encoding, BAD_CAST "UTF-8") != 0) {
+	if (fmt->stylesheet == NULL) {
+		if (xml_dump(findings, &res, &reslen, err) == -1)
+			return -1;
+	} else {
+		report_exslt_once();
+		style = report_stylesheet(fmt->stylesheet, err);
+		if (style == NULL)
+			return -1;
+		/* The terminal filter below knows C1 controls in UTF-8 only. */
+		if (fmt->terminal && style->encoding != NULL &&
+		    xmlStrcasecmp(style->encoding, BAD_CAST "UTF-8") != 0) {
+			xsltFreeStylesheet(style);
+			return mx_err_set(err, MX_ERR_INTERNAL,
+			    fmt->stylesheet,
+			    "a report for terminals must be written in UTF-8");
+		}
+		rc = report_transform(style, findings, report_lang(lang),
+		    fmt->stylesheet, &res, &reslen, err);
 		xsltFreeStylesheet(style);
-		return mx_err_set(err, MX_ERR_INTERNAL, fmt->stylesheet,
-		    "a report for terminals must be written in UTF-8");
+		if (rc == -1)
+			return -1;
 	}
-	rc = report_transform(style, findings, report_lang(lang),
-	    fmt->stylesheet, &out, &outlen, err);
-	xsltFreeStylesheet(style);
-	if (rc == -1)
-		return -1;
-	len = (size_t)outlen;
+	*len = (size_t)reslen;
 	if (fmt->terminal)
-		len = report_terminal_safe(out, len);
+		*len = report_terminal_safe(res, *len);
+	*out = xmalloc(*len + 1);
+	memcpy(*out, res, *len);
+	(*out)[*len] = '\0';
+	xmlFree(res);
+	return 0;
+}
+
+/*
+ * Render findings as format in lang and replace path atomically (see
+ * report_render_mem); writing is MX_ERR_IO.
+ */
+int
+report_render(xmlDocPtr findings, const char *format, const char *lang,
+    const char *path, struct mx_err *err)
+{
+	char *out;
+	size_t len;
+	int rc;
+
+	if (report_render_mem(findings, format, lang, &out, &len, err) == -1)
+		return -1;
 	rc = util_write_atomic(path, out, len, err);
-	xmlFree(out);
+	free(out);
 	if (rc == 0)
 		log_debug(LOG_REPORT, "%s report written to %s (%zu bytes)",
-		    fmt->name, path, len);
+		    format, path, len);
 	return rc;
 }

@@ -29,4 +29,11 @@ int	report_format_known(const char *format);
 int	report_render(xmlDocPtr findings, const char *format,
 	    const char *lang, const char *path, struct mx_err *);
 
+/*
+ * Render findings into a new buffer *out of *len bytes (NUL-terminated;
+ * free with free()).  Errors as report_render, without MX_ERR_IO.
+ */
+int	report_render_mem(xmlDocPtr findings, const char *format,
+	    const char *lang, char **out, size_t *len, struct mx_err *);
+
 #endif /* MXBPA_REPORT_H */
