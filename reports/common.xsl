@@ -61,6 +61,21 @@
     <t:s k="all" en="All issues" fr="Tous les problèmes"/>
     <t:s k="non-default" en="Non-default settings"
          fr="Paramètres non définis par défaut"/>
+    <t:s k="changes" en="Recent changes" fr="Changements récents"/>
+    <t:s k="changes-intro"
+         en="What differs from the baseline scan: configuration and findings."
+         fr="Ce qui diffère de l'analyse de référence : configuration et constats."/>
+    <t:s k="no-baseline"
+         en="No baseline was given (mxbpa audit with a baseline file fills this view)."
+         fr="Aucune référence n'a été fournie (mxbpa audit avec un fichier de référence remplit cette vue)."/>
+    <t:s k="none-changes" en="Nothing changed since"
+         fr="Rien n'a changé depuis"/>
+    <t:s k="baseline" en="Baseline" fr="Référence"/>
+    <t:s k="change" en="Change" fr="Changement"/>
+    <t:s k="detail" en="Detail" fr="Détail"/>
+    <t:s k="chg-added" en="added" fr="ajouté"/>
+    <t:s k="chg-removed" en="removed" fr="supprimé"/>
+    <t:s k="chg-changed" en="changed" fr="modifié"/>
     <t:s k="informational" en="Informational items"
          fr="Éléments d'information"/>
     <t:s k="rules" en="Rules checked" fr="Règles vérifiées"/>

@@ -98,6 +98,10 @@
               <xsl:with-param name="n" select="count(f:finding[@severity = 'non-default'])"/>
             </xsl:call-template>
             <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'changes'"/>
+              <xsl:with-param name="n" select="count(f:changes/f:change)"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
               <xsl:with-param name="id" select="'informational'"/>
               <xsl:with-param name="n" select="count(f:finding[@severity = 'info'])"/>
             </xsl:call-template>
@@ -119,6 +123,7 @@
             <xsl:with-param name="id" select="'non-default'"/>
             <xsl:with-param name="list" select="f:finding[@severity = 'non-default']"/>
           </xsl:call-template>
+          <xsl:call-template name="section-changes"/>
           <xsl:call-template name="section-simple">
             <xsl:with-param name="id" select="'informational'"/>
             <xsl:with-param name="list" select="f:finding[@severity = 'info']"/>
@@ -368,6 +373,85 @@
       <xsl:apply-templates mode="card" select="key('issue-by-connector',
           concat($name, '&#10;', $conn))"/>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- Recent changes: what differs from the baseline, when one was given. -->
+  <xsl:template name="section-changes">
+    <section id="changes">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'changes'"/>
+      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="not(f:changes)">
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'no-baseline'"/>
+            </xsl:call-template>
+          </p>
+        </xsl:when>
+        <xsl:when test="not(f:changes/f:change)">
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'none-changes'"/>
+            </xsl:call-template>
+            <xsl:value-of select="concat(' ', f:changes/@old)"/>
+          </p>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="intro">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'baseline'"/>
+            </xsl:call-template>
+            <xsl:value-of select="concat($colon, ' ')"/>
+            <code><xsl:value-of select="f:changes/@old"/></code>
+          </p>
+          <table class="changes">
+            <thead>
+              <tr>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'change'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'kind'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'object'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'detail'"/>
+                </xsl:call-template>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="f:changes/f:change">
+                <tr class="row ch-{@type}" data-kind="{@kind}">
+                  <td>
+                    <span class="chg chg-{@type}">
+                      <xsl:call-template name="ui">
+                        <xsl:with-param name="k" select="concat('chg-', @type)"/>
+                      </xsl:call-template>
+                    </span>
+                  </td>
+                  <td><xsl:value-of select="@kind"/></td>
+                  <td class="loc"><xsl:value-of select="@object"/></td>
+                  <td class="loc">
+                    <xsl:value-of select="@item"/>
+                    <xsl:if test="@old or @new">
+                      <xsl:if test="@item">
+                        <xsl:value-of select="concat($colon, ' ')"/>
+                      </xsl:if>
+                      <xsl:value-of select="@old"/>
+                      <xsl:if test="@old and @new"> → </xsl:if>
+                      <xsl:value-of select="@new"/>
+                    </xsl:if>
+                  </td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
   </xsl:template>
 
   <xsl:template name="section-simple">

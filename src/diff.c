@@ -526,7 +526,8 @@ diff_summary_one(struct diff_ctx *d, xmlNodePtr n, const char *type,
 }
 
 static void
-diff_findings(struct diff_ctx *d, xmlNodePtr old, xmlNodePtr new)
+diff_findings(struct diff_ctx *d, xmlNodePtr old, xmlNodePtr new,
+    int flags)
 {
 	struct diff_set of = { 0 }, nf = { 0 };
 	struct diff_set oc = { .nocase = 1 }, nc = { .nocase = 1 };
@@ -557,7 +558,9 @@ diff_findings(struct diff_ctx *d, xmlNodePtr old, xmlNodePtr new)
 						    k)), k);
 			}
 		}
-	diff_walk(d, &oc, &nc, diff_summary_one, diff_summary_both, NULL);
+	if (!(flags & DIFF_FINDINGS_ONLY))
+		diff_walk(d, &oc, &nc, diff_summary_one, diff_summary_both,
+		    NULL);
 	diff_walk(d, &of, &nf, diff_finding_one, diff_finding_both, NULL);
 	diff_set_free(&of);
 	diff_set_free(&nf);
@@ -566,7 +569,7 @@ diff_findings(struct diff_ctx *d, xmlNodePtr old, xmlNodePtr new)
 }
 
 int
-diff_compare(xmlDocPtr changes, xmlDocPtr old, xmlDocPtr new,
+diff_compare(xmlDocPtr changes, xmlDocPtr old, xmlDocPtr new, int flags,
     struct mx_err *err)
 {
 	struct diff_ctx d;
@@ -585,7 +588,7 @@ diff_compare(xmlDocPtr changes, xmlDocPtr old, xmlDocPtr new,
 		diff_models(&d, o, n);
 	else if (diff_is(o, FINDINGS_NS, "findings") &&
 	    diff_is(n, FINDINGS_NS, "findings"))
-		diff_findings(&d, o, n);
+		diff_findings(&d, o, n, flags);
 	else
 		return mx_err_set(err, MX_ERR_USAGE, NULL, "compare two "
 		    "models or two findings documents, not one of each");

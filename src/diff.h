@@ -49,15 +49,19 @@ void		 diff_input_free(struct diff_input *);
  */
 xmlDocPtr	 diff_new(const char *old_name, const char *new_name);
 
+/* diff_compare flags: compare findings only, not the connectors they list. */
+#define DIFF_FINDINGS_ONLY	0x1
+
 /*
  * Add to changes what differs from old to new.  Two models are compared
  * object by object (servers, connectors and everything they hold,
  * accepted domains); two findings documents by finding (rule and object)
- * and by the connectors they list.  Borrows old and new.  0, or -1 with
- * MX_ERR_USAGE when the two are not of one kind.
+ * and, unless flags has DIFF_FINDINGS_ONLY, by the connectors they list.
+ * Borrows old and new.  0, or -1 with MX_ERR_USAGE when the two are not
+ * of one kind.
  */
 int		 diff_compare(xmlDocPtr changes, xmlDocPtr old, xmlDocPtr new,
-		    struct mx_err *);
+		    int flags, struct mx_err *);
 
 /* Number of <change> elements in changes. */
 unsigned long	 diff_count(xmlDocPtr changes);

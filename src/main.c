@@ -414,13 +414,14 @@ main_baseline(const struct cli *cli, struct model *m, xmlDocPtr findings,
 	changes = diff_new(cli->baseline, "this audit");
 	if (base.kind == DIFF_KIND_MODEL) {
 		if (diff_compare(changes, model_doc(base.model), model_doc(m),
-		    err) == -1)
+		    0, err) == -1)
 			goto out;
 		if ((old = main_analyze_model(cli, base.model, err)) == NULL)
 			goto out;
 	} else
 		old = base.findings;
-	if (diff_compare(changes, old, findings, err) == -1 ||
+	if (diff_compare(changes, old, findings, base.kind ==
+	    DIFF_KIND_MODEL ? DIFF_FINDINGS_ONLY : 0, err) == -1 ||
 	    diff_attach(findings, changes, err) == -1)
 		goto out;
 	log_info(LOG_MAIN, "%lu change(s) since %s", diff_count(changes),
@@ -592,7 +593,7 @@ main_cmd_diff(struct cli *cli, struct mx_err *err)
 		    new.kind == DIFF_KIND_MODEL ? "model" : "findings file");
 	else if (diff_compare(changes, old.kind == DIFF_KIND_MODEL ?
 	    model_doc(old.model) : old.findings, new.kind == DIFF_KIND_MODEL ?
-	    model_doc(new.model) : new.findings, err) == 0 &&
+	    model_doc(new.model) : new.findings, 0, err) == 0 &&
 	    (strcmp(fmt, "xml") == 0 ? xml_write(changes, out, err) :
 	    diff_write_text(changes, out, err)) == 0)
 		rc = diff_count(changes) > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
