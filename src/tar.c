@@ -274,9 +274,17 @@ tar_next(struct tar_reader *r, struct tar_member *m, struct mx_err *err)
 		snprintf(m->name, sizeof(m->name), "%s/%s", prefix, name);
 	else
 		util_strlcpy(m->name, name, sizeof(m->name));
-	if (m->name[0] != '\0')
+	if (m->name[0] != '\0') {
+		size_t i;
+
 		snprintf(where, sizeof(where), "%.40s%s", m->name,
 		    strlen(m->name) > 40 ? "..." : "");
+		/* The name is shown in messages: no control character. */
+		for (i = 0; where[i] != '\0'; i++)
+			if ((unsigned char)where[i] < 0x20 ||
+			    (unsigned char)where[i] >= 0x7f)
+				where[i] = '?';
+	}
 	if (memcmp(h + TAR_OFF_MAGIC, "ustar", 5) != 0)
 		return mx_err_set(err, MX_ERR_INPUT, where,
 		    "not a ustar header");

@@ -6,7 +6,7 @@ set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
 build=${MXBPA_TOP_BUILDDIR:?}
 
-for target in clixml model rules sd ldif smtp_reply; do
+for target in clixml model rules sd ldif smtp_reply archive; do
 	files=$(ls "$top/fuzz/corpus/$target"/* "$top/tests/malformed/$target"/* \
 	    2>/dev/null || true)
 	count=$(echo "$files" | grep -c . || true)
