@@ -54,6 +54,28 @@
     <t:s k="model-collected" en="Model collected" fr="Modèle collecté le"/>
     <t:s k="model-sha256" en="Model SHA-256" fr="SHA-256 du modèle"/>
     <t:s k="summary" en="Summary" fr="Synthèse"/>
+    <t:s k="executive-summary" en="Executive summary" fr="Synthèse"/>
+    <t:s k="score" en="Score" fr="Note"/>
+    <t:s k="band-good" en="good" fr="bon"/>
+    <t:s k="band-fair" en="needs work" fr="à améliorer"/>
+    <t:s k="band-poor" en="poor" fr="insuffisant"/>
+    <t:s k="score-note"
+         en="Share of checks passed, weighed by severity; an open error caps it at 49."
+         fr="Part des vérifications réussies, pondérée par la gravité ; une erreur non corrigée la limite à 49."/>
+    <t:s k="chart-severity" en="Findings by severity" fr="Constats par gravité"/>
+    <t:s k="chart-server" en="Findings by server" fr="Constats par serveur"/>
+    <t:s k="topology" en="Topology" fr="Topologie"/>
+    <t:s k="topology-intro"
+         en="Servers and their receive connectors with bindings, coloured by the gravest finding."
+         fr="Serveurs et connecteurs de réception avec leurs liaisons, colorés selon le constat le plus grave."/>
+    <t:s k="no-servers" en="The model lists no server."
+         fr="Le modèle ne contient aucun serveur."/>
+    <t:s k="no-finding" en="no finding" fr="aucun constat"/>
+    <t:s k="disabled" en="disabled" fr="désactivé"/>
+    <t:s k="every-severity" en="All severities" fr="Toutes les gravités"/>
+    <t:s k="search" en="Search" fr="Rechercher"/>
+    <t:s k="shown" en="shown" fr="affichés"/>
+    <t:s k="transcript" en="Probe transcript" fr="Transcription de la sonde"/>
     <t:s k="sources" en="Sources" fr="Sources"/>
     <t:s k="no-sources" en="No source is recorded."
          fr="Aucune source n'est enregistrée."/>

@@ -35,6 +35,7 @@
 #include <libxslt/xsltconfig.h>
 #include <libxslt/xsltutils.h>
 #include <libexslt/exslt.h>
+#include <openssl/evp.h>
 
 #include "bounds.h"
 #include "datadir.h"
@@ -55,16 +56,17 @@ struct report_format {
 	const char	*name;
 	const char	*stylesheet;	/* under reports/; NULL for xml */
 	int		 terminal;	/* output goes to terminals */
+	int		 csp;		/* HTML with hash placeholders */
 };
 
 static const struct report_format report_formats[] = {
-	{ "html", "html.xsl", 0 },
-	{ "text", "text.xsl", 1 },
-	{ "xml", NULL, 0 },
-	{ "json", "json.xsl", 0 },
-	{ "sarif", "sarif.xsl", 0 },
-	{ "junit", "junit.xsl", 0 },
-	{ "csv", "csv.xsl", 0 }
+	{ "html", "html.xsl", 0, 1 },
+	{ "text", "text.xsl", 1, 0 },
+	{ "xml", NULL, 0, 0 },
+	{ "json", "json.xsl", 0, 0 },
+	{ "sarif", "sarif.xsl", 0, 0 },
+	{ "junit", "junit.xsl", 0, 0 },
+	{ "csv", "csv.xsl", 0, 0 }
 };
 
 static const char *const report_langs[] = { "en", "fr" };
@@ -472,6 +474,93 @@ report_terminal_safe(unsigned char *s, size_t len)
 	return o;
 }
 
+/* The first occurrence of needle in hay[0..len), or NULL. */
+static const char *
+report_find_bytes(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/*
+ * The CSP source of the first element <tag>...</tag> of html: "sha256-"
+ * and the base64 of the SHA-256 of its content, byte for byte as written
+ * (what a browser hashes).  -1 when there is no such element.
+ */
+static int
+report_csp_hash(const char *html, size_t len, const char *tag,
+    const char **start, char out[64])
+{
+	char open[16], close[16];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	const char *b, *e;
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	b = report_find_bytes(html, len, open);
+	if (b == NULL)
+		return -1;
+	b += strlen(open);
+	e = report_find_bytes(b, len - (size_t)(b - html), close);
+	if (e == NULL || EVP_Digest(b, (size_t)(e - b), md, &mdlen,
+	    EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return -1;
+	memcpy(out, "sha256-", 7);
+	EVP_EncodeBlock((unsigned char *)out + 7, md, 32);
+	*start = b;
+	return 0;
+}
+
+/*
+ * Put the hashes of the inline style and script into the
+ * Content-Security-Policy meta of an HTML report, in place of the
+ * placeholders sha256-@STYLE@ and sha256-@SCRIPT@, which must come before
+ * both elements (in the head, before anything from the findings).  Text
+ * from the findings cannot forge an element: it is escaped, so the first
+ * <style> and <script> are the stylesheet's own.
+ */
+static int
+report_csp(char **html, size_t *len, struct mx_err *err)
+{
+	static const char *const tags[] = { "style", "script" };
+	static const char *const marks[] = { "sha256-@STYLE@",
+	    "sha256-@SCRIPT@" };
+	char hash[64], *out;
+	const char *elem, *mark;
+	size_t i, n, at;
+
+	for (i = 0; i < 2; i++) {
+		/* A stylesheet without the placeholder ships no such policy. */
+		if (report_find_bytes(*html, *len, marks[i]) == NULL)
+			continue;
+		if (report_csp_hash(*html, *len, tags[i], &elem, hash) == -1)
+			return mx_err_set(err, MX_ERR_INTERNAL, "html.xsl",
+			    "the report has no inline %s to hash", tags[i]);
+		mark = report_find_bytes(*html, *len, marks[i]);
+		if (mark == NULL || mark > elem)
+			return mx_err_set(err, MX_ERR_INTERNAL, "html.xsl",
+			    "no %s placeholder before the inline %s",
+			    marks[i], tags[i]);
+		at = (size_t)(mark - *html);
+		n = strlen(hash);
+		out = xmalloc(*len - strlen(marks[i]) + n + 1);
+		memcpy(out, *html, at);
+		memcpy(out + at, hash, n);
+		memcpy(out + at + n, mark + strlen(marks[i]),
+		    *len - at - strlen(marks[i]));
+		*len = *len - strlen(marks[i]) + n;
+		out[*len] = '\0';
+		free(*html);
+		*html = out;
+	}
+	return 0;
+}
+
 static void
 report_exslt_once(void)
 {
@@ -537,6 +626,12 @@ report_render_mem(xmlDocPtr findings, const char *format, const char *lang,
 	memcpy(*out, res, *len);
 	(*out)[*len] = '\0';
 	xmlFree(res);
+	if (fmt->csp && report_csp(out, len, err) == -1) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		return -1;
+	}
 	return 0;
 }
 
