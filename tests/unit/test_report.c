@@ -740,6 +740,53 @@ test_csp(xmlDocPtr contoso)
 	free(html);
 }
 
+/* A waived finding in every format. */
+static void
+test_waived(void)
+{
+	struct mx_err err;
+	xmlDocPtr doc = load_sample("waived");
+	char *html, *json, *csv, *junit, *sarif;
+
+	if (!tap_check(doc != NULL, "the waived sample loads"))
+		return;
+	render(doc, "html", "en", tmp_path("waived.html"), &err);
+	render(doc, "json", "en", tmp_path("waived.json"), &err);
+	render(doc, "csv", "en", tmp_path("waived.csv"), &err);
+	render(doc, "junit", "en", tmp_path("waived.junit"), &err);
+	render(doc, "sarif", "en", tmp_path("waived.sarif"), &err);
+	html = slurp(tmp_path("waived.html"), NULL);
+	json = slurp(tmp_path("waived.json"), NULL);
+	csv = slurp(tmp_path("waived.csv"), NULL);
+	junit = slurp(tmp_path("waived.junit"), NULL);
+	sarif = slurp(tmp_path("waived.sarif"), NULL);
+	/* Errors are shown twice: critical issues and all issues. */
+	tap_check(count_nocase(html, "class=\"waived-tag\">waived<") == 2 &&
+	    count_nocase(html, "class=\"finding filterable waived f-error\"")
+	    == 2 && count_nocase(html, "class=\"finding filterable f-error\"")
+	    == 2, "HTML shows the waived finding, and only it, as waived");
+	tap_check(count_nocase(json, "\"waived\": true") == 1 &&
+	    count_nocase(json, "\"waived\": false") == 1,
+	    "JSON marks the waived finding waived: true, the other false");
+	tap_check(contains(csv, "\"EX01\\Relay A\",\"yes\"") &&
+	    contains(csv, "\"EX01\\Relay B\",\"no\""),
+	    "CSV marks the waived finding yes, the other no");
+	tap_check(contains(junit, "failures=\"1\"") &&
+	    contains(junit, "<skipped message=\"waived\"/>"),
+	    "JUnit skips the waived finding and fails the other");
+	tap_check(count_nocase(sarif, "\"suppressions\"") == 1,
+	    "SARIF suppresses the waived finding only");
+	tap_check(contains(html, "data-score=\"49\""),
+	    "the score counts the open error, not the waived one (50, capped "
+	    "at 49; 0 if the waived one counted)");
+	free(html);
+	free(json);
+	free(csv);
+	free(junit);
+	free(sarif);
+	xmlFreeDoc(doc);
+}
+
 static void
 test_all_formats(void)
 {
@@ -868,6 +915,7 @@ main(void)
 	test_languages(contoso);
 	test_hostile_texts(hostile);
 	test_csp(contoso);
+	test_waived();
 	test_controls_in_input(hostile);
 	test_all_formats();
 	test_errors(contoso);
