@@ -1322,7 +1322,7 @@ td.loc { overflow-wrap: anywhere; }
 .fail { color: var(--error); font-weight: 600; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
 .toolbar {
-  position: sticky; top: 44px; z-index: 1; background: var(--soft);
+  background: var(--soft);
   border-bottom: 1px solid var(--line); font-size: 14px;
 }
 .toolbar .wrap {
@@ -1397,7 +1397,7 @@ table.changes td { font-size: 13px; }
 .chg-changed { color: var(--warning); }
 pre.transcript { max-height: 24em; overflow: auto; }
 @media print {
-  nav, .toolbar { display: none; }
+  nav, .toolbar { display: none !important; }
   [hidden] { display: block !important; }
   tr[hidden] { display: table-row !important; }
   body { font-size: 10.5pt; }

@@ -137,9 +137,10 @@ archive_add_data(struct archive *a, const char *name, const void *data,
 
 int
 archive_add_file(struct archive *a, const char *dir, const char *path,
-    struct mx_err *err)
+    const char *sha256, struct mx_err *err)
 {
 	struct util_file f;
+	char hex[65];
 	const char *base = strrchr(path, '/');
 	char name[100];
 	size_t i, at;
@@ -161,8 +162,18 @@ archive_add_file(struct archive *a, const char *dir, const char *path,
 		    c : '_';
 	}
 	name[at] = '\0';
+	if (strcmp(path, "-") == 0)
+		return mx_err_set(err, MX_ERR_USAGE, path, "what was read "
+		    "from standard input cannot be archived: import a file");
 	if (util_read_file(path, INPUT_FILE_MAX, &f, err) == -1)
 		return -1;
+	util_sha256_hex(f.data, f.len, hex);
+	if (sha256 != NULL && strcmp(hex, sha256) != 0) {
+		util_file_free(&f);
+		return mx_err_set(err, MX_ERR_INPUT, path, "changed since the "
+		    "audit read it (SHA-256 %s, read as %s): not archived",
+		    hex, sha256);
+	}
 	rc = archive_add_data(a, name, f.data, f.len, err);
 	util_file_free(&f);
 	return rc;

@@ -34,11 +34,12 @@ int		 archive_add_data(struct archive *, const char *name,
 
 /*
  * Add the file at path (capped at INPUT_FILE_MAX) as dir/N-BASENAME, the
- * base name reduced to letters, digits, '.', '-' and '_'.  MX_ERR_IO or
- * MX_ERR_LIMIT.
+ * base name reduced to letters, digits, '.', '-' and '_'.  When sha256 is
+ * not NULL, the file must still have that digest (the one recorded when it
+ * was read): MX_ERR_INPUT otherwise.  MX_ERR_IO or MX_ERR_LIMIT.
  */
 int		 archive_add_file(struct archive *, const char *dir,
-		    const char *path, struct mx_err *);
+		    const char *path, const char *sha256, struct mx_err *);
 
 /*
  * Write the archive to path, replaced atomically (a temporary name in the

@@ -340,11 +340,28 @@ main_archive_rules(const struct cli *cli, struct archive *a,
 			continue;
 		files = xreallocarray(files, n + 1, sizeof(*files));
 		files[n++] = f;
-		rc = archive_add_file(a, "rules", f, err);
+		rc = archive_add_file(a, "rules", f, NULL, err);
 	}
 	free(files);
 	rule_set_free(rs);
 	return rc;
+}
+
+/* The SHA-256 the model recorded for the input at location, or NULL. */
+static const char *
+main_source_sha256(struct model *m, const char *location)
+{
+	xmlNodePtr c;
+	const char *loc;
+
+	for (c = xmlDocGetRootElement(model_doc(m))->children; c != NULL;
+	    c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "source") == 0 &&
+		    (loc = xml_attr(c, "location")) != NULL &&
+		    strcmp(loc, location) == 0)
+			return xml_attr(c, "sha256");
+	return NULL;
 }
 
 /*
@@ -363,10 +380,11 @@ main_archive(const struct cli *cli, struct model *m, xmlDocPtr findings,
 	int blen, rc = -1;
 
 	for (i = 0; i < cli->nimports; i++)
-		if (archive_add_file(a, "inputs", cli->imports[i], err) == -1)
+		if (archive_add_file(a, "inputs", cli->imports[i],
+		    main_source_sha256(m, cli->imports[i]), err) == -1)
 			goto out;
 	if (cli->baseline != NULL && archive_add_file(a, "baseline",
-	    cli->baseline, err) == -1)
+	    cli->baseline, NULL, err) == -1)
 		goto out;
 	if (xml_dump(model_doc(m), &buf, &blen, err) == -1 ||
 	    archive_add_data(a, "model.xml", buf, (size_t)blen, err) == -1)
@@ -442,7 +460,7 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 	struct model *m;
 	xmlDocPtr findings = NULL;
 	char *report = NULL;
-	size_t len;
+	size_t len, i;
 	int rc = -1;
 
 	if (cli->nargs > 0)
@@ -458,6 +476,11 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 	if ((cli->sign_key == NULL) != (cli->sign_cert == NULL))
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
 		    "--sign KEY and --cert CERT go together");
+	for (i = 0; cli->archive != NULL && i < cli->nimports; i++)
+		if (strcmp(cli->imports[i], "-") == 0)
+			return mx_err_set(err, MX_ERR_USAGE, NULL, "--archive "
+			    "keeps the inputs: import files, not standard "
+			    "input");
 	if ((m = main_collect(cli, err)) == NULL)
 		return -1;
 	if ((findings = main_analyze_model(cli, m, err)) == NULL)

@@ -149,6 +149,11 @@ fi
 run_mxbpa audit $demo -o /dev/null --sign "$scratch/key.pem" --cert "$scratch/cert.pem"
 status_is 2 "--sign without --archive is a usage error"
 
+run_mxbpa audit --import - -o /dev/null --archive "$scratch/stdin.tar" \
+	<examples/contoso/receive-connectors.xml
+status_is 2 "an input read from standard input cannot be archived"
+check "and no archive is written" test ! -e "$scratch/stdin.tar"
+
 # An interrupted write: the process dies (SIGXFSZ, file size limit) while
 # it writes the archive; the final name keeps its previous content.
 echo previous >"$scratch/int.tar"
