@@ -265,7 +265,7 @@ static char *
 diff_item_text(xmlNodePtr n)
 {
 	const char *kind = (const char *)n->name;
-	char *out;
+	char *out, *p;
 
 	if (strcmp(kind, "binding") == 0 ||
 	    strcmp(kind, "remote-ip-range") == 0)
@@ -285,7 +285,7 @@ diff_item_text(xmlNodePtr n)
 		return out;
 	}
 	out = diff_element_key(n);
-	for (char *p = out; *p != '\0'; p++)
+	for (p = out; *p != '\0'; p++)
 		if (*p == '\037')
 			*p = ' ';
 	return out;
@@ -336,8 +336,7 @@ diff_conn_item_one(struct diff_ctx *d, xmlNodePtr n, const char *type,
 {
 	char *text = diff_item_text(n);
 
-	diff_add(d, type, (const char *)n->name, arg, NULL, NULL, NULL);
-	xmlNewProp(d->root->last, BAD_CAST "item", BAD_CAST text);
+	diff_add(d, type, (const char *)n->name, arg, text, NULL, NULL);
 	free(text);
 }
 
