@@ -55,8 +55,9 @@
     <xsl:call-template name="json-member">
       <xsl:with-param name="name" select="'lang'"/>
       <xsl:with-param name="value" select="$L"/>
+      <xsl:with-param name="last" select="true()"/>
     </xsl:call-template>
-    <xsl:text>&#10;  "summary": {</xsl:text>
+    <xsl:text>,&#10;  "summary": {</xsl:text>
     <xsl:for-each select="f:summary/@*">
       <xsl:call-template name="json-string">
         <xsl:with-param name="s" select="local-name()"/>
@@ -167,8 +168,9 @@
     <xsl:call-template name="json-member">
       <xsl:with-param name="name" select="'object'"/>
       <xsl:with-param name="value" select="@object"/>
+      <xsl:with-param name="last" select="true()"/>
     </xsl:call-template>
-    <xsl:text>&#10;     "server": </xsl:text>
+    <xsl:text>,&#10;     "server": </xsl:text>
     <xsl:call-template name="json-optional">
       <xsl:with-param name="of" select="@server"/>
     </xsl:call-template>

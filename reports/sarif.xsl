@@ -43,12 +43,15 @@
         select="normalize-space(substring-after(@generator, ' '))"/>
     <xsl:text>{&#10;  "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",&#10;</xsl:text>
     <xsl:text>  "version": "2.1.0",&#10;  "runs": [{&#10;</xsl:text>
-    <xsl:text>    "tool": {"driver": {"name": "mxbpa", </xsl:text>
+    <xsl:text>    "tool": {"driver": {"name": "mxbpa",</xsl:text>
     <xsl:if test="$version != ''">
+      <xsl:text> </xsl:text>
       <xsl:call-template name="json-member">
         <xsl:with-param name="name" select="'version'"/>
         <xsl:with-param name="value" select="$version"/>
+        <xsl:with-param name="last" select="true()"/>
       </xsl:call-template>
+      <xsl:text>,</xsl:text>
     </xsl:if>
     <xsl:text>&#10;      "rules": [</xsl:text>
     <xsl:apply-templates select="f:rule"/>
