@@ -19,6 +19,11 @@
  * The text format is made safe for a terminal: C0 controls other than
  * newline and tab, DEL and the C1 controls (U+0080-U+009F) become '?'.
  *
+ * The HTML format's Content-Security-Policy (CSP Level 2, hash sources)
+ * gets the SHA-256 of the page's inline style and script here, computed
+ * over the bytes the serialiser wrote, in place of the placeholders
+ * html.xsl leaves in its meta element.
+ *
  * SPDX-License-Identifier: ISC
  */
 #include <stdarg.h>

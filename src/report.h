@@ -1,6 +1,7 @@
 /*
  * report.h - render a findings document through an XSLT stylesheet of
- * reports/ (html, text) or as the findings XML itself (xml).
+ * reports/ (html, text, json, sarif, junit, csv) or as the findings XML
+ * itself (xml).
  *
  * Stylesheets run under xsltSecurityPrefs that forbid reading and writing
  * files, creating directories and network access; parameters are passed
