@@ -566,8 +566,13 @@ archive_check_signature(struct archive_check *c, const unsigned char *man,
 			goto out;
 		}
 		X509_STORE_add_cert(store, anchor);
-		/* The trusted certificate may be the signer's own. */
-		X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
+		/*
+		 * The trusted certificate may be the signer's own.  Validity
+		 * dates are not checked: an archive is verified years after
+		 * it was signed, when the signer's certificate has expired.
+		 */
+		X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN |
+		    X509_V_FLAG_NO_CHECK_TIME);
 	} else
 		flags |= CMS_NO_SIGNER_CERT_VERIFY;
 	if (CMS_verify(cms, NULL, store, content, NULL, flags) != 1) {

@@ -134,6 +134,26 @@ if command -v openssl >/dev/null 2>&1; then
 	check "verify names the signer" grep -q 'manifest.p7s: signed by .*mxbpa test signer, trusted' "$scratch/stdout"
 	run_mxbpa verify "$s" --cert "$scratch/other.pem"
 	status_is 1 "mxbpa verify refuses a signature from an untrusted signer"
+	# A signer whose certificate has expired since: still verifies.
+	mkdir "$scratch/ca"
+	touch "$scratch/ca/index.txt"
+	echo 01 >"$scratch/ca/serial"
+	printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s\nnew_certs_dir = %s\nserial = %s\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' \
+	    "$scratch/ca/index.txt" "$scratch/ca" "$scratch/ca/serial" \
+	    >"$scratch/ca/ca.cnf"
+	if openssl req -new -newkey rsa:2048 -nodes -keyout "$scratch/old.key" \
+	    -out "$scratch/ca/old.csr" -subj "/CN=expired signer" \
+	    >/dev/null 2>&1 &&
+	    openssl ca -batch -selfsign -config "$scratch/ca/ca.cnf" \
+	    -keyfile "$scratch/old.key" -in "$scratch/ca/old.csr" \
+	    -startdate 20200101000000Z -enddate 20200201000000Z \
+	    -out "$scratch/old.pem" >/dev/null 2>&1; then
+		run_mxbpa audit --import tests/data/models/small.xml -o /dev/null \
+		    --archive "$scratch/old.tar" --sign "$scratch/old.key" \
+		    --cert "$scratch/old.pem"
+		run_mxbpa verify "$scratch/old.tar" --cert "$scratch/old.pem"
+		status_is 0 "an archive signed with a certificate expired since verifies"
+	fi
 	$tamper edit-manifest "$s" "$scratch/t.tar"
 	run_mxbpa verify "$scratch/t.tar" --cert "$scratch/cert.pem"
 	status_is 1 "a signed archive with an edited manifest fails verify"
