@@ -239,10 +239,11 @@
 
   <!--
     Is the finding waived?  "yes" or nothing.  A waiver is recorded on the
-    finding as waived="true" or as a waiver child element.
+    finding as waived="true", status="waived", or a waiver (or waived)
+    child element.
   -->
   <xsl:template name="is-waived">
-    <xsl:if test="@waived = 'true' or f:waiver">
+    <xsl:if test="@waived = 'true' or @status = 'waived' or f:waiver or f:waived">
       <xsl:text>yes</xsl:text>
     </xsl:if>
   </xsl:template>
