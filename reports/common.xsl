@@ -54,6 +54,28 @@
     <t:s k="model-collected" en="Model collected" fr="Modèle collecté le"/>
     <t:s k="model-sha256" en="Model SHA-256" fr="SHA-256 du modèle"/>
     <t:s k="summary" en="Summary" fr="Synthèse"/>
+    <t:s k="executive-summary" en="Executive summary" fr="Synthèse"/>
+    <t:s k="score" en="Score" fr="Note"/>
+    <t:s k="band-good" en="good" fr="bon"/>
+    <t:s k="band-fair" en="needs work" fr="à améliorer"/>
+    <t:s k="band-poor" en="poor" fr="insuffisant"/>
+    <t:s k="score-note"
+         en="Share of checks passed, weighed by severity; an open error caps it at 49."
+         fr="Part des vérifications réussies, pondérée par la gravité ; une erreur non corrigée la limite à 49."/>
+    <t:s k="chart-severity" en="Findings by severity" fr="Constats par gravité"/>
+    <t:s k="chart-server" en="Findings by server" fr="Constats par serveur"/>
+    <t:s k="topology" en="Topology" fr="Topologie"/>
+    <t:s k="topology-intro"
+         en="Servers and their receive connectors with bindings, coloured by the gravest finding."
+         fr="Serveurs et connecteurs de réception avec leurs liaisons, colorés selon le constat le plus grave."/>
+    <t:s k="no-servers" en="The model lists no server."
+         fr="Le modèle ne contient aucun serveur."/>
+    <t:s k="no-finding" en="no finding" fr="aucun constat"/>
+    <t:s k="disabled" en="disabled" fr="désactivé"/>
+    <t:s k="every-severity" en="All severities" fr="Toutes les gravités"/>
+    <t:s k="search" en="Search" fr="Rechercher"/>
+    <t:s k="shown" en="shown" fr="affichés"/>
+    <t:s k="transcript" en="Probe transcript" fr="Transcription de la sonde"/>
     <t:s k="sources" en="Sources" fr="Sources"/>
     <t:s k="no-sources" en="No source is recorded."
          fr="Aucune source n'est enregistrée."/>
@@ -61,6 +83,21 @@
     <t:s k="all" en="All issues" fr="Tous les problèmes"/>
     <t:s k="non-default" en="Non-default settings"
          fr="Paramètres non définis par défaut"/>
+    <t:s k="changes" en="Recent changes" fr="Changements récents"/>
+    <t:s k="changes-intro"
+         en="What differs from the baseline scan: configuration and findings."
+         fr="Ce qui diffère de l'analyse de référence : configuration et constats."/>
+    <t:s k="no-baseline"
+         en="No baseline was given (mxbpa audit with a baseline file fills this view)."
+         fr="Aucune référence n'a été fournie (mxbpa audit avec un fichier de référence remplit cette vue)."/>
+    <t:s k="none-changes" en="Nothing changed since"
+         fr="Rien n'a changé depuis"/>
+    <t:s k="baseline" en="Baseline" fr="Référence"/>
+    <t:s k="change" en="Change" fr="Changement"/>
+    <t:s k="detail" en="Detail" fr="Détail"/>
+    <t:s k="chg-added" en="added" fr="ajouté"/>
+    <t:s k="chg-removed" en="removed" fr="supprimé"/>
+    <t:s k="chg-changed" en="changed" fr="modifié"/>
     <t:s k="informational" en="Informational items"
          fr="Éléments d'information"/>
     <t:s k="rules" en="Rules checked" fr="Règles vérifiées"/>
@@ -117,6 +154,7 @@
     <t:s k="remediation" en="Remediation" fr="Correction"/>
     <t:s k="references" en="References" fr="Références"/>
     <t:s k="evidence" en="Evidence" fr="Preuves"/>
+    <t:s k="waived" en="waived" fr="dérogation"/>
     <t:s k="not-a-link" en="not a web address, shown as text"
          fr="pas une adresse web, affichée en texte"/>
     <t:s k="sev-error" en="Error" fr="Erreur"/>
@@ -197,6 +235,17 @@
         <xsl:value-of select="@object"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Is the finding waived?  "yes" or nothing.  A waiver is recorded on the
+    finding as waived="true", status="waived", or a waiver (or waived)
+    child element.
+  -->
+  <xsl:template name="is-waived">
+    <xsl:if test="@waived = 'true' or @status = 'waived' or f:waiver or f:waived">
+      <xsl:text>yes</xsl:text>
+    </xsl:if>
   </xsl:template>
 
   <!-- Does an address deserve a link?  Only http and https do. -->

@@ -1,9 +1,18 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  html.xsl - the HTML report: one self-contained HTML5 file (inline CSS, no
+  html.xsl - the HTML report: one self-contained HTML5 file (inline CSS and
   script, no external resource) with the views of a best-practices analyzer:
-  summary, critical issues, all issues by server and connector, non-default
-  settings, informational items, the rules checked and the sources.
+  an executive summary (score, counts, charts drawn as inline SVG), the
+  topology, critical issues, all issues by server and connector, non-default
+  settings, recent changes (against a baseline), informational items, the
+  rules checked and the sources.  A toolbar filters findings by severity and
+  searches their text; the script that drives it only sets the hidden
+  attribute and reads text, it never writes markup.
+
+  Content-Security-Policy: the meta element carries two placeholders that
+  report.c replaces with the SHA-256 of the inline style and script as
+  written, so the page runs nothing it did not ship.  Inline style
+  attributes are never used (the policy would block them).
 
   Which findings go where:
     Critical issues       severity error
@@ -40,6 +49,11 @@
              or @severity = 'best-practice']"
       use="concat(@server, '&#10;', @connector)"/>
 
+  <!-- Every finding by server, and by server and connector. -->
+  <xsl:key name="finding-by-server" match="f:finding" use="string(@server)"/>
+  <xsl:key name="finding-by-connector" match="f:finding"
+      use="concat(@server, '&#10;', @connector)"/>
+
   <xsl:template match="/">
     <xsl:apply-templates select="f:findings"/>
   </xsl:template>
@@ -57,6 +71,8 @@
     </xsl:variable>
     <html lang="{$L}">
       <head>
+        <meta http-equiv="Content-Security-Policy"
+            content="default-src 'none'; script-src 'sha256-@SCRIPT@'; style-src 'sha256-@STYLE@'; img-src data:; base-uri 'none'; form-action 'none'"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="generator" content="{$generator}"/>
         <title>
@@ -65,6 +81,9 @@
         <style>
           <xsl:call-template name="css"/>
         </style>
+        <script>
+          <xsl:call-template name="script"/>
+        </script>
       </head>
       <body>
         <header class="top">
@@ -84,6 +103,10 @@
               <xsl:with-param name="id" select="'summary'"/>
             </xsl:call-template>
             <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'topology'"/>
+              <xsl:with-param name="n" select="count(f:model/f:server)"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
               <xsl:with-param name="id" select="'critical'"/>
               <xsl:with-param name="n" select="count(f:finding[@severity = 'error'])"/>
             </xsl:call-template>
@@ -96,6 +119,10 @@
             <xsl:call-template name="nav-item">
               <xsl:with-param name="id" select="'non-default'"/>
               <xsl:with-param name="n" select="count(f:finding[@severity = 'non-default'])"/>
+            </xsl:call-template>
+            <xsl:call-template name="nav-item">
+              <xsl:with-param name="id" select="'changes'"/>
+              <xsl:with-param name="n" select="count(f:changes/f:change)"/>
             </xsl:call-template>
             <xsl:call-template name="nav-item">
               <xsl:with-param name="id" select="'informational'"/>
@@ -111,14 +138,17 @@
             </xsl:call-template>
           </ul>
         </nav>
+        <xsl:call-template name="toolbar"/>
         <main class="wrap">
           <xsl:call-template name="summary"/>
+          <xsl:call-template name="section-topology"/>
           <xsl:call-template name="section-critical"/>
           <xsl:call-template name="section-all"/>
           <xsl:call-template name="section-simple">
             <xsl:with-param name="id" select="'non-default'"/>
             <xsl:with-param name="list" select="f:finding[@severity = 'non-default']"/>
           </xsl:call-template>
+          <xsl:call-template name="section-changes"/>
           <xsl:call-template name="section-simple">
             <xsl:with-param name="id" select="'informational'"/>
             <xsl:with-param name="list" select="f:finding[@severity = 'info']"/>
@@ -197,9 +227,11 @@
     <section id="summary">
       <h2>
         <xsl:call-template name="ui">
-          <xsl:with-param name="k" select="'summary'"/>
+          <xsl:with-param name="k" select="'executive-summary'"/>
         </xsl:call-template>
       </h2>
+      <div class="exec">
+      <xsl:call-template name="score"/>
       <table class="summary">
         <thead>
           <tr>
@@ -259,6 +291,7 @@
           </tr>
         </tfoot>
       </table>
+      </div>
       <xsl:if test="not(f:finding)">
         <p class="none">
           <xsl:call-template name="ui">
@@ -266,6 +299,7 @@
           </xsl:call-template>
         </p>
       </xsl:if>
+      <xsl:call-template name="charts"/>
     </section>
   </xsl:template>
 
@@ -370,6 +404,85 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- Recent changes: what differs from the baseline, when one was given. -->
+  <xsl:template name="section-changes">
+    <section id="changes">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'changes'"/>
+      </xsl:call-template>
+      <xsl:choose>
+        <xsl:when test="not(f:changes)">
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'no-baseline'"/>
+            </xsl:call-template>
+          </p>
+        </xsl:when>
+        <xsl:when test="not(f:changes/f:change)">
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'none-changes'"/>
+            </xsl:call-template>
+            <xsl:value-of select="concat(' ', f:changes/@old)"/>
+          </p>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="intro">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'baseline'"/>
+            </xsl:call-template>
+            <xsl:value-of select="concat($colon, ' ')"/>
+            <code><xsl:value-of select="f:changes/@old"/></code>
+          </p>
+          <table class="changes">
+            <thead>
+              <tr>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'change'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'kind'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'object'"/>
+                </xsl:call-template>
+                <xsl:call-template name="th">
+                  <xsl:with-param name="k" select="'detail'"/>
+                </xsl:call-template>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="f:changes/f:change">
+                <tr class="filterable ch-{@type}" data-kind="{@kind}">
+                  <td>
+                    <span class="chg chg-{@type}">
+                      <xsl:call-template name="ui">
+                        <xsl:with-param name="k" select="concat('chg-', @type)"/>
+                      </xsl:call-template>
+                    </span>
+                  </td>
+                  <td><xsl:value-of select="@kind"/></td>
+                  <td class="loc"><xsl:value-of select="@object"/></td>
+                  <td class="loc">
+                    <xsl:value-of select="@item"/>
+                    <xsl:if test="@old or @new">
+                      <xsl:if test="@item">
+                        <xsl:value-of select="concat($colon, ' ')"/>
+                      </xsl:if>
+                      <xsl:value-of select="@old"/>
+                      <xsl:if test="@old and @new"> → </xsl:if>
+                      <xsl:value-of select="@new"/>
+                    </xsl:if>
+                  </td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:otherwise>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
   <xsl:template name="section-simple">
     <xsl:param name="id"/>
     <xsl:param name="list"/>
@@ -415,9 +528,25 @@
 
   <!-- One finding, in full. -->
   <xsl:template match="f:finding" mode="card">
-    <article class="finding f-{@severity}">
+    <xsl:variable name="waived">
+      <xsl:call-template name="is-waived"/>
+    </xsl:variable>
+    <article class="finding filterable f-{@severity}" data-sev="{@severity}"
+        data-server="{@server}">
+      <xsl:if test="$waived = 'yes'">
+        <xsl:attribute name="class">
+          <xsl:value-of select="concat('finding filterable waived f-', @severity)"/>
+        </xsl:attribute>
+      </xsl:if>
       <div class="fhead">
         <xsl:call-template name="badge"/>
+        <xsl:if test="$waived = 'yes'">
+          <span class="waived-tag">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'waived'"/>
+            </xsl:call-template>
+          </span>
+        </xsl:if>
         <span class="rule-id"><xsl:value-of select="@rule"/></span>
         <span class="ftitle">
           <xsl:call-template name="pick">
@@ -472,6 +601,9 @@
           <pre class="evidence"><xsl:apply-templates
               select="f:evidence/*" mode="evidence"/></pre>
         </div>
+      </xsl:if>
+      <xsl:if test="f:evidence/*/*[local-name() = 'step']">
+        <xsl:call-template name="transcript"/>
       </xsl:if>
     </article>
   </xsl:template>
@@ -608,7 +740,7 @@
   </xsl:template>
 
   <xsl:template match="f:rule">
-    <tr>
+    <tr class="filterable" data-sev="{@severity}">
       <td class="rule-id"><xsl:value-of select="@id"/></td>
       <td><xsl:call-template name="badge"/></td>
       <td>
@@ -702,6 +834,365 @@
         </xsl:otherwise>
       </xsl:choose>
     </section>
+  </xsl:template>
+
+  <!--
+    The score: the share of checks passed, each weighed by its rule's
+    severity (error 10, warning 5, best practice 2, non-default 1, info 0);
+    waived findings do not count against it.
+  -->
+  <xsl:template name="score">
+    <xsl:variable name="live" select="f:finding[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)]"/>
+    <xsl:variable name="lost" select="10 * count($live[@severity = 'error'])
+        + 5 * count($live[@severity = 'warning'])
+        + 2 * count($live[@severity = 'best-practice'])
+        + count($live[@severity = 'non-default'])"/>
+    <xsl:variable name="max" select="10 * sum(f:rule[@severity = 'error']/@checked)
+        + 5 * sum(f:rule[@severity = 'warning']/@checked)
+        + 2 * sum(f:rule[@severity = 'best-practice']/@checked)
+        + sum(f:rule[@severity = 'non-default']/@checked)"/>
+    <xsl:variable name="raw">
+      <xsl:choose>
+        <xsl:when test="$max &gt; 0 and $lost &lt; $max">
+          <xsl:value-of select="floor(100 * ($max - $lost) div $max)"/>
+        </xsl:when>
+        <xsl:when test="$max &gt; 0">0</xsl:when>
+        <xsl:otherwise>100</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <!-- An open error caps the score: it is never "good" with one. -->
+    <xsl:variable name="score">
+      <xsl:choose>
+        <xsl:when test="$live[@severity = 'error'] and $raw &gt; 49">49</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$raw"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="band">
+      <xsl:choose>
+        <xsl:when test="$score &gt;= 90">good</xsl:when>
+        <xsl:when test="$score &gt;= 50">fair</xsl:when>
+        <xsl:otherwise>poor</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <div class="score score-{$band}" id="score" data-score="{$score}">
+      <div class="score-value"><xsl:value-of select="$score"/></div>
+      <div class="score-label">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'score'"/>
+        </xsl:call-template>
+        <xsl:text> / 100 · </xsl:text>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="concat('band-', $band)"/>
+        </xsl:call-template>
+      </div>
+      <p class="score-note">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'score-note'"/>
+        </xsl:call-template>
+      </p>
+    </div>
+  </xsl:template>
+
+  <!-- Findings by severity and by server, as inline SVG bar charts. -->
+  <xsl:template name="charts">
+    <xsl:variable name="all" select="f:finding"/>
+    <xsl:variable name="max-sev">
+      <xsl:for-each select="$severities">
+        <xsl:sort select="count($all[@severity = current()/@id])"
+            data-type="number" order="descending"/>
+        <xsl:if test="position() = 1">
+          <xsl:value-of select="count($all[@severity = current()/@id])"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="servers" select="$all[@server][generate-id() =
+        generate-id(key('finding-by-server', string(@server))[1])]"/>
+    <xsl:variable name="max-srv">
+      <xsl:for-each select="$servers">
+        <xsl:sort select="count(key('finding-by-server', string(@server)))"
+            data-type="number" order="descending"/>
+        <xsl:if test="position() = 1">
+          <xsl:value-of select="count(key('finding-by-server', string(@server)))"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <div class="charts">
+      <figure class="chart">
+        <figcaption>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'chart-severity'"/>
+          </xsl:call-template>
+        </figcaption>
+        <svg xmlns="http://www.w3.org/2000/svg" id="chart-severity" role="img"
+            width="460" height="{20 + 26 * 5}" viewBox="0 0 460 {20 + 26 * 5}">
+          <xsl:for-each select="$severities">
+            <xsl:variable name="n" select="count($all[@severity = current()/@id])"/>
+            <xsl:variable name="y" select="10 + 26 * (position() - 1)"/>
+            <text x="130" y="{$y + 14}" class="lbl" text-anchor="end">
+              <xsl:call-template name="severity-label">
+                <xsl:with-param name="sev" select="@id"/>
+              </xsl:call-template>
+            </text>
+            <rect x="140" y="{$y}" height="18" class="bar s-{@id}"
+                width="{floor(260 * $n div ($max-sev + number($max-sev = 0)))}"/>
+            <text class="val" y="{$y + 14}"
+                x="{146 + floor(260 * $n div ($max-sev + number($max-sev = 0)))}">
+              <xsl:value-of select="$n"/>
+            </text>
+          </xsl:for-each>
+        </svg>
+      </figure>
+      <xsl:if test="$servers">
+        <figure class="chart">
+          <figcaption>
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'chart-server'"/>
+            </xsl:call-template>
+          </figcaption>
+          <svg xmlns="http://www.w3.org/2000/svg" id="chart-server" role="img"
+              width="460" height="{20 + 26 * count($servers)}"
+              viewBox="0 0 460 {20 + 26 * count($servers)}">
+            <xsl:for-each select="$servers">
+              <xsl:sort select="@server"/>
+              <xsl:variable name="mine" select="key('finding-by-server', string(@server))"/>
+              <xsl:variable name="y" select="10 + 26 * (position() - 1)"/>
+              <text x="130" y="{$y + 14}" class="lbl" text-anchor="end">
+                <xsl:value-of select="substring(@server, 1, 18)"/>
+              </text>
+              <xsl:for-each select="$severities">
+                <xsl:variable name="before"
+                    select="count($mine[@severity = current()/preceding-sibling::t:sev/@id])"/>
+                <xsl:variable name="n" select="count($mine[@severity = current()/@id])"/>
+                <xsl:if test="$n &gt; 0">
+                  <rect y="{$y}" height="18" class="bar s-{@id}"
+                      x="{140 + floor(260 * $before div $max-srv)}"
+                      width="{floor(260 * ($before + $n) div $max-srv) - floor(260 * $before div $max-srv)}"/>
+                </xsl:if>
+              </xsl:for-each>
+              <text class="val" y="{$y + 14}"
+                  x="{146 + floor(260 * count($mine) div $max-srv)}">
+                <xsl:value-of select="count($mine)"/>
+              </text>
+            </xsl:for-each>
+          </svg>
+        </figure>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- The worst severity among findings, or "ok". -->
+  <xsl:template name="worst">
+    <xsl:param name="of"/>
+    <xsl:variable name="live" select="$of[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)]"/>
+    <xsl:choose>
+      <xsl:when test="$live[@severity = 'error']">error</xsl:when>
+      <xsl:when test="$live[@severity = 'warning']">warning</xsl:when>
+      <xsl:when test="$live[@severity = 'best-practice']">best-practice</xsl:when>
+      <xsl:when test="$live[@severity = 'non-default']">non-default</xsl:when>
+      <xsl:when test="$live[@severity = 'info']">info</xsl:when>
+      <xsl:otherwise>ok</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Servers, their connectors and bindings, coloured by worst finding. -->
+  <xsl:template name="section-topology">
+    <section id="topology">
+      <xsl:call-template name="section-heading">
+        <xsl:with-param name="id" select="'topology'"/>
+      </xsl:call-template>
+      <div class="topo">
+        <xsl:for-each select="f:model/f:server">
+          <xsl:variable name="sname" select="string(@name)"/>
+          <xsl:variable name="sworst">
+            <xsl:call-template name="worst">
+              <xsl:with-param name="of" select="key('finding-by-server', $sname)"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <div class="srv w-{$sworst}">
+            <div class="srv-name">
+              <span class="dot w-{$sworst}"/>
+              <xsl:value-of select="@name"/>
+              <span class="sub">
+                <xsl:value-of select="@fqdn"/>
+                <xsl:if test="@fqdn and @version"> · </xsl:if>
+                <xsl:value-of select="@version"/>
+              </span>
+            </div>
+            <ul class="conns">
+              <xsl:for-each select="f:connector">
+                <xsl:variable name="mine" select="key('finding-by-connector',
+                    concat($sname, '&#10;', @name))"/>
+                <xsl:variable name="worst">
+                  <xsl:call-template name="worst">
+                    <xsl:with-param name="of" select="$mine"/>
+                  </xsl:call-template>
+                </xsl:variable>
+                <li class="conn w-{$worst}" data-worst="{$worst}">
+                  <span class="conn-name"><xsl:value-of select="@name"/></span>
+                  <xsl:if test="@enabled = 'false'">
+                    <span class="off">
+                      <xsl:call-template name="ui">
+                        <xsl:with-param name="k" select="'disabled'"/>
+                      </xsl:call-template>
+                    </span>
+                  </xsl:if>
+                  <span class="conn-meta">
+                    <xsl:value-of select="@role"/>
+                    <xsl:if test="@role and @bindings"> · </xsl:if>
+                    <xsl:value-of select="@bindings"/>
+                  </span>
+                  <span class="conn-count">
+                    <xsl:choose>
+                      <xsl:when test="$worst = 'ok'">
+                        <xsl:call-template name="ui">
+                          <xsl:with-param name="k" select="'no-finding'"/>
+                        </xsl:call-template>
+                      </xsl:when>
+                      <xsl:otherwise>
+                        <xsl:value-of select="count($mine)"/>
+                        <xsl:text> · </xsl:text>
+                        <xsl:call-template name="severity-label">
+                          <xsl:with-param name="sev" select="$worst"/>
+                        </xsl:call-template>
+                      </xsl:otherwise>
+                    </xsl:choose>
+                  </span>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </div>
+        </xsl:for-each>
+        <xsl:if test="not(f:model/f:server)">
+          <p class="none">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'no-servers'"/>
+            </xsl:call-template>
+          </p>
+        </xsl:if>
+      </div>
+    </section>
+  </xsl:template>
+
+  <!-- Filter by severity and search; shown by the script only. -->
+  <xsl:template name="toolbar">
+    <div class="toolbar" id="toolbar" hidden="hidden">
+      <div class="wrap">
+        <label for="f-sev">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'severity'"/>
+          </xsl:call-template>
+        </label>
+        <select id="f-sev">
+          <option value="">
+            <xsl:call-template name="ui">
+              <xsl:with-param name="k" select="'every-severity'"/>
+            </xsl:call-template>
+          </option>
+          <xsl:for-each select="$severities">
+            <option value="{@id}">
+              <xsl:call-template name="severity-label">
+                <xsl:with-param name="sev" select="@id"/>
+              </xsl:call-template>
+            </option>
+          </xsl:for-each>
+        </select>
+        <label for="f-q">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'search'"/>
+          </xsl:call-template>
+        </label>
+        <input type="search" id="f-q" autocomplete="off"/>
+        <span class="shown">
+          <output id="f-shown"/>
+          <xsl:text> </xsl:text>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'shown'"/>
+          </xsl:call-template>
+        </span>
+      </div>
+    </div>
+  </xsl:template>
+
+  <!-- A probe's transcript, one line per step, from its evidence. -->
+  <xsl:template name="transcript">
+    <div class="block">
+      <div class="label">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'transcript'"/>
+        </xsl:call-template>
+      </div>
+      <pre class="transcript">
+        <xsl:for-each select="f:evidence/*/*[local-name() = 'step']">
+          <xsl:value-of select="concat(substring('       ', 1,
+              7 - string-length(@at-ms)), @at-ms, ' ms  ')"/>
+          <xsl:choose>
+            <xsl:when test="@dir = 'send'">C: </xsl:when>
+            <xsl:when test="@dir = 'recv'">S: </xsl:when>
+            <xsl:otherwise>-- </xsl:otherwise>
+          </xsl:choose>
+          <xsl:value-of select="@text"/>
+          <xsl:text>&#10;</xsl:text>
+        </xsl:for-each>
+      </pre>
+    </div>
+  </xsl:template>
+
+  <!--
+    The page's script: shows the toolbar and filters elements of class
+    "filterable" by their data-sev and their text.  "#sev=warning&q=relay"
+    in the address presets the filter.  It reads text and sets the hidden
+    attribute; it never writes markup.
+  -->
+  <xsl:template name="script">
+    <xsl:text>
+(function () {
+  "use strict";
+  function setup() {
+    var bar = document.getElementById("toolbar");
+    var sev = document.getElementById("f-sev");
+    var q = document.getElementById("f-q");
+    var shown = document.getElementById("f-shown");
+    var items = document.querySelectorAll(".filterable");
+    function apply() {
+      var s = sev.value, t = q.value.trim().toLowerCase(), n = 0, i, e, ok;
+      for (i = 0; i !== items.length; i++) {
+        e = items[i];
+        ok = (s === "" || !e.hasAttribute("data-sev") ||
+              e.getAttribute("data-sev") === s) &amp;&amp;
+             (t === "" || e.textContent.toLowerCase().indexOf(t) !== -1);
+        e.hidden = !ok;
+        if (ok &amp;&amp; e.hasAttribute("data-sev")) { n++; }
+      }
+      shown.textContent = String(n);
+      document.documentElement.setAttribute("data-filter", s + "|" + t);
+    }
+    function fromHash() {
+      var parts = location.hash.replace(/^#/, "").split("&amp;"), i, kv;
+      for (i = 0; i !== parts.length; i++) {
+        kv = parts[i].split("=");
+        if (kv[0] === "sev") { sev.value = decodeURIComponent(kv[1] || ""); }
+        if (kv[0] === "q") { q.value = decodeURIComponent(kv.slice(1).join("=")); }
+      }
+      if (sev.selectedIndex === -1) { sev.value = ""; }
+    }
+    sev.addEventListener("change", apply);
+    q.addEventListener("input", apply);
+    window.addEventListener("hashchange", function () { fromHash(); apply(); });
+    window.addEventListener("beforeprint", function () {
+      sev.value = ""; q.value = ""; apply();
+    });
+    fromHash();
+    apply();
+    bar.hidden = false;
+    document.documentElement.setAttribute("data-ready", "1");
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+}());
+</xsl:text>
   </xsl:template>
 
   <xsl:template name="css">
@@ -830,8 +1321,85 @@ td.loc { overflow-wrap: anywhere; }
 .pass { color: #1a7f37; font-weight: 600; }
 .fail { color: var(--error); font-weight: 600; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
+.toolbar {
+  background: var(--soft);
+  border-bottom: 1px solid var(--line); font-size: 14px;
+}
+.toolbar .wrap {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px;
+  padding-top: 8px; padding-bottom: 8px;
+}
+.toolbar label { font-weight: 600; color: var(--muted); }
+.toolbar select, .toolbar input {
+  font: inherit; padding: 3px 6px; border: 1px solid var(--line);
+  border-radius: 4px; background: #fff;
+}
+.toolbar input { min-width: 16em; }
+.toolbar .shown { color: var(--muted); margin-left: auto; }
+[hidden] { display: none !important; }
+.exec { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: flex-start; }
+.score {
+  min-width: 220px; max-width: 320px; padding: 14px 18px; border-radius: 8px;
+  border: 1px solid var(--line); border-top: 6px solid var(--info);
+}
+.score-good { border-top-color: #1a7f37; }
+.score-fair { border-top-color: var(--warning); }
+.score-poor { border-top-color: var(--error); }
+.score-value { font-size: 44px; font-weight: 700; line-height: 1.1; }
+.score-label { font-weight: 600; }
+.score-note { margin: 6px 0 0; font-size: 12px; color: var(--muted); }
+.charts { display: flex; flex-wrap: wrap; gap: 8px 32px; margin-top: 12px; }
+figure.chart { margin: 0; }
+figure.chart figcaption { font-weight: 600; font-size: 14px; margin-bottom: 2px; }
+svg .lbl { font-size: 12px; fill: var(--ink); }
+svg .val { font-size: 12px; fill: var(--muted); }
+.s-error { fill: var(--error); }
+.s-warning { fill: var(--warning); }
+.s-best-practice { fill: var(--best-practice); }
+.s-non-default { fill: var(--non-default); }
+.s-info { fill: var(--info); }
+.topo { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 14px; }
+.srv {
+  border: 1px solid var(--line); border-top: 5px solid #1a7f37;
+  border-radius: 6px; padding: 8px 12px;
+}
+.srv-name { font-weight: 600; }
+.srv-name .sub { display: block; margin-left: 0; }
+ul.conns { list-style: none; margin: 8px 0 0; padding: 0; }
+li.conn {
+  margin: 4px 0; padding: 4px 8px; border-left: 5px solid #1a7f37;
+  background: var(--soft); border-radius: 3px; font-size: 13px;
+}
+.conn-name { font-weight: 600; }
+.conn-meta, .conn-count { display: block; color: var(--muted); font-size: 12px; }
+.off { margin-left: 6px; font-size: 11px; color: var(--muted); text-transform: uppercase; }
+.srv.w-error, li.conn.w-error { border-color: var(--error); }
+.srv.w-warning, li.conn.w-warning { border-color: var(--warning); }
+.srv.w-best-practice, li.conn.w-best-practice { border-color: var(--best-practice); }
+.srv.w-non-default, li.conn.w-non-default { border-color: var(--non-default); }
+.srv.w-info, li.conn.w-info { border-color: var(--info); }
+.srv { border-left-color: var(--line); border-right-color: var(--line); border-bottom-color: var(--line); }
+.dot { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin-right: 6px; background: #1a7f37; }
+.dot.w-error { background: var(--error); }
+.dot.w-warning { background: var(--warning); }
+.dot.w-best-practice { background: var(--best-practice); }
+.dot.w-non-default { background: var(--non-default); }
+.dot.w-info { background: var(--info); }
+article.waived { opacity: .65; border-style: dashed; }
+.waived-tag {
+  padding: 0 6px; border: 1px solid var(--muted); border-radius: 8px;
+  font-size: 11px; text-transform: uppercase; color: var(--muted);
+}
+table.changes td { font-size: 13px; }
+.chg { font-weight: 600; }
+.chg-added { color: #1a7f37; }
+.chg-removed { color: var(--error); }
+.chg-changed { color: var(--warning); }
+pre.transcript { max-height: 24em; overflow: auto; }
 @media print {
-  nav { display: none; }
+  nav, .toolbar { display: none !important; }
+  [hidden] { display: block !important; }
+  tr[hidden] { display: table-row !important; }
   body { font-size: 10.5pt; }
   header.top { background: #fff; color: var(--ink); border-bottom: 3px solid var(--ink); }
   dl.facts dt { color: var(--muted); }

@@ -26,6 +26,9 @@
 #define RULE_TEXT_EXPR_MAX	32	/* {xpath} expressions in one text */
 #define RULE_TEXT_MAX		8192	/* bytes in one interpolated text */
 #define FINDINGS_MAX		1000000	/* findings in one analysis */
+#define DIFF_CHANGES_MAX	1000000	/* changes listed by one comparison */
+#define ARCHIVE_FILE_MAX	(1u << 30)	/* one evidence archive */
+#define ARCHIVE_MEMBERS_MAX	10000	/* members of one evidence archive */
 #define XPATH_OPS_MAX		50000000UL /* XPath steps: one rule on one model */
 
 #define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */

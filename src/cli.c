@@ -59,7 +59,11 @@ enum cli_opt {
 	CLI_OPT_TLS_LEGACY,
 	CLI_OPT_TLS_PORTS,
 	CLI_OPT_TO,
-	CLI_OPT_VARIANTS
+	CLI_OPT_VARIANTS,
+	CLI_OPT_BASELINE,
+	CLI_OPT_ARCHIVE,
+	CLI_OPT_SIGN,
+	CLI_OPT_CERT
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -68,6 +72,7 @@ enum cli_opt {
 #define CLI_RULESET	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
 			 CLI_IN(CLI_CMD_RULES))
 #define CLI_RENDER	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_REPORT))
+#define CLI_SIGNING	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_VERIFY))
 #define CLI_VERDICT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_ANALYZE) | \
 			 CLI_IN(CLI_CMD_REPORT))
 #define CLI_COLLECT	(CLI_IN(CLI_CMD_AUDIT) | CLI_IN(CLI_CMD_COLLECT))
@@ -85,15 +90,24 @@ struct cli_option {
 
 /* Sorted by long name. */
 static const struct cli_option cli_options[] = {
+	{ "archive", 0, CLI_ARG_FILE, CLI_OPT_ARCHIVE, CLI_IN(CLI_CMD_AUDIT),
+	  "FILE", "also write an evidence archive (tar: inputs, model, "
+	  "findings, rules, report, SHA-256 manifest)" },
 	{ "base", 0, CLI_ARG_STRING, CLI_OPT_BASE, CLI_COLLECT,
 	  "DN", "LDAP: the configuration naming context (default: from the "
 	  "RootDSE)" },
+	{ "baseline", 0, CLI_ARG_FILE, CLI_OPT_BASELINE, CLI_IN(CLI_CMD_AUDIT),
+	  "FILE", "compare with an earlier model or findings file: the "
+	  "report's recent changes" },
 	{ "bind-dn", 0, CLI_ARG_STRING, CLI_OPT_BIND_DN, CLI_COLLECT,
 	  "DN", "LDAP: bind as DN or user@domain (password from "
 	  "--password-file, MXBPA_LDAP_PASSWORD or -W)" },
 	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_PROBING,
 	  "FILE", "CA certificates to verify LDAP and SMTP servers with "
 	  "(default: the system store)" },
+	{ "cert", 0, CLI_ARG_FILE, CLI_OPT_CERT, CLI_SIGNING,
+	  "FILE", "the signer's certificate (PEM), with --sign; for verify, "
+	  "the certificate to trust" },
 	{ "concurrency", 0, CLI_ARG_UINT, CLI_OPT_CONCURRENCY, CLI_PROBING,
 	  "N", "SMTP probes: dialogs at once (default 16)" },
 	{ "confirm-relay", 0, CLI_ARG_FLAG, CLI_OPT_CONFIRM_RELAY,
@@ -103,9 +117,10 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
-	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER,
-	  "FORMAT", "html, text or xml (default: from the -o extension, "
-	  "else text)" },
+	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER |
+	  CLI_IN(CLI_CMD_DIFF),
+	  "FORMAT", "html, text, xml, json, sarif, junit or csv (default: "
+	  "from the -o extension, else text)" },
 	{ "from", 0, CLI_ARG_STRING, CLI_OPT_FROM, CLI_PROBING,
 	  "ADDR", "SMTP probes: MAIL FROM mailbox (default "
 	  "ExBPA-OpenRelayTest@Fabrikam.com)" },
@@ -152,6 +167,9 @@ static const struct cli_option cli_options[] = {
 	  "DIR", "also load the rule packs (*.xml) of DIR (repeatable)" },
 	{ "sasl-gssapi", 0, CLI_ARG_FLAG, CLI_OPT_SASL_GSSAPI, CLI_COLLECT,
 	  NULL, "LDAP: bind with the current Kerberos ticket" },
+	{ "sign", 0, CLI_ARG_FILE, CLI_OPT_SIGN, CLI_IN(CLI_CMD_AUDIT),
+	  "KEY", "sign the archive's manifest (CMS) with this private key "
+	  "(PEM, unencrypted); needs --cert" },
 	{ "starttls", 0, CLI_ARG_FLAG, CLI_OPT_STARTTLS, CLI_COLLECT,
 	  NULL, "LDAP: upgrade ldap:// with StartTLS" },
 	{ "timeout", 0, CLI_ARG_UINT, CLI_OPT_TIMEOUT, CLI_PROBING,
@@ -194,6 +212,10 @@ static const struct {
 	    "render saved findings again" },
 	[CLI_CMD_RULES] = { "rules", "list | show ID | lint FILE...",
 	    "list, show or check rule packs" },
+	[CLI_CMD_DIFF] = { "diff", "OLD NEW [--format text|xml] [-o FILE]",
+	    "compare two models or two findings files" },
+	[CLI_CMD_VERIFY] = { "verify", "ARCHIVE [--cert CERT]",
+	    "check an evidence archive's digests and signature" },
 	[CLI_CMD_HELP] = { "help", "[COMMAND]", "show help" },
 	[CLI_CMD_VERSION] = { "version", "", "print the version" },
 };
@@ -430,6 +452,18 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_FORMAT:
 		cli->format = arg;
 		break;
+	case CLI_OPT_ARCHIVE:
+		cli->archive = arg;
+		break;
+	case CLI_OPT_BASELINE:
+		cli->baseline = arg;
+		break;
+	case CLI_OPT_CERT:
+		cli->sign_cert = arg;
+		break;
+	case CLI_OPT_SIGN:
+		cli->sign_key = arg;
+		break;
 	case CLI_OPT_HELP:
 		cli->command = cli->command == CLI_CMD_NONE ? CLI_CMD_HELP :
 		    cli->command;
@@ -479,6 +513,8 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 	int ch;
 
 	memset(cli, 0, sizeof(*cli));
+	cli->argc = argc;
+	cli->argv = argv;
 	cli->builtin_rules = 1;
 	cli->lang = "en";
 	cli->fail_on = SEVERITY_ERROR;

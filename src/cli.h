@@ -23,6 +23,8 @@ enum cli_command {
 	CLI_CMD_ANALYZE,
 	CLI_CMD_REPORT,
 	CLI_CMD_RULES,
+	CLI_CMD_DIFF,
+	CLI_CMD_VERIFY,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 	CLI_CMD_COUNT
@@ -39,6 +41,12 @@ struct cli {
 	const char		*lang;
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
+	const char		*baseline;	/* --baseline FILE */
+	const char		*archive;	/* --archive FILE */
+	const char		*sign_key;	/* --sign KEY */
+	const char		*sign_cert;	/* --cert CERT */
+	int			 argc;		/* the command line, for the */
+	char			**argv;		/* archive's manifest */
 	int			 fail_on;	/* enum severity */
 	int			 verbosity;
 	const char		**args;		/* positional arguments */

@@ -17,9 +17,11 @@
 #include <libxslt/xslt.h>
 #include <libxslt/xsltconfig.h>
 
+#include "archive.h"
 #include "cli.h"
 #include "collector_ldap.h"
 #include "datadir.h"
+#include "diff.h"
 #include "engine.h"
 #include "err.h"
 #include "findings.h"
@@ -225,6 +227,12 @@ main_format(const struct cli *cli, const char *fallback)
 			return "xml";
 		if (strcmp(dot, ".txt") == 0)
 			return "text";
+		if (strcmp(dot, ".json") == 0)
+			return "json";
+		if (strcmp(dot, ".sarif") == 0)
+			return "sarif";
+		if (strcmp(dot, ".csv") == 0)
+			return "csv";
 	}
 	return fallback;
 }
@@ -300,12 +308,160 @@ main_cmd_probe(struct cli *cli, struct mx_err *err)
 	return rc == 0 ? MX_EXIT_OK : -1;
 }
 
+/* The file name extension of a report format in an archive. */
+static const char *
+main_report_ext(const char *fmt)
+{
+	if (strcmp(fmt, "text") == 0)
+		return "txt";
+	if (strcmp(fmt, "junit") == 0)
+		return "junit.xml";
+	return fmt;
+}
+
+/* Add the rule packs the audit used, each once. */
+static int
+main_archive_rules(const struct cli *cli, struct archive *a,
+    struct mx_err *err)
+{
+	struct rule_set *rs;
+	const char **files = NULL;
+	size_t n = 0, i, j;
+	int rc = 0;
+
+	if ((rs = main_rules(cli, err)) == NULL)
+		return -1;
+	for (i = 0; i < rule_set_count(rs) && rc == 0; i++) {
+		const char *f = rule_set_get(rs, i)->file;
+
+		for (j = 0; j < n && strcmp(files[j], f) != 0; j++)
+			;
+		if (j < n)
+			continue;
+		files = xreallocarray(files, n + 1, sizeof(*files));
+		files[n++] = f;
+		rc = archive_add_file(a, "rules", f, NULL, err);
+	}
+	free(files);
+	rule_set_free(rs);
+	return rc;
+}
+
+/* The SHA-256 the model recorded for the input at location, or NULL. */
+static const char *
+main_source_sha256(struct model *m, const char *location)
+{
+	xmlNodePtr c;
+	const char *loc;
+
+	for (c = xmlDocGetRootElement(model_doc(m))->children; c != NULL;
+	    c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "source") == 0 &&
+		    (loc = xml_attr(c, "location")) != NULL &&
+		    strcmp(loc, location) == 0)
+			return xml_attr(c, "sha256");
+	return NULL;
+}
+
+/*
+ * The evidence archive of an audit: the inputs as read, the baseline, the
+ * model, the findings, the rule packs, the report (and the HTML report
+ * when another format was asked for).
+ */
+static int
+main_archive(const struct cli *cli, struct model *m, xmlDocPtr findings,
+    const char *fmt, const char *report, size_t len, struct mx_err *err)
+{
+	struct archive *a = archive_new();
+	char name[64], *html = NULL;
+	xmlChar *buf = NULL;
+	size_t i, hlen;
+	int blen, rc = -1;
+
+	for (i = 0; i < cli->nimports; i++)
+		if (archive_add_file(a, "inputs", cli->imports[i],
+		    main_source_sha256(m, cli->imports[i]), err) == -1)
+			goto out;
+	if (cli->baseline != NULL && archive_add_file(a, "baseline",
+	    cli->baseline, NULL, err) == -1)
+		goto out;
+	if (xml_dump(model_doc(m), &buf, &blen, err) == -1 ||
+	    archive_add_data(a, "model.xml", buf, (size_t)blen, err) == -1)
+		goto out;
+	xmlFree(buf);
+	buf = NULL;
+	if (xml_dump(findings, &buf, &blen, err) == -1 ||
+	    archive_add_data(a, "findings.xml", buf, (size_t)blen, err) == -1)
+		goto out;
+	if (main_archive_rules(cli, a, err) == -1)
+		goto out;
+	if (strcmp(fmt, "xml") != 0) {
+		snprintf(name, sizeof(name), "report.%s", main_report_ext(fmt));
+		if (archive_add_data(a, name, report, len, err) == -1)
+			goto out;
+	}
+	if (strcmp(fmt, "html") != 0 && (report_render_mem(findings, "html",
+	    cli->lang, &html, &hlen, err) == -1 || archive_add_data(a,
+	    "report.html", html, hlen, err) == -1))
+		goto out;
+	rc = archive_write(a, cli->archive, cli->argc, cli->argv,
+	    cli->sign_key, cli->sign_cert, err);
+out:
+	xmlFree(buf);
+	free(html);
+	archive_free(a);
+	return rc;
+}
+
+/*
+ * Compare the audit with --baseline: a model (compared with this model,
+ * and analysed with the same rules so that findings compare too) or a
+ * findings file.  The changes join the findings as their recent changes.
+ */
+static int
+main_baseline(const struct cli *cli, struct model *m, xmlDocPtr findings,
+    struct mx_err *err)
+{
+	struct diff_input base;
+	xmlDocPtr changes = NULL, old = NULL;
+	int rc = -1;
+
+	if (diff_input_load(&base, cli->baseline, err) == -1)
+		return -1;
+	changes = diff_new(cli->baseline, "this audit");
+	if (base.kind == DIFF_KIND_MODEL) {
+		if (diff_compare(changes, model_doc(base.model), model_doc(m),
+		    0, err) == -1)
+			goto out;
+		if ((old = main_analyze_model(cli, base.model, err)) == NULL)
+			goto out;
+	} else
+		old = base.findings;
+	if (diff_compare(changes, old, findings, base.kind ==
+	    DIFF_KIND_MODEL ? DIFF_FINDINGS_ONLY : 0, err) == -1 ||
+	    diff_attach(findings, changes, err) == -1)
+		goto out;
+	log_info(LOG_MAIN, "%lu change(s) since %s", diff_count(changes),
+	    cli->baseline);
+	rc = 0;
+out:
+	if (old != base.findings)
+		xmlFreeDoc(old);
+	xmlFreeDoc(changes);
+	diff_input_free(&base);
+	return rc;
+}
+
 static int
 main_cmd_audit(struct cli *cli, struct mx_err *err)
 {
 	const char *fmt = main_format(cli, "text");
 	struct model *m;
-	xmlDocPtr findings;
+	xmlDocPtr findings = NULL;
+	char *report = NULL;
+	size_t len, i;
+	int rc = -1;
 
 	if (cli->nargs > 0)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
@@ -313,14 +469,38 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 		    cli->args[0]);
 	if (!report_format_known(fmt))
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown format \"%s\" (html, text, xml)", fmt);
+		    "unknown format \"%s\" (%s)", fmt, REPORT_FORMATS);
+	if (cli->sign_key != NULL && cli->archive == NULL)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "--sign signs an archive: add --archive FILE");
+	if ((cli->sign_key == NULL) != (cli->sign_cert == NULL))
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "--sign KEY and --cert CERT go together");
+	for (i = 0; cli->archive != NULL && i < cli->nimports; i++)
+		if (strcmp(cli->imports[i], "-") == 0)
+			return mx_err_set(err, MX_ERR_USAGE, NULL, "--archive "
+			    "keeps the inputs: import files, not standard "
+			    "input");
 	if ((m = main_collect(cli, err)) == NULL)
 		return -1;
-	findings = main_analyze_model(cli, m, err);
+	if ((findings = main_analyze_model(cli, m, err)) == NULL)
+		goto out;
+	if (cli->baseline != NULL && main_baseline(cli, m, findings,
+	    err) == -1)
+		goto out;
+	if (report_render_mem(findings, fmt, cli->lang, &report, &len,
+	    err) == -1 || util_write_atomic(cli->output ? cli->output : "-",
+	    report, len, err) == -1)
+		goto out;
+	if (cli->archive != NULL && main_archive(cli, m, findings, fmt,
+	    report, len, err) == -1)
+		goto out;
+	rc = main_verdict(cli, findings);
+out:
+	free(report);
+	xmlFreeDoc(findings);
 	model_free(m);
-	if (findings == NULL)
-		return -1;
-	return main_render(cli, findings, fmt, err);
+	return rc;
 }
 
 static int
@@ -373,10 +553,77 @@ main_cmd_report(struct cli *cli, struct mx_err *err)
 		    "report needs exactly one FINDINGS file");
 	if (!report_format_known(fmt))
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown format \"%s\" (html, text, xml)", fmt);
+		    "unknown format \"%s\" (%s)", fmt, REPORT_FORMATS);
 	if ((findings = findings_load(cli->args[0], err)) == NULL)
 		return -1;
 	return main_render(cli, findings, fmt, err);
+}
+
+/* verify ARCHIVE: 0 when it verifies, 1 when something does not match. */
+static int
+main_cmd_verify(struct cli *cli, struct mx_err *err)
+{
+	unsigned problems;
+	int rc;
+
+	if (cli->nargs != 1)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "usage: mxbpa verify ARCHIVE [--cert CERT]");
+	fflush(stdout);
+	rc = archive_verify(cli->args[0], cli->sign_cert, stdout, &problems,
+	    err);
+	fflush(stdout);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		fprintf(stderr, "mxbpa: %s: does not verify: %u problem(s)\n",
+		    cli->args[0], problems);
+		return MX_EXIT_FINDINGS;
+	}
+	printf("%s: verified\n", cli->args[0]);
+	return MX_EXIT_OK;
+}
+
+/* diff OLD NEW: exit 0 when nothing changed, 1 when something did. */
+static int
+main_cmd_diff(struct cli *cli, struct mx_err *err)
+{
+	struct diff_input old, new;
+	xmlDocPtr changes;
+	const char *fmt = cli->format != NULL ? cli->format : "text";
+	const char *out = cli->output ? cli->output : "-";
+	int rc = -1;
+
+	if (cli->nargs != 2)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "usage: mxbpa diff OLD NEW (two models or two findings "
+		    "files)");
+	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "xml") != 0)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "diff writes text or xml, not \"%s\"", fmt);
+	if (diff_input_load(&old, cli->args[0], err) == -1)
+		return -1;
+	if (diff_input_load(&new, cli->args[1], err) == -1) {
+		diff_input_free(&old);
+		return -1;
+	}
+	changes = diff_new(cli->args[0], cli->args[1]);
+	if (old.kind != new.kind)
+		mx_err_set(err, MX_ERR_USAGE, NULL, "%s is a %s, %s a %s: "
+		    "compare two models or two findings files", cli->args[0],
+		    old.kind == DIFF_KIND_MODEL ? "model" : "findings file",
+		    cli->args[1],
+		    new.kind == DIFF_KIND_MODEL ? "model" : "findings file");
+	else if (diff_compare(changes, old.kind == DIFF_KIND_MODEL ?
+	    model_doc(old.model) : old.findings, new.kind == DIFF_KIND_MODEL ?
+	    model_doc(new.model) : new.findings, 0, err) == 0 &&
+	    (strcmp(fmt, "xml") == 0 ? xml_write(changes, out, err) :
+	    diff_write_text(changes, out, err)) == 0)
+		rc = diff_count(changes) > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
+	xmlFreeDoc(changes);
+	diff_input_free(&old);
+	diff_input_free(&new);
+	return rc;
 }
 
 static void
@@ -478,6 +725,10 @@ main_dispatch(struct cli *cli, struct mx_err *err)
 		return main_cmd_report(cli, err);
 	case CLI_CMD_RULES:
 		return main_cmd_rules(cli, err);
+	case CLI_CMD_DIFF:
+		return main_cmd_diff(cli, err);
+	case CLI_CMD_VERIFY:
+		return main_cmd_verify(cli, err);
 	case CLI_CMD_VERSION:
 		printf("mxbpa %s (libxml2 %s, libxslt %s)\n", PACKAGE_VERSION,
 		    LIBXML_DOTTED_VERSION, LIBXSLT_DOTTED_VERSION);

@@ -19,10 +19,16 @@
  * The text format is made safe for a terminal: C0 controls other than
  * newline and tab, DEL and the C1 controls (U+0080-U+009F) become '?'.
  *
+ * The HTML format's Content-Security-Policy (CSP Level 2, hash sources)
+ * gets the SHA-256 of the page's inline style and script here, computed
+ * over the bytes the serialiser wrote, in place of the placeholders
+ * html.xsl leaves in its meta element.
+ *
  * SPDX-License-Identifier: ISC
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -34,6 +40,7 @@
 #include <libxslt/xsltconfig.h>
 #include <libxslt/xsltutils.h>
 #include <libexslt/exslt.h>
+#include <openssl/evp.h>
 
 #include "bounds.h"
 #include "datadir.h"
@@ -54,12 +61,17 @@ struct report_format {
 	const char	*name;
 	const char	*stylesheet;	/* under reports/; NULL for xml */
 	int		 terminal;	/* output goes to terminals */
+	int		 csp;		/* HTML with hash placeholders */
 };
 
 static const struct report_format report_formats[] = {
-	{ "html", "html.xsl", 0 },
-	{ "text", "text.xsl", 1 },
-	{ "xml", NULL, 0 }
+	{ "html", "html.xsl", 0, 1 },
+	{ "text", "text.xsl", 1, 0 },
+	{ "xml", NULL, 0, 0 },
+	{ "json", "json.xsl", 0, 0 },
+	{ "sarif", "sarif.xsl", 0, 0 },
+	{ "junit", "junit.xsl", 0, 0 },
+	{ "csv", "csv.xsl", 0, 0 }
 };
 
 static const char *const report_langs[] = { "en", "fr" };
@@ -84,7 +96,7 @@ report_find(const char *format)
 	return NULL;
 }
 
-/* Is format one of html, text and xml?  Case matters. */
+/* Is format one this build renders (report_formats)?  Case matters. */
 int
 report_format_known(const char *format)
 {
@@ -467,6 +479,93 @@ report_terminal_safe(unsigned char *s, size_t len)
 	return o;
 }
 
+/* The first occurrence of needle in hay[0..len), or NULL. */
+static const char *
+report_find_bytes(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/*
+ * The CSP source of the first element <tag>...</tag> of html: "sha256-"
+ * and the base64 of the SHA-256 of its content, byte for byte as written
+ * (what a browser hashes).  -1 when there is no such element.
+ */
+static int
+report_csp_hash(const char *html, size_t len, const char *tag,
+    const char **start, char out[64])
+{
+	char open[16], close[16];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	const char *b, *e;
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	b = report_find_bytes(html, len, open);
+	if (b == NULL)
+		return -1;
+	b += strlen(open);
+	e = report_find_bytes(b, len - (size_t)(b - html), close);
+	if (e == NULL || EVP_Digest(b, (size_t)(e - b), md, &mdlen,
+	    EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return -1;
+	memcpy(out, "sha256-", 7);
+	EVP_EncodeBlock((unsigned char *)out + 7, md, 32);
+	*start = b;
+	return 0;
+}
+
+/*
+ * Put the hashes of the inline style and script into the
+ * Content-Security-Policy meta of an HTML report, in place of the
+ * placeholders sha256-@STYLE@ and sha256-@SCRIPT@, which must come before
+ * both elements (in the head, before anything from the findings).  Text
+ * from the findings cannot forge an element: it is escaped, so the first
+ * <style> and <script> are the stylesheet's own.
+ */
+static int
+report_csp(char **html, size_t *len, struct mx_err *err)
+{
+	static const char *const tags[] = { "style", "script" };
+	static const char *const marks[] = { "sha256-@STYLE@",
+	    "sha256-@SCRIPT@" };
+	char hash[64], *out;
+	const char *elem, *mark;
+	size_t i, n, at;
+
+	for (i = 0; i < 2; i++) {
+		/* A stylesheet without the placeholder ships no such policy. */
+		if (report_find_bytes(*html, *len, marks[i]) == NULL)
+			continue;
+		if (report_csp_hash(*html, *len, tags[i], &elem, hash) == -1)
+			return mx_err_set(err, MX_ERR_INTERNAL, "html.xsl",
+			    "the report has no inline %s to hash", tags[i]);
+		mark = report_find_bytes(*html, *len, marks[i]);
+		if (mark == NULL || mark > elem)
+			return mx_err_set(err, MX_ERR_INTERNAL, "html.xsl",
+			    "no %s placeholder before the inline %s",
+			    marks[i], tags[i]);
+		at = (size_t)(mark - *html);
+		n = strlen(hash);
+		out = xmalloc(*len - strlen(marks[i]) + n + 1);
+		memcpy(out, *html, at);
+		memcpy(out + at, hash, n);
+		memcpy(out + at + n, mark + strlen(marks[i]),
+		    *len - at - strlen(marks[i]));
+		*len = *len - strlen(marks[i]) + n;
+		out[*len] = '\0';
+		free(*html);
+		*html = out;
+	}
+	return 0;
+}
+
 static void
 report_exslt_once(void)
 {
@@ -479,56 +578,86 @@ report_exslt_once(void)
 }
 
 /*
- * Render findings as format in lang and replace path atomically.  An
- * unknown format is MX_ERR_USAGE (nothing is written), an unknown language
- * falls back to English with a warning, a stylesheet that fails to load,
- * compile or run is MX_ERR_INTERNAL, writing is MX_ERR_IO.  The findings
- * document stays the caller's.
+ * Render findings as format in lang into *out (*len bytes, freed with
+ * free()).  An unknown format is MX_ERR_USAGE, an unknown language falls
+ * back to English with a warning, a stylesheet that fails to load, compile
+ * or run is MX_ERR_INTERNAL.  The findings document stays the caller's.
+ */
+int
+report_render_mem(xmlDocPtr findings, const char *format, const char *lang,
+    char **out, size_t *len, struct mx_err *err)
+{
+	const struct report_format *fmt;
+	xsltStylesheetPtr style;
+	xmlChar *res;
+	int reslen, rc;
+
+	*out = NULL;
+	*len = 0;
+	fmt = report_find(format);
+	if (fmt == NULL)
+		return mx_err_set(err, MX_ERR_USAGE, NULL,
+		    "unknown report format \"%s\" (%s)",
+		    format != NULL ? format : "", REPORT_FORMATS);
+	if (findings == NULL || xmlDocGetRootElement(findings) == NULL)
+		return mx_err_set(err, MX_ERR_INTERNAL, NULL,
+		    "no findings document to render");
+	if (fmt->stylesheet == NULL) {
+		if (xml_dump(findings, &res, &reslen, err) == -1)
+			return -1;
+	} else {
+		report_exslt_once();
+		style = report_stylesheet(fmt->stylesheet, err);
+		if (style == NULL)
+			return -1;
+		/* The terminal filter below knows C1 controls in UTF-8 only. */
+		if (fmt->terminal && style->encoding != NULL &&
+		    xmlStrcasecmp(style->encoding, BAD_CAST "UTF-8") != 0) {
+			xsltFreeStylesheet(style);
+			return mx_err_set(err, MX_ERR_INTERNAL,
+			    fmt->stylesheet,
+			    "a report for terminals must be written in UTF-8");
+		}
+		rc = report_transform(style, findings, report_lang(lang),
+		    fmt->stylesheet, &res, &reslen, err);
+		xsltFreeStylesheet(style);
+		if (rc == -1)
+			return -1;
+	}
+	*len = (size_t)reslen;
+	if (fmt->terminal)
+		*len = report_terminal_safe(res, *len);
+	*out = xmalloc(*len + 1);
+	memcpy(*out, res, *len);
+	(*out)[*len] = '\0';
+	xmlFree(res);
+	if (fmt->csp && report_csp(out, len, err) == -1) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Render findings as format in lang and replace path atomically (see
+ * report_render_mem); writing is MX_ERR_IO.
  */
 int
 report_render(xmlDocPtr findings, const char *format, const char *lang,
     const char *path, struct mx_err *err)
 {
-	const struct report_format *fmt;
-	xsltStylesheetPtr style;
-	xmlChar *out;
+	char *out;
 	size_t len;
-	int outlen, rc;
+	int rc;
 
-	fmt = report_find(format);
-	if (fmt == NULL)
-		return mx_err_set(err, MX_ERR_USAGE, NULL,
-		    "unknown report format \"%s\" (html, text or xml)",
-		    format != NULL ? format : "");
-	if (findings == NULL || xmlDocGetRootElement(findings) == NULL)
-		return mx_err_set(err, MX_ERR_INTERNAL, path,
-		    "no findings document to render");
-	if (fmt->stylesheet == NULL)
-		return xml_write(findings, path, err);
-
-	report_exslt_once();
-	style = report_stylesheet(fmt->stylesheet, err);
-	if (style == NULL)
+	if (report_render_mem(findings, format, lang, &out, &len, err) == -1)
 		return -1;
-	/* The terminal filter below knows C1 controls in UTF-8 only. */
-	if (fmt->terminal && style->encoding != NULL &&
-	    xmlStrcasecmp(style->encoding, BAD_CAST "UTF-8") != 0) {
-		xsltFreeStylesheet(style);
-		return mx_err_set(err, MX_ERR_INTERNAL, fmt->stylesheet,
-		    "a report for terminals must be written in UTF-8");
-	}
-	rc = report_transform(style, findings, report_lang(lang),
-	    fmt->stylesheet, &out, &outlen, err);
-	xsltFreeStylesheet(style);
-	if (rc == -1)
-		return -1;
-	len = (size_t)outlen;
-	if (fmt->terminal)
-		len = report_terminal_safe(out, len);
 	rc = util_write_atomic(path, out, len, err);
-	xmlFree(out);
+	free(out);
 	if (rc == 0)
 		log_debug(LOG_REPORT, "%s report written to %s (%zu bytes)",
-		    fmt->name, path, len);
+		    format, path, len);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * report.h - render a findings document through an XSLT stylesheet of
- * reports/ (html, text) or as the findings XML itself (xml).
+ * reports/ (html, text, json, sarif, junit, csv) or as the findings XML
+ * itself (xml).
  *
  * Stylesheets run under xsltSecurityPrefs that forbid reading and writing
  * files, creating directories and network access; parameters are passed
@@ -15,7 +16,10 @@
 
 struct mx_err;
 
-/* Is format one this build can render ("html", "text", "xml")? */
+/* The formats, for messages and --help. */
+#define REPORT_FORMATS	"html, text, xml, json, sarif, junit, csv"
+
+/* Is format one this build can render (see REPORT_FORMATS)? */
 int	report_format_known(const char *format);
 
 /*
@@ -25,5 +29,12 @@ int	report_format_known(const char *format);
  */
 int	report_render(xmlDocPtr findings, const char *format,
 	    const char *lang, const char *path, struct mx_err *);
+
+/*
+ * Render findings into a new buffer *out of *len bytes (NUL-terminated;
+ * free with free()).  Errors as report_render, without MX_ERR_IO.
+ */
+int	report_render_mem(xmlDocPtr findings, const char *format,
+	    const char *lang, char **out, size_t *len, struct mx_err *);
 
 #endif /* MXBPA_REPORT_H */

@@ -41,6 +41,14 @@ golden report.en.txt "the English text report is as expected" \
 	audit $demo --format text --lang en
 golden report.fr.txt "the French text report is as expected" \
 	audit $demo --format text --lang fr
+golden report.json "the JSON report is as expected" \
+	audit $demo --format json
+golden report.sarif "the SARIF report is as expected" \
+	audit $demo --format sarif
+golden report.junit.xml "the JUnit report is as expected" \
+	audit $demo --format junit
+golden report.csv "the CSV report is as expected" \
+	audit $demo --format csv
 
 # The demo must show every rule that has a fixture firing at least once.
 # Probe rules need live probes, which the exported demo does not have.

@@ -11,7 +11,7 @@ top=$MXBPA_TOP_SRCDIR
 tap_n=0
 tap_failed=0
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mxbpa-test.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+trap '[ -n "$MXBPA_KEEP" ] || rm -rf "$scratch"' EXIT
 
 # ok STATUS DESCRIPTION: one TAP line; STATUS 0 passes.
 ok() {

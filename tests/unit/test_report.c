@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <libxml/tree.h>
+#include <openssl/evp.h>
 
 #include "err.h"
 #include "findings.h"
@@ -96,6 +97,18 @@ contains_nocase(const char *hay, const char *needle)
 		if (strncasecmp(hay, needle, n) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+count_nocase(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	int k = 0;
+
+	for (; hay != NULL && *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			k++;
+	return k;
 }
 
 /* Bytes a terminal would interpret: C0 but \n \t, DEL, UTF-8 C1. */
@@ -608,9 +621,11 @@ test_hostile_texts(xmlDocPtr hostile)
 
 	tap_check(contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;"),
 	    "the <script> of a message appears escaped in the HTML");
-	tap_check(html != NULL && !contains_nocase(html, "<script") &&
-	    htmlfr != NULL && !contains_nocase(htmlfr, "<script"),
-	    "no raw <script appears anywhere in the HTML");
+	tap_check(html != NULL && count_nocase(html, "<script") == 1 &&
+	    htmlfr != NULL && count_nocase(htmlfr, "<script") == 1 &&
+	    !contains(html, "alert(1)</script") &&
+	    contains(html, "<script>\n(function () {"),
+	    "the report's own script is the only raw <script in the HTML");
 	tap_check(!contains_nocase(html, "<img") &&
 	    !contains_nocase(html, "<i>") && !contains_nocase(html, "<b>"),
 	    "markup in titles, names and banners stays text");
@@ -673,6 +688,105 @@ test_controls_in_input(xmlDocPtr hostile)
 	(void)err;
 }
 
+/* "'sha256-BASE64'" of the content of the first <tag> of html. */
+static int
+csp_source(const char *html, const char *tag, char *out, size_t size)
+{
+	char open[16], close[16];
+	unsigned char md[32], b64[64];
+	unsigned int mdlen;
+	const char *b, *e;
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	if (html == NULL || (b = strstr(html, open)) == NULL)
+		return -1;
+	b += strlen(open);
+	if ((e = strstr(b, close)) == NULL || EVP_Digest(b, (size_t)(e - b),
+	    md, &mdlen, EVP_sha256(), NULL) != 1)
+		return -1;
+	EVP_EncodeBlock(b64, md, 32);
+	snprintf(out, size, "'sha256-%s'", b64);
+	return 0;
+}
+
+static void
+test_csp(xmlDocPtr contoso)
+{
+	struct mx_err err;
+	char script[128], style[128], *html, *meta_end;
+
+	render(contoso, "html", "en", tmp_path("csp.html"), &err);
+	html = slurp(tmp_path("csp.html"), NULL);
+	meta_end = html != NULL ? strstr(html, "Content-Security-Policy") : NULL;
+	if (meta_end != NULL)
+		meta_end = strchr(meta_end, '>');
+	tap_check(meta_end != NULL && meta_end < strstr(html, "<style>"),
+	    "the HTML report has a Content-Security-Policy meta before its style");
+	tap_check(csp_source(html, "script", script, sizeof(script)) == 0 &&
+	    meta_end != NULL && strstr(html, script) != NULL &&
+	    strstr(html, script) < meta_end,
+	    "the policy allows the inline script by its SHA-256, as written");
+	tap_check(csp_source(html, "style", style, sizeof(style)) == 0 &&
+	    meta_end != NULL && strstr(html, style) != NULL &&
+	    strstr(html, style) < meta_end,
+	    "the policy allows the inline style by its SHA-256, as written");
+	tap_check(html != NULL && !contains(html, "@SCRIPT@") &&
+	    !contains(html, "@STYLE@"), "no hash placeholder is left");
+	tap_check(html != NULL && contains(html, "default-src 'none'") &&
+	    !contains(html, "unsafe-inline") && !contains(html, " style=\""),
+	    "the policy allows nothing else, and no inline style attribute "
+	    "needs it");
+	free(html);
+}
+
+/* A waived finding in every format. */
+static void
+test_waived(void)
+{
+	struct mx_err err;
+	xmlDocPtr doc = load_sample("waived");
+	char *html, *json, *csv, *junit, *sarif;
+
+	if (!tap_check(doc != NULL, "the waived sample loads"))
+		return;
+	render(doc, "html", "en", tmp_path("waived.html"), &err);
+	render(doc, "json", "en", tmp_path("waived.json"), &err);
+	render(doc, "csv", "en", tmp_path("waived.csv"), &err);
+	render(doc, "junit", "en", tmp_path("waived.junit"), &err);
+	render(doc, "sarif", "en", tmp_path("waived.sarif"), &err);
+	html = slurp(tmp_path("waived.html"), NULL);
+	json = slurp(tmp_path("waived.json"), NULL);
+	csv = slurp(tmp_path("waived.csv"), NULL);
+	junit = slurp(tmp_path("waived.junit"), NULL);
+	sarif = slurp(tmp_path("waived.sarif"), NULL);
+	/* Errors are shown twice: critical issues and all issues. */
+	tap_check(count_nocase(html, "class=\"waived-tag\">waived<") == 2 &&
+	    count_nocase(html, "class=\"finding filterable waived f-error\"")
+	    == 2 && count_nocase(html, "class=\"finding filterable f-error\"")
+	    == 2, "HTML shows the waived finding, and only it, as waived");
+	tap_check(count_nocase(json, "\"waived\": true") == 1 &&
+	    count_nocase(json, "\"waived\": false") == 1,
+	    "JSON marks the waived finding waived: true, the other false");
+	tap_check(contains(csv, "\"EX01\\Relay A\",\"yes\"") &&
+	    contains(csv, "\"EX01\\Relay B\",\"no\""),
+	    "CSV marks the waived finding yes, the other no");
+	tap_check(contains(junit, "failures=\"1\"") &&
+	    contains(junit, "<skipped message=\"waived\"/>"),
+	    "JUnit skips the waived finding and fails the other");
+	tap_check(count_nocase(sarif, "\"suppressions\"") == 1,
+	    "SARIF suppresses the waived finding only");
+	tap_check(contains(html, "data-score=\"49\""),
+	    "the score counts the open error, not the waived one (50, capped "
+	    "at 49; 0 if the waived one counted)");
+	free(html);
+	free(json);
+	free(csv);
+	free(junit);
+	free(sarif);
+	xmlFreeDoc(doc);
+}
+
 static void
 test_all_formats(void)
 {
@@ -729,7 +843,10 @@ test_errors(xmlDocPtr contoso)
 	char *kept;
 
 	tap_check(report_format_known("html") && report_format_known("text") &&
-	    report_format_known("xml"), "html, text and xml are known formats");
+	    report_format_known("xml") && report_format_known("json") &&
+	    report_format_known("sarif") && report_format_known("junit") &&
+	    report_format_known("csv"),
+	    "html, text, xml, json, sarif, junit and csv are known formats");
 	tap_check(!report_format_known("pdf") && !report_format_known("") &&
 	    !report_format_known(NULL) && !report_format_known("HTML"),
 	    "other format names are unknown");
@@ -797,6 +914,8 @@ main(void)
 		return tap_done();
 	test_languages(contoso);
 	test_hostile_texts(hostile);
+	test_csp(contoso);
+	test_waived();
 	test_controls_in_input(hostile);
 	test_all_formats();
 	test_errors(contoso);
