@@ -45,6 +45,10 @@
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 
+/* Connector selection (connsel.c) */
+#define CONNSEL_POINTS_MAX	65536	/* range ends compared on one binding */
+#define CONNSEL_RIVALS_MAX	256	/* connectors sharing one binding */
+
 /* Report rendering (report.c) */
 #define REPORT_STYLESHEET_MAX	(1u << 20)	/* one stylesheet of reports/ */
 #define REPORT_TEMPLATE_DEPTH_MAX 500	/* nested template calls */

@@ -297,6 +297,42 @@ engine_add_texts(struct engine_run *run, xmlNodePtr finding,
 	return 0;
 }
 
+/* Copy the elements of the rule's evidence expression after the object. */
+static int
+engine_add_evidence(struct engine_run *run, const struct rule *r,
+    xmlNodePtr object, xmlNodePtr ev, struct mx_err *err)
+{
+	xmlXPathObjectPtr res;
+	xmlNodePtr n, copy;
+	char msg[256];
+	int i;
+
+	res = engine_eval(run->ctxt, object, r->evidence, r->evidence_text,
+	    msg);
+	if (res == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, r->id,
+		    "evidence: XPath error: %s", msg);
+	if (res->type != XPATH_NODESET) {
+		xmlXPathFreeObject(res);
+		return mx_err_set(err, MX_ERR_INPUT, r->id,
+		    "evidence must yield a node-set");
+	}
+	for (i = 0; res->nodesetval != NULL && i < res->nodesetval->nodeNr;
+	    i++) {
+		n = res->nodesetval->nodeTab[i];
+		if (n->type != XML_ELEMENT_NODE || n == object)
+			continue;
+		copy = xmlDocCopyNode(n, run->out, 1);
+		if (copy != NULL) {
+			xml_tree_set_ns(copy, xmlNewNs(copy,
+			    (const xmlChar *)MODEL_NS, NULL));
+			xmlAddChild(ev, copy);
+		}
+	}
+	xmlXPathFreeObject(res);
+	return 0;
+}
+
 static int
 engine_add_finding(struct engine_run *run, const struct rule *r,
     xmlNodePtr object, struct mx_err *err)
@@ -355,6 +391,11 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 
 		xml_tree_set_ns(copy, mns);
 		xmlAddChild(ev, copy);
+	}
+	if (r->evidence != NULL && engine_add_evidence(run, r, object, ev,
+	    err) == -1) {
+		xmlFreeNode(f);
+		return -1;
 	}
 	if (run->nfindings == run->cap) {
 		run->cap = run->cap ? run->cap * 2 : 64;

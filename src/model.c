@@ -34,7 +34,8 @@ struct model {
 
 /* Canonical order of a connector's and a server's children. */
 static const char *const model_child_order[] = {
-	"address", "binding", "remote-ip-range", "permission-group",
+	"address", "binding", "remote-ip-range", "relay-ip-range",
+	"permission-group",
 	"auth-mechanism", "ace", "security-descriptor", "setting",
 	"receive-connector", "smtp-virtual-server", NULL
 };

@@ -69,6 +69,8 @@ rules_free_rule(struct rule *r)
 		xmlXPathFreeCompExpr(r->select);
 	if (r->assert != NULL)
 		xmlXPathFreeCompExpr(r->assert);
+	if (r->evidence != NULL)
+		xmlXPathFreeCompExpr(r->evidence);
 }
 
 void
@@ -332,6 +334,12 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 			r->assert = rules_compile(rs, r->assert_text, where,
 			    "assert", err);
 			if (r->assert == NULL)
+				return -1;
+		} else if (rules_is(c, "evidence")) {
+			r->evidence_text = rules_content(c);
+			r->evidence = rules_compile(rs, r->evidence_text, where,
+			    "evidence", err);
+			if (r->evidence == NULL)
 				return -1;
 		} else if (!rules_is(c, "reference")) {
 			rules_tidy_text(c, rules_is(c, "remediation"));

@@ -31,6 +31,8 @@ struct rule {
 	const char		*assert_text;
 	xmlXPathCompExprPtr	 select;
 	xmlXPathCompExprPtr	 assert;
+	const char		*evidence_text;	/* NULL: the object only */
+	xmlXPathCompExprPtr	 evidence;
 };
 
 struct rule_set	*rule_set_new(void);
