@@ -57,7 +57,13 @@ enum cli_opt {
 	CLI_OPT_PROBE,
 	CLI_OPT_TLS_LEGACY,
 	CLI_OPT_TO,
-	CLI_OPT_VARIANTS
+	CLI_OPT_VARIANTS,
+	CLI_OPT_SERVER,
+	CLI_OPT_LOCAL,
+	CLI_OPT_REMOTE,
+	CLI_OPT_PACK,
+	CLI_OPT_SEVERITY,
+	CLI_OPT_CATEGORY
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -92,6 +98,9 @@ static const struct cli_option cli_options[] = {
 	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_PROBING,
 	  "FILE", "CA certificates to verify LDAP and SMTP servers with "
 	  "(default: the system store)" },
+	{ "category", 0, CLI_ARG_STRING, CLI_OPT_CATEGORY,
+	  CLI_IN(CLI_CMD_RULES), "CATEGORY", "rules list: only rules of this "
+	  "category (security, reliability, operations)" },
 	{ "concurrency", 0, CLI_ARG_UINT, CLI_OPT_CONCURRENCY, CLI_PROBING,
 	  "N", "SMTP probes: dialogs at once (default 16)" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
@@ -118,6 +127,9 @@ static const struct cli_option cli_options[] = {
 	{ "ldap", 0, CLI_ARG_STRING, CLI_OPT_LDAP, CLI_COLLECT,
 	  "URI", "collect from Active Directory at ldap://HOST or "
 	  "ldaps://HOST" },
+	{ "local", 0, CLI_ARG_STRING, CLI_OPT_LOCAL,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "IP:PORT", "which-connector: the "
+	  "server address and port the client connects to ([IPv6]:PORT)" },
 	{ "mx", 0, CLI_ARG_STRING, CLI_OPT_MX, CLI_PROBING,
 	  "DOMAIN", "SMTP probes: probe the MX hosts of DOMAIN (repeatable)" },
 	{ "no-builtin-rules", 0, CLI_ARG_FLAG, CLI_OPT_NO_BUILTIN_RULES,
@@ -125,6 +137,8 @@ static const struct cli_option cli_options[] = {
 	{ "output", 'o', CLI_ARG_FILE, CLI_OPT_OUTPUT, CLI_ALL,
 	  "FILE", "write the result to FILE, replaced atomically "
 	  "(default: standard output)" },
+	{ "pack", 0, CLI_ARG_STRING, CLI_OPT_PACK, CLI_IN(CLI_CMD_RULES),
+	  "PACK", "rules list: only rules of this pack (relay, auth...)" },
 	{ "page-size", 0, CLI_ARG_UINT, CLI_OPT_PAGE_SIZE, CLI_COLLECT,
 	  "N", "LDAP: entries per page of the paged search (default 500)" },
 	{ "password-file", 0, CLI_ARG_FILE, CLI_OPT_PASSWORD_FILE,
@@ -142,10 +156,19 @@ static const struct cli_option cli_options[] = {
 	  NULL, "print no warnings" },
 	{ "referrals", 0, CLI_ARG_FLAG, CLI_OPT_REFERRALS, CLI_COLLECT,
 	  NULL, "LDAP: follow referrals (off by default)" },
+	{ "remote", 0, CLI_ARG_STRING, CLI_OPT_REMOTE,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "IP", "which-connector: the "
+	  "client's address" },
 	{ "rules", 'r', CLI_ARG_DIR, CLI_OPT_RULES, CLI_RULESET,
 	  "DIR", "also load the rule packs (*.xml) of DIR (repeatable)" },
 	{ "sasl-gssapi", 0, CLI_ARG_FLAG, CLI_OPT_SASL_GSSAPI, CLI_COLLECT,
 	  NULL, "LDAP: bind with the current Kerberos ticket" },
+	{ "server", 0, CLI_ARG_STRING, CLI_OPT_SERVER,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "NAME", "which-connector: the "
+	  "Exchange server (its name in the model)" },
+	{ "severity", 0, CLI_ARG_STRING, CLI_OPT_SEVERITY,
+	  CLI_IN(CLI_CMD_RULES), "SEVERITY", "rules list: only rules of this "
+	  "severity" },
 	{ "starttls", 0, CLI_ARG_FLAG, CLI_OPT_STARTTLS, CLI_COLLECT,
 	  NULL, "LDAP: upgrade ldap:// with StartTLS" },
 	{ "timeout", 0, CLI_ARG_UINT, CLI_OPT_TIMEOUT, CLI_PROBING,
@@ -183,8 +206,12 @@ static const struct {
 	    "run the rules on saved models, write findings XML" },
 	[CLI_CMD_REPORT] = { "report", "FINDINGS [--format F] [-o FILE]",
 	    "render saved findings again" },
-	[CLI_CMD_RULES] = { "rules", "list | show ID | lint FILE...",
+	[CLI_CMD_RULES] = { "rules", "list [--pack P] [--severity S] "
+	    "[--category C] | show ID | lint FILE...",
 	    "list, show or check rule packs" },
+	[CLI_CMD_WHICH_CONNECTOR] = { "which-connector", "--server S "
+	    "--local IP:PORT --remote IP MODEL",
+	    "which receive connector answers a client, and what it allows" },
 	[CLI_CMD_HELP] = { "help", "[COMMAND]", "show help" },
 	[CLI_CMD_VERSION] = { "version", "", "print the version" },
 };
@@ -439,6 +466,28 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_VERBOSE:
 		cli->verbosity++;
 		break;
+	case CLI_OPT_SERVER:
+		cli->server = arg;
+		break;
+	case CLI_OPT_LOCAL:
+		cli->local = arg;
+		break;
+	case CLI_OPT_REMOTE:
+		cli->remote = arg;
+		break;
+	case CLI_OPT_PACK:
+		cli->pack = arg;
+		break;
+	case CLI_OPT_CATEGORY:
+		cli->category = arg;
+		break;
+	case CLI_OPT_SEVERITY:
+		if ((sev = severity_parse(arg)) == -1)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "--severity: unknown severity \"%s\" (error, "
+			    "warning, best-practice, non-default, info)", arg);
+		cli->severity = sev;
+		break;
 	case CLI_OPT_VERSION:
 		cli->command = CLI_CMD_VERSION;
 		break;
@@ -461,6 +510,7 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 	cli->builtin_rules = 1;
 	cli->lang = "en";
 	cli->fail_on = SEVERITY_ERROR;
+	cli->severity = -1;
 	*s++ = '+';	/* stop at the first operand: GNU permutes otherwise */
 	for (i = 0; i < CLI_NOPTIONS; i++) {
 		o = &cli_options[i];

@@ -23,6 +23,7 @@ enum cli_command {
 	CLI_CMD_ANALYZE,
 	CLI_CMD_REPORT,
 	CLI_CMD_RULES,
+	CLI_CMD_WHICH_CONNECTOR,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 	CLI_CMD_COUNT
@@ -37,6 +38,12 @@ struct cli {
 	size_t			 nrules_dirs;
 	int			 builtin_rules;
 	const char		*lang;
+	const char		*server;	/* which-connector */
+	const char		*local;
+	const char		*remote;
+	const char		*pack;		/* rules list filters */
+	int			 severity;	/* -1: any */
+	const char		*category;
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
 	int			 fail_on;	/* enum severity */

@@ -31,6 +31,7 @@
 #include "probe_targets.h"
 #include "report.h"
 #include "rules.h"
+#include "whichconn.h"
 #include "util.h"
 #include "xml.h"
 
@@ -432,9 +433,17 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 			}
 			main_rule_show(stdout, r, cli->lang);
 		} else
-			for (i = 0; i < rule_set_count(rs); i++)
-				main_rule_line(stdout, rule_set_get(rs, i),
-				    cli->lang);
+			for (i = 0; i < rule_set_count(rs); i++) {
+				r = rule_set_get(rs, i);
+				if ((cli->pack != NULL &&
+				    strcmp(r->pack, cli->pack) != 0) ||
+				    (cli->category != NULL &&
+				    strcmp(r->category, cli->category) != 0) ||
+				    (cli->severity != -1 &&
+				    r->severity != cli->severity))
+					continue;
+				main_rule_line(stdout, r, cli->lang);
+			}
 		rule_set_free(rs);
 		return MX_EXIT_OK;
 	}
@@ -458,6 +467,25 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 }
 
 static int
+main_cmd_which_connector(struct cli *cli, struct mx_err *err)
+{
+	struct model *m;
+	int rc;
+
+	if (cli->nargs != 1 || cli->server == NULL || cli->local == NULL ||
+	    cli->remote == NULL)
+		return mx_err_set(err, MX_ERR_USAGE, NULL, "usage: mxbpa "
+		    "which-connector --server S --local IP:PORT --remote IP "
+		    "MODEL");
+	if ((m = model_load(cli->args[0], err)) == NULL)
+		return -1;
+	rc = whichconn_run(m, cli->server, cli->local, cli->remote, stdout,
+	    err);
+	model_free(m);
+	return rc == -1 ? -1 : rc == 0 ? MX_EXIT_OK : MX_EXIT_FINDINGS;
+}
+
+static int
 main_dispatch(struct cli *cli, struct mx_err *err)
 {
 	if (cli->nargs > 0 && strcmp(cli->args[cli->nargs - 1],
@@ -478,6 +506,8 @@ main_dispatch(struct cli *cli, struct mx_err *err)
 		return main_cmd_report(cli, err);
 	case CLI_CMD_RULES:
 		return main_cmd_rules(cli, err);
+	case CLI_CMD_WHICH_CONNECTOR:
+		return main_cmd_which_connector(cli, err);
 	case CLI_CMD_VERSION:
 		printf("mxbpa %s (libxml2 %s, libxslt %s)\n", PACKAGE_VERSION,
 		    LIBXML_DOTTED_VERSION, LIBXSLT_DOTTED_VERSION);
