@@ -63,7 +63,8 @@ enum cli_opt {
 	CLI_OPT_REMOTE,
 	CLI_OPT_PACK,
 	CLI_OPT_SEVERITY,
-	CLI_OPT_CATEGORY
+	CLI_OPT_CATEGORY,
+	CLI_OPT_FIXTURES
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -106,6 +107,9 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
+	{ "fixtures", 0, CLI_ARG_DIR, CLI_OPT_FIXTURES, CLI_IN(CLI_CMD_RULES),
+	  "DIR", "rules lint: where the fixtures ID/bad.xml and ID/good.xml "
+	  "are (default: ../tests/rules next to each pack)" },
 	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER,
 	  "FORMAT", "html, text or xml (default: from the -o extension, "
 	  "else text)" },
@@ -477,6 +481,9 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 		break;
 	case CLI_OPT_PACK:
 		cli->pack = arg;
+		break;
+	case CLI_OPT_FIXTURES:
+		cli->fixtures = arg;
 		break;
 	case CLI_OPT_CATEGORY:
 		cli->category = arg;

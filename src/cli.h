@@ -44,6 +44,7 @@ struct cli {
 	const char		*pack;		/* rules list filters */
 	int			 severity;	/* -1: any */
 	const char		*category;
+	const char		*fixtures;	/* rules lint */
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
 	int			 fail_on;	/* enum severity */

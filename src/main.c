@@ -31,6 +31,7 @@
 #include "probe_targets.h"
 #include "report.h"
 #include "rules.h"
+#include "rules_lint.h"
 #include "whichconn.h"
 #include "util.h"
 #include "xml.h"
@@ -183,6 +184,8 @@ main_rules(const struct cli *cli, struct mx_err *err)
 		mx_err_set(err, MX_ERR_USAGE, NULL, "no rules loaded");
 		goto fail;
 	}
+	if (rule_set_check_entries(rs, NULL, err) == -1)
+		goto fail;
 	log_info(LOG_MAIN, "%zu rules loaded", rule_set_count(rs));
 	return rs;
 fail:
@@ -448,18 +451,21 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 		return MX_EXIT_OK;
 	}
 	if (strcmp(cli->args[0], "lint") == 0) {
+		struct rule_set *known = NULL;
+		unsigned problems;
+
 		if (cli->nargs < 2)
 			return mx_err_set(err, MX_ERR_USAGE, NULL,
 			    "usage: mxbpa rules lint FILE...");
-		rs = rule_set_new();
-		for (i = 1; i < cli->nargs; i++) {
-			if (rule_set_load_file(rs, cli->args[i], err) == -1) {
-				rule_set_free(rs);
-				return -1;
-			}
-			printf("%s: ok\n", cli->args[i]);
-		}
-		rule_set_free(rs);
+		/* Entries of a site pack may name the built-in rules. */
+		if (cli->builtin_rules && (known = main_rules(cli, err)) == NULL)
+			return -1;
+		problems = rules_lint(cli->args + 1, cli->nargs - 1,
+		    cli->fixtures, known, stdout);
+		rule_set_free(known);
+		if (problems > 0)
+			return mx_err_set(err, MX_ERR_INPUT, NULL,
+			    "%u problem(s) in the rule packs", problems);
 		return MX_EXIT_OK;
 	}
 	return mx_err_set(err, MX_ERR_USAGE, NULL,
