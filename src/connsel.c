@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -101,11 +102,13 @@ connsel_rights(xmlNodePtr conn, enum connsel_client who)
 	unsigned allow_x = 0, allow_i = 0, deny_x = 0, deny_i = 0, bits;
 	const char *type, *inh;
 	xmlNodePtr c;
+	int seen = 0;
 
 	for (c = conn->children; c != NULL; c = c->next) {
 		if (!connsel_is(c, "ace") ||
 		    !connsel_sid_applies(xml_attr(c, "sid"), who))
 			continue;
+		seen = 1;
 		type = xml_attr(c, "type");
 		inh = xml_attr(c, "inherited");
 		bits = connsel_ace_bits(c);
@@ -125,6 +128,20 @@ connsel_rights(xmlNodePtr conn, enum connsel_client who)
 				deny_x |= bits;
 		}
 	}
+	/*
+	 * No entry at all for the client's principals: the permissions were
+	 * not exported (a Get-ADPermission export filtered by right, a model
+	 * without DACLs).  The permission groups then stand for the entries
+	 * Exchange creates with them.
+	 */
+	if (!seen && who == CONNSEL_ANONYMOUS &&
+	    connsel_has(conn, "permission-group", "AnonymousUsers"))
+		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_SENDER |
+		    CONNSEL_AUTH_SENDER | CONNSEL_HEADERS;
+	if (!seen && who == CONNSEL_AUTHENTICATED &&
+	    connsel_has(conn, "permission-group", "ExchangeUsers"))
+		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_RECIPIENT |
+		    CONNSEL_BYPASS_SPAM | CONNSEL_HEADERS;
 	/* Canonical order: explicit deny, explicit allow, inherited ones. */
 	bits = (allow_x & ~deny_x) | (allow_i & ~deny_x & ~deny_i);
 	if (who == CONNSEL_ANONYMOUS &&
@@ -232,19 +249,16 @@ connsel_parse_binding(xmlNodePtr b, struct connsel_bind *out,
     struct mx_err *err)
 {
 	const char *addr = xml_attr(b, "address"), *port = xml_attr(b, "port");
-	char *end;
-	long p;
+	uint32_t p;
 
 	if (addr == NULL || port == NULL)
 		return mx_err_set(err, MX_ERR_INPUT, NULL,
 		    "binding without address or port");
 	if (iprange_addr_parse(addr, &out->addr, err, "binding") == -1)
 		return -1;
-	p = strtol(port, &end, 10);
-	if (*port == '\0' || *end != '\0' || p < 0 || p > 65535)
-		return mx_err_set(err, MX_ERR_INPUT, "binding",
-		    "invalid port \"%s\"", port);
-	out->port = (unsigned)p;
+	if (parse_u32(port, 65535, &p, err, "binding port") == -1)
+		return -1;
+	out->port = p;
 	out->wildcard = connsel_addr_zero(&out->addr);
 	return 0;
 }

@@ -49,7 +49,11 @@ enum connsel_client {
  * minus deny entries (an explicit deny beats any allow, an inherited deny
  * only an inherited allow).  An anonymous client on a connector that is
  * externally secured (ExchangeServers + ExternalAuthoritative) gets every
- * right of MS Exchange\Externally Secured Servers.
+ * right of MS Exchange\Externally Secured Servers.  When the connector has
+ * no entry at all for the client's principals (permissions not
+ * exported), its permission groups stand for the entries Exchange creates
+ * with them: AnonymousUsers for ANONYMOUS LOGON, ExchangeUsers for
+ * Authenticated Users.
  */
 unsigned	 connsel_rights(xmlNodePtr conn, enum connsel_client);
 

@@ -461,7 +461,7 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 		if (cli->builtin_rules && (known = main_rules(cli, err)) == NULL)
 			return -1;
 		problems = rules_lint(cli->args + 1, cli->nargs - 1,
-		    cli->fixtures, known, stdout);
+		    cli->fixtures, known, stdout, stderr);
 		rule_set_free(known);
 		if (problems > 0)
 			return mx_err_set(err, MX_ERR_INPUT, NULL,

@@ -378,6 +378,17 @@ rule_set_load_file(struct rule_set *rs, const char *path, struct mx_err *err)
 	return rc;
 }
 
+static int
+rules_has_entries(xmlNodePtr root)
+{
+	xmlNodePtr c;
+
+	for (c = root->children; c != NULL; c = c->next)
+		if (rules_is(c, "disable") || rules_is(c, "waiver"))
+			return 1;
+	return 0;
+}
+
 int
 rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
     const char *path, struct mx_err *err)
@@ -430,6 +441,11 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 			goto fail;
 		}
 		rs->count++;
+	}
+	if (rs->count == first && !rules_has_entries(root)) {
+		mx_err_set(err, MX_ERR_INPUT, path, "the pack holds no rule, "
+		    "disable or waiver");
+		goto fail;
 	}
 	rs->docs = xreallocarray(rs->docs, rs->ndocs + 1, sizeof(*rs->docs));
 	rs->files = xreallocarray(rs->files, rs->ndocs + 1,

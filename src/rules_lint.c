@@ -104,7 +104,7 @@ rules_lint_fixtures(const char *file, const char *fixtures, char *out,
 
 static unsigned
 rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
-    const char *fixdir, FILE *out)
+    const char *fixdir, FILE *errs)
 {
 	char path[PATH_MAX];
 	unsigned problems = 0;
@@ -120,7 +120,7 @@ rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
 			if (!any && strcmp(rules_lint_texts[k],
 			    "description") == 0)
 				continue;
-			fprintf(out, "%s:%ld: rule %s: no %s in \"%s\" (the "
+			fprintf(errs, "mxbpa: %s:%ld: rule %s: no %s in \"%s\" (the "
 			    "pack uses that language)\n", r->file, r->line,
 			    r->id, rules_lint_texts[k], langs->lang[i]);
 			problems++;
@@ -131,7 +131,7 @@ rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", fixdir,
 		    r->id, name) < sizeof(path) && access(path, R_OK) == 0)
 			continue;
-		fprintf(out, "%s:%ld: rule %s: no fixture %s (one model the "
+		fprintf(errs, "mxbpa: %s:%ld: rule %s: no fixture %s (one model the "
 		    "rule fires on, bad.xml, one it stays quiet on, "
 		    "good.xml)\n", r->file, r->line, r->id, path);
 		problems++;
@@ -141,7 +141,7 @@ rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
 
 unsigned
 rules_lint(const char *const *files, size_t n, const char *fixtures,
-    const struct rule_set *known, FILE *out)
+    const struct rule_set *known, FILE *out, FILE *errs)
 {
 	struct rule_set *rs = rule_set_new();
 	struct rules_lint_langs langs;
@@ -154,8 +154,7 @@ rules_lint(const char *const *files, size_t n, const char *fixtures,
 		first = rule_set_count(rs);
 		mx_err_init(&err);
 		if (rule_set_load_file(rs, files[f], &err) == -1) {
-			fprintf(out, "%s%s%s\n", err.where,
-			    err.where[0] ? ": " : "", err.msg);
+			mx_err_print(&err, errs);
 			problems++;
 			continue;
 		}
@@ -169,7 +168,7 @@ rules_lint(const char *const *files, size_t n, const char *fixtures,
 		mine = 0;
 		for (i = first; i < rule_set_count(rs); i++)
 			mine += rules_lint_rule(rule_set_get(rs, i), &langs,
-			    fixdir, out);
+			    fixdir, errs);
 		if (mine == 0)
 			fprintf(out, "%s: ok (%zu rules)\n", files[f],
 			    rule_set_count(rs) - first);
@@ -177,7 +176,7 @@ rules_lint(const char *const *files, size_t n, const char *fixtures,
 	}
 	mx_err_init(&err);
 	if (rule_set_check_entries(rs, known, &err) == -1) {
-		fprintf(out, "%s: %s\n", err.where, err.msg);
+		mx_err_print(&err, errs);
 		problems++;
 	}
 	rule_set_free(rs);

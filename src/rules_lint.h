@@ -19,12 +19,12 @@ struct rule_set;
  * fixtures/ID/bad.xml and good.xml (fixtures NULL: the directory
  * ../tests/rules next to each pack).  known (may be NULL) holds rules
  * that disable and waiver entries may name besides the linted ones (the
- * built-in packs).  Each problem is one line "file:line: message" on
- * out; each clean pack one line "file: ok (N rules)".  Returns the
- * number of problems.
+ * built-in packs).  Each problem is one line "mxbpa: file:line: message"
+ * on errs; each clean pack one line "file: ok (N rules)" on out.  Returns
+ * the number of problems.
  */
 unsigned	rules_lint(const char *const *files, size_t n,
 		    const char *fixtures, const struct rule_set *known,
-		    FILE *out);
+		    FILE *out, FILE *errs);
 
 #endif /* MXBPA_RULES_LINT_H */

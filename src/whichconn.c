@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,9 @@ static int
 whichconn_parse_local(const char *text, struct ip_addr *a, unsigned *port,
     struct mx_err *err)
 {
-	char buf[IPRANGE_ADDR_TEXT + 8], *colon, *end;
-	long p;
+	char buf[IPRANGE_ADDR_TEXT + 8];
+	const char *colon;
+	uint32_t p;
 
 	if (strlen(text) >= sizeof(buf) ||
 	    (colon = strrchr(text, ':')) == NULL)
@@ -36,11 +38,12 @@ whichconn_parse_local(const char *text, struct ip_addr *a, unsigned *port,
 	if (strchr(buf, ':') != NULL && buf[0] != '[')
 		return mx_err_set(err, MX_ERR_USAGE, "--local",
 		    "write an IPv6 address in brackets: [%s]:PORT", buf);
-	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535)
+	if (parse_u32(colon + 1, 65535, &p, err, "--local") == -1 || p == 0) {
+		mx_err_init(err);
 		return mx_err_set(err, MX_ERR_USAGE, "--local",
 		    "invalid port \"%s\"", colon + 1);
-	*port = (unsigned)p;
+	}
+	*port = p;
 	return iprange_addr_parse(buf, a, err, "--local");
 }
 

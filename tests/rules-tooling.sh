@@ -66,7 +66,7 @@ run_mxbpa rules lint --no-builtin-rules rules/relay.xml "$broken/duplicate-id.xm
 status_is 2 "lint refuses an id defined twice"
 check "the duplicate id is named with its first definition" \
 	grep -q "duplicate rule id RELAY-001 (first defined in rules/relay.xml" \
-	"$scratch/stdout"
+	"$scratch/stderr"
 run_mxbpa rules lint --fixtures tests/data/rules-site-fixtures tests/data/rules-site/site.xml
 status_is 0 "lint accepts the site pack (its entries name built-in rules)"
 
