@@ -61,4 +61,13 @@ run_mxbpa analyze "$model" --fail-on info -o "$scratch/f.xml"
 check "TOPO-003 reports the tie" grep -q 'rule="TOPO-003" severity="warning" category="reliability" object-kind="receive-connector" object="EX01\\Tie A"' "$scratch/f.xml"
 check "TOPO-002 finds every enabled connector reachable" \
 	sh -c "! grep -q 'rule=\"TOPO-002\"' '$scratch/f.xml'"
+
+# A cross-check finding shows both sides: the probe with its transcript,
+# then the connector the configuration gives the probe.
+run_mxbpa analyze "$top/tests/rules/CROSS-001/bad.xml" --fail-on info -o "$scratch/x.xml"
+ev="//*[local-name()='finding'][@rule='CROSS-001']/*[local-name()='evidence']"
+check "the CROSS-001 evidence starts with the probe and its transcript" \
+	test "$(xcount "$ev/*[1][local-name()='probe']/*[local-name()='step']" "$scratch/x.xml")" -ge 7
+check "the CROSS-001 evidence then holds the connector the configuration chose" \
+	test "$(xcount "$ev/*[2][local-name()='receive-connector'][@identity='EX01\\Default Frontend EX01']" "$scratch/x.xml")" = 1
 finish
