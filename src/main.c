@@ -32,8 +32,8 @@
 #include "report.h"
 #include "rules.h"
 #include "rules_lint.h"
-#include "whichconn.h"
 #include "util.h"
+#include "whichconn.h"
 #include "xml.h"
 
 #ifndef PACKAGE_VERSION
@@ -398,7 +398,9 @@ main_rule_show(FILE *fp, const struct rule *r, const char *lang)
 		{ "Title", "title" }, { "Description", "description" },
 		{ "Message", "message" }, { "Remediation", "remediation" },
 	};
+	xmlNodePtr c;
 	size_t i;
+	int refs = 0;
 
 	fprintf(fp, "%s (%s, %s)  %s:%ld\n", r->id,
 	    severity_name(r->severity), r->category, r->file, r->line);
@@ -408,8 +410,22 @@ main_rule_show(FILE *fp, const struct rule *r, const char *lang)
 		if (t != NULL)
 			fprintf(fp, "%s:\n  %s\n", parts[i].label, t);
 	}
+	for (c = r->node->children; c != NULL; c = c->next) {
+		xmlChar *t;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "reference") != 0)
+			continue;
+		t = xmlNodeGetContent(c);
+		fprintf(fp, "%s %s <%s>\n", refs++ == 0 ? "References:\n " :
+		    " ", t != NULL ? (const char *)t : "",
+		    xml_attr(c, "href") != NULL ? xml_attr(c, "href") : "");
+		xmlFree(t);
+	}
 	fprintf(fp, "Select:\n  %s\nAssert:\n  %s\n", r->select_text,
 	    r->assert_text);
+	if (r->evidence_text != NULL)
+		fprintf(fp, "Evidence:\n  %s\n", r->evidence_text);
 }
 
 static int
