@@ -46,8 +46,7 @@
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 
 /* Connector selection (connsel.c) */
-#define CONNSEL_POINTS_MAX	65536	/* range ends compared on one binding */
-#define CONNSEL_RIVALS_MAX	256	/* connectors sharing one binding */
+#define CONNSEL_ITEMS_MAX	1000000	/* ranges, or range ends, on one binding */
 
 /* Report rendering (report.c) */
 #define REPORT_STYLESHEET_MAX	(1u << 20)	/* one stylesheet of reports/ */

@@ -387,24 +387,32 @@ connsel_select(xmlNodePtr server, const struct ip_addr *local,
 
 /* --- reachability --------------------------------------------------------- */
 
-struct connsel_points {
-	struct ip_addr	*p;
-	size_t		 n, cap;
+/* A parsed range of one connector sharing the binding. */
+struct connsel_owned {
+	struct ip_range	 r;
+	double		 size;
+	xmlNodePtr	 owner;
+};
+
+struct connsel_vec {
+	void	*v;
+	size_t	 n, cap, elsize;
 };
 
 static int
-connsel_point_add(struct connsel_points *pts, const struct ip_addr *a,
+connsel_vec_add(struct connsel_vec *vec, const void *item, const char *what,
     struct mx_err *err)
 {
-	if (pts->n == CONNSEL_POINTS_MAX)
+	if (vec->n == CONNSEL_ITEMS_MAX)
 		return mx_err_set(err, MX_ERR_LIMIT, NULL, "more than "
-		    "CONNSEL_POINTS_MAX (%d) range ends on one binding",
-		    CONNSEL_POINTS_MAX);
-	if (pts->n == pts->cap) {
-		pts->cap = pts->cap ? pts->cap * 2 : 64;
-		pts->p = xreallocarray(pts->p, pts->cap, sizeof(*pts->p));
+		    "CONNSEL_ITEMS_MAX (%d) %s on one binding",
+		    CONNSEL_ITEMS_MAX, what);
+	if (vec->n == vec->cap) {
+		vec->cap = vec->cap ? vec->cap * 2 : 32;
+		vec->v = xreallocarray(vec->v, vec->cap, vec->elsize);
 	}
-	pts->p[pts->n++] = *a;
+	memcpy((char *)vec->v + vec->n * vec->elsize, item, vec->elsize);
+	vec->n++;
 	return 0;
 }
 
@@ -425,26 +433,24 @@ connsel_next(const struct ip_addr *a, struct ip_addr *out)
 	return 0;
 }
 
-/* Add the segment cuts of conn's ranges of a family. */
+/* Add conn's ranges of a family to vec, parsed once. */
 static int
-connsel_cuts(xmlNodePtr conn, int family, struct connsel_points *pts,
+connsel_owned_ranges(xmlNodePtr conn, int family, struct connsel_vec *vec,
     struct mx_err *err)
 {
-	struct ip_range r;
-	struct ip_addr next;
+	struct connsel_owned o;
 	xmlNodePtr c;
 
 	for (c = conn->children; c != NULL; c = c->next) {
 		if (!connsel_is(c, "remote-ip-range"))
 			continue;
-		if (connsel_parse_range(c, &r, err) == -1)
+		if (connsel_parse_range(c, &o.r, err) == -1)
 			return -1;
-		if (r.first.family != family)
+		if (o.r.first.family != family)
 			continue;
-		if (connsel_point_add(pts, &r.first, err) == -1)
-			return -1;
-		if (connsel_next(&r.last, &next) &&
-		    connsel_point_add(pts, &next, err) == -1)
+		o.size = iprange_size(&o.r);
+		o.owner = conn;
+		if (connsel_vec_add(vec, &o, "remote ranges", err) == -1)
 			return -1;
 	}
 	return 0;
@@ -489,18 +495,43 @@ connsel_tie_add(xmlNodePtr ties[CONNSEL_TIES_MAX], size_t *nties,
 		ties[(*nties)++] = c;
 }
 
-/* One binding of conn: can a client reach conn through it? */
+/* Add a to the cut points when one of conn's own ranges holds it. */
+static int
+connsel_cut(struct connsel_vec *pts, const struct connsel_vec *mine,
+    const struct ip_addr *a, struct mx_err *err)
+{
+	const struct connsel_owned *m = mine->v;
+	size_t i;
+
+	for (i = 0; i < mine->n; i++)
+		if (iprange_contains(&m[i].r, a))
+			return connsel_vec_add(pts, a, "range ends", err);
+	return 0;
+}
+
+/*
+ * One binding of conn: can a client reach conn through it?  Only cut
+ * points inside conn's own ranges matter: the first address of each own
+ * range, and every range end of conn and of its rivals inside them.
+ */
 static int
 connsel_reach_binding(xmlNodePtr conn, const struct connsel_bind *b,
     int *reachable, xmlNodePtr ties[CONNSEL_TIES_MAX], size_t *nties,
     struct mx_err *err)
 {
-	struct connsel_points pts = { NULL, 0, 0 };
-	xmlNodePtr rivals[CONNSEL_RIVALS_MAX], c;
-	size_t nrivals = 0, i, k;
-	double mine, theirs, best;
-	int rc = -1, same, found;
+	struct connsel_vec mine = { NULL, 0, 0, sizeof(struct connsel_owned) };
+	struct connsel_vec rivals = { NULL, 0, 0, sizeof(struct connsel_owned) };
+	struct connsel_vec pts = { NULL, 0, 0, sizeof(struct ip_addr) };
+	const struct connsel_owned *m, *q;
+	const struct ip_addr *p;
+	struct ip_addr next;
+	xmlNodePtr c;
+	size_t i, k;
+	double own, best;
+	int rc = -1, same;
 
+	if (connsel_owned_ranges(conn, b->addr.family, &mine, err) == -1)
+		goto out;
 	for (c = conn->parent ? conn->parent->children : NULL; c != NULL;
 	    c = c->next) {
 		if (c == conn || !connsel_is(c, "receive-connector") ||
@@ -508,51 +539,52 @@ connsel_reach_binding(xmlNodePtr conn, const struct connsel_bind *b,
 			continue;
 		if ((same = connsel_same_binding(c, b, err)) == -1)
 			goto out;
-		if (!same)
-			continue;
-		if (nrivals == CONNSEL_RIVALS_MAX) {
-			mx_err_set(err, MX_ERR_LIMIT, NULL, "more than "
-			    "CONNSEL_RIVALS_MAX (%d) connectors on one binding",
-			    CONNSEL_RIVALS_MAX);
-			goto out;
-		}
-		rivals[nrivals++] = c;
-		if (connsel_cuts(c, b->addr.family, &pts, err) == -1)
+		if (same && connsel_owned_ranges(c, b->addr.family, &rivals,
+		    err) == -1)
 			goto out;
 	}
-	if (connsel_cuts(conn, b->addr.family, &pts, err) == -1)
-		goto out;
-	if (pts.n > 0)
-		qsort(pts.p, pts.n, sizeof(*pts.p), connsel_addr_qcmp);
-	for (i = 0; i < pts.n; i++) {
-		if (i > 0 && iprange_addr_cmp(&pts.p[i - 1], &pts.p[i]) == 0)
-			continue;
-		if ((found = connsel_best_range(conn, &pts.p[i], &mine, NULL,
-		    err)) == -1)
+	m = mine.v;
+	q = rivals.v;
+	for (i = 0; i < mine.n + rivals.n; i++) {
+		const struct connsel_owned *o = i < mine.n ? &m[i] :
+		    &q[i - mine.n];
+
+		if (connsel_cut(&pts, &mine, &o->r.first, err) == -1 ||
+		    (connsel_next(&o->r.last, &next) &&
+		    connsel_cut(&pts, &mine, &next, err) == -1))
 			goto out;
-		if (!found)
+	}
+	if (pts.n > 0)
+		qsort(pts.v, pts.n, sizeof(struct ip_addr), connsel_addr_qcmp);
+	p = pts.v;
+	for (i = 0; i < pts.n; i++) {
+		if (i > 0 && iprange_addr_cmp(&p[i - 1], &p[i]) == 0)
 			continue;
-		best = mine + 1;
-		for (k = 0; k < nrivals; k++) {
-			if ((found = connsel_best_range(rivals[k], &pts.p[i],
-			    &theirs, NULL, err)) == -1)
-				goto out;
-			if (found && theirs < best)
-				best = theirs;
-		}
-		if (best < mine)
+		own = -1;
+		for (k = 0; k < mine.n; k++)
+			if (iprange_contains(&m[k].r, &p[i]) &&
+			    (own < 0 || m[k].size < own))
+				own = m[k].size;
+		best = -1;
+		for (k = 0; k < rivals.n; k++)
+			if (iprange_contains(&q[k].r, &p[i]) &&
+			    (best < 0 || q[k].size < best))
+				best = q[k].size;
+		if (best >= 0 && best < own)
 			continue;	/* a rival is more specific here */
 		*reachable = 1;
-		if (best > mine)
+		if (best != own)
 			continue;
-		for (k = 0; k < nrivals; k++)
-			if (connsel_best_range(rivals[k], &pts.p[i], &theirs,
-			    NULL, err) == 1 && theirs == mine)
-				connsel_tie_add(ties, nties, rivals[k]);
+		for (k = 0; k < rivals.n; k++)
+			if (q[k].size == own &&
+			    iprange_contains(&q[k].r, &p[i]))
+				connsel_tie_add(ties, nties, q[k].owner);
 	}
 	rc = 0;
 out:
-	free(pts.p);
+	free(mine.v);
+	free(rivals.v);
+	free(pts.v);
 	return rc;
 }
 
