@@ -501,8 +501,27 @@ main_cmd_which_connector(struct cli *cli, struct mx_err *err)
 		    "MODEL");
 	if ((m = model_load(cli->args[0], err)) == NULL)
 		return -1;
-	rc = whichconn_run(m, cli->server, cli->local, cli->remote, stdout,
-	    err);
+	if (cli->output == NULL || strcmp(cli->output, "-") == 0) {
+		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
+		    stdout, err);
+	} else {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+
+		if (fp == NULL) {
+			model_free(m);
+			return mx_err_sys(err, MX_ERR_INTERNAL, NULL,
+			    "open_memstream");
+		}
+		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
+		    fp, err);
+		fclose(fp);
+		if (rc != -1 && util_write_atomic(cli->output, text, len,
+		    err) == -1)
+			rc = -1;
+		free(text);
+	}
 	model_free(m);
 	return rc == -1 ? -1 : rc == 0 ? MX_EXIT_OK : MX_EXIT_FINDINGS;
 }

@@ -56,6 +56,11 @@ status_is 2 "an unknown server is a usage error"
 run_mxbpa which-connector --server EX01 --local "[::1]:25" --remote 10.2.3.4 "$model"
 status_is 2 "mixed address families are a usage error"
 
+run_mxbpa which-connector --server ex01 --local 10.1.1.1:25 --remote 192.168.0.30 -o "$scratch/answer.txt" "$model"
+status_is 0 "which-connector -o FILE, server name in any case"
+check "the answer is written to the file" \
+	grep -q "^Connector: EX01.Anon Relay" "$scratch/answer.txt"
+
 # The rules that use the same selection code agree with it.
 run_mxbpa analyze "$model" --fail-on info -o "$scratch/f.xml"
 check "TOPO-003 reports the tie" grep -q 'rule="TOPO-003" severity="warning" category="reliability" object-kind="receive-connector" object="EX01\\Tie A"' "$scratch/f.xml"
