@@ -64,7 +64,8 @@ enum cli_opt {
 	CLI_OPT_PACK,
 	CLI_OPT_SEVERITY,
 	CLI_OPT_CATEGORY,
-	CLI_OPT_FIXTURES
+	CLI_OPT_FIXTURES,
+	CLI_OPT_LOAD_BALANCER
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -131,6 +132,9 @@ static const struct cli_option cli_options[] = {
 	{ "ldap", 0, CLI_ARG_STRING, CLI_OPT_LDAP, CLI_COLLECT,
 	  "URI", "collect from Active Directory at ldap://HOST or "
 	  "ldaps://HOST" },
+	{ "load-balancer", 0, CLI_ARG_STRING, CLI_OPT_LOAD_BALANCER,
+	  CLI_COLLECT, "ADDR", "record ADDR as a load balancer in front of "
+	  "the servers (repeatable): relay ranges holding it are reported" },
 	{ "local", 0, CLI_ARG_STRING, CLI_OPT_LOCAL,
 	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "IP:PORT", "which-connector: the "
 	  "server address and port the client connects to ([IPv6]:PORT)" },
@@ -482,6 +486,9 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_PACK:
 		cli->pack = arg;
 		break;
+	case CLI_OPT_LOAD_BALANCER:
+		cli_push(&cli->load_balancers, &cli->nload_balancers, arg);
+		break;
 	case CLI_OPT_FIXTURES:
 		cli->fixtures = arg;
 		break;
@@ -583,6 +590,7 @@ cli_free(struct cli *cli)
 	free(cli->rules_dirs);
 	free(cli->args);
 	free(cli->probes);
+	free(cli->load_balancers);
 	free(cli->mx_domains);
 	free(cli->ports);
 	memset(cli, 0, sizeof(*cli));

@@ -52,6 +52,8 @@ struct cli {
 	const char		**args;		/* positional arguments */
 	size_t			 nargs;
 	struct collector_ldap_options ldap;	/* ldap.uri NULL: no LDAP */
+	const char		**load_balancers; /* --load-balancer ADDR */
+	size_t			 nload_balancers;
 	const char		**probes;	/* --probe TARGET */
 	size_t			 nprobes;
 	const char		**mx_domains;	/* --mx DOMAIN */

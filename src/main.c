@@ -151,6 +151,12 @@ main_collect(const struct cli *cli, struct mx_err *err)
 		model_free(m);
 		return NULL;
 	}
+	for (i = 0; i < cli->nload_balancers; i++)
+		if (model_add_load_balancer(m, cli->load_balancers[i],
+		    err) == -1) {
+			model_free(m);
+			return NULL;
+		}
 	/* Last: <probe> elements follow everything else in the model. */
 	if ((cli->nprobes > 0 || cli->nmx > 0) && main_probe(cli, m,
 	    cli->probes, cli->nprobes, &contacted, err) == -1) {

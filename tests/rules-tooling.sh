@@ -101,4 +101,19 @@ check "the text report shows the disabled rule and its reason" \
 	grep -q "disabled (site, Messaging team): The edge gateway rewrites the banner." "$scratch/stdout"
 run_mxbpa report "$f" --format html -o "$scratch/r.html"
 check "the HTML report shows the waiver" grep -q 'class="waiver"' "$scratch/r.html"
+
+# --- a load balancer known to the consultant ------------------------------------
+run_mxbpa collect --import tests/rules/RELAY-010/good.xml \
+	--load-balancer 192.168.5.10 --load-balancer 192.168.5.10 -o "$scratch/lb.xml"
+status_is 0 "collect --load-balancer"
+check "the load balancer is in the model once" \
+	test "$(xcount "//*[local-name()='load-balancer'][@address='192.168.5.10']" "$scratch/lb.xml")" = 1
+run_mxbpa analyze "$scratch/lb.xml" --fail-on info -o "$scratch/lbf.xml"
+check "RELAY-010 reports the relay connector that lists it" \
+	test "$(xcount "//*[local-name()='finding'][@rule='RELAY-010'][@object='EX01\\Anonymous Relay']" "$scratch/lbf.xml")" = 1
+run_mxbpa collect --import "$scratch/lb.xml" -o "$scratch/lb2.xml"
+check "the load balancer survives a model round trip" \
+	test "$(xcount "//*[local-name()='load-balancer']" "$scratch/lb2.xml")" = 2
+run_mxbpa collect --import tests/rules/RELAY-010/good.xml --load-balancer 10.1.1.999 -o "$scratch/x.xml"
+status_is 2 "a load balancer address that does not parse is refused"
 finish
