@@ -18,7 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	struct rule_set *rs;
+	struct rule_entry e;
 	struct mx_err err;
+	size_t i;
 
 	if (!ready) {
 		xml_init();
@@ -26,7 +28,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	mx_err_init(&err);
 	rs = rule_set_new();
-	(void)rule_set_load_buffer(rs, (const char *)data, size, "fuzz", &err);
+	if (rule_set_load_buffer(rs, (const char *)data, size, "fuzz",
+	    &err) == 0) {
+		/* The disable and waiver entries of a site pack. */
+		for (i = 0; rule_set_entry(rs, "waiver", i, &e) == 0; i++)
+			(void)rule_set_waiver(rs, e.rule, e.object, &e);
+		for (i = 0; rule_set_entry(rs, "disable", i, &e) == 0; i++)
+			(void)rule_set_disabled(rs, e.rule, &e);
+		mx_err_init(&err);
+		(void)rule_set_check_entries(rs, NULL, &err);
+	}
 	rule_set_free(rs);
 	return 0;
 }

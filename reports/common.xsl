@@ -127,6 +127,13 @@
     <t:s k="none-findings" en="No finding: every rule passed."
          fr="Aucun constat : toutes les règles sont respectées."/>
     <t:s k="none-rules" en="No rule ran." fr="Aucune règle n'a été exécutée."/>
+    <t:s k="waived" en="Waived" fr="Dérogations"/>
+    <t:s k="waived-by" en="WAIVED by" fr="DÉROGATION accordée par"/>
+    <t:s k="waiver-on" en="on" fr="le"/>
+    <t:s k="waiver-until" en="until" fr="jusqu'au"/>
+    <t:s k="waiver-expired" en="Waiver EXPIRED on" fr="Dérogation EXPIRÉE le"/>
+    <t:s k="waiver-granted" en="granted by" fr="accordée par"/>
+    <t:s k="disabled" en="disabled" fr="désactivée"/>
     <t:s k="organisation" en="Organisation-wide" fr="Ensemble de l'organisation"/>
     <t:s k="server-level" en="Server settings" fr="Paramètres du serveur"/>
     <t:s k="server" en="Server" fr="Serveur"/>
@@ -172,6 +179,40 @@
   <xsl:variable name="strings" select="exsl:node-set($strings-rtf)/t:s"/>
 
   <!-- A user interface string by key, in the report's language. -->
+  <!-- One line for a finding's f:waiver (the context node). -->
+  <xsl:template name="waiver-text">
+    <xsl:choose>
+      <xsl:when test="@expired = 'true'">
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'waiver-expired'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' ', @expires, ' (')"/>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'waiver-granted'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' ', @by, ', ', @date, ')')"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'waived-by'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' ', @by, ' ')"/>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'waiver-on'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' ', @date)"/>
+        <xsl:if test="@expires">
+          <xsl:text>, </xsl:text>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'waiver-until'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat(' ', @expires)"/>
+        </xsl:if>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:value-of select="concat($colon, ' ', normalize-space(.))"/>
+  </xsl:template>
+
   <xsl:template name="ui">
     <xsl:param name="k"/>
     <xsl:variable name="s" select="$strings[@k = $k]"/>

@@ -571,6 +571,9 @@
           <xsl:value-of select="concat($colon, ' ', @category)"/>
         </span>
       </div>
+      <xsl:for-each select="f:waiver">
+        <p class="waiver"><xsl:call-template name="waiver-text"/></p>
+      </xsl:for-each>
       <p class="message">
         <xsl:call-template name="pick">
           <xsl:with-param name="of" select="f:message"/>
@@ -753,6 +756,14 @@
       <td class="num"><xsl:value-of select="@failed"/></td>
       <td>
         <xsl:choose>
+          <xsl:when test="f:disabled">
+            <span class="disabled" title="{normalize-space(f:disabled)}">
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'disabled'"/>
+              </xsl:call-template>
+              <xsl:value-of select="concat($colon, ' ', normalize-space(f:disabled))"/>
+            </span>
+          </xsl:when>
           <xsl:when test="@failed = 0">
             <span class="pass">
               <xsl:call-template name="ui">
@@ -1311,6 +1322,7 @@ pre {
 }
 pre.cmd { background: #1f2328; color: #f0f3f6; border-color: #1f2328; }
 pre.evidence { max-height: 30em; overflow: auto; }
+p.waiver { font-weight: bold; }
 ul.refs { margin: 0; padding-left: 20px; }
 ul.refs .url {
   display: block; font-size: 12px; color: var(--muted); overflow-wrap: anywhere;

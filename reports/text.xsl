@@ -122,6 +122,16 @@
       </xsl:with-param>
       <xsl:with-param name="n" select="$sum/@checks"/>
     </xsl:call-template>
+    <xsl:if test="$sum/@waived">
+      <xsl:call-template name="count-line">
+        <xsl:with-param name="label">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'waived'"/>
+          </xsl:call-template>
+        </xsl:with-param>
+        <xsl:with-param name="n" select="$sum/@waived"/>
+      </xsl:call-template>
+    </xsl:if>
     <xsl:value-of select="$NL"/>
 
     <xsl:if test="not(f:finding)">
@@ -251,6 +261,12 @@
       </xsl:call-template>
     </xsl:variable>
     <xsl:value-of select="concat(normalize-space($head), $NL)"/>
+    <xsl:for-each select="f:waiver">
+      <xsl:variable name="w">
+        <xsl:call-template name="waiver-text"/>
+      </xsl:variable>
+      <xsl:value-of select="concat('    ', normalize-space($w), $NL)"/>
+    </xsl:for-each>
     <xsl:call-template name="indented">
       <xsl:with-param name="indent" select="'    '"/>
       <xsl:with-param name="text">
@@ -333,5 +349,16 @@
       </xsl:call-template>
     </xsl:variable>
     <xsl:value-of select="concat(normalize-space($title), $NL)"/>
+    <xsl:for-each select="f:disabled">
+      <xsl:text>              </xsl:text>
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="'disabled'"/>
+      </xsl:call-template>
+      <xsl:value-of select="concat(' (', @pack)"/>
+      <xsl:if test="@by">
+        <xsl:value-of select="concat(', ', @by)"/>
+      </xsl:if>
+      <xsl:value-of select="concat(')', $colon, ' ', normalize-space(.), $NL)"/>
+    </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>

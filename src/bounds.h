@@ -48,6 +48,9 @@
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
 
+/* Connector selection (connsel.c) */
+#define CONNSEL_ITEMS_MAX	1000000	/* ranges, or range ends, on one binding */
+
 /* Report rendering (report.c) */
 #define REPORT_STYLESHEET_MAX	(1u << 20)	/* one stylesheet of reports/ */
 #define REPORT_TEMPLATE_DEPTH_MAX 500	/* nested template calls */

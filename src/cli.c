@@ -63,7 +63,15 @@ enum cli_opt {
 	CLI_OPT_BASELINE,
 	CLI_OPT_ARCHIVE,
 	CLI_OPT_SIGN,
-	CLI_OPT_CERT
+	CLI_OPT_CERT,
+	CLI_OPT_SERVER,
+	CLI_OPT_LOCAL,
+	CLI_OPT_REMOTE,
+	CLI_OPT_PACK,
+	CLI_OPT_SEVERITY,
+	CLI_OPT_CATEGORY,
+	CLI_OPT_FIXTURES,
+	CLI_OPT_LOAD_BALANCER
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -105,6 +113,9 @@ static const struct cli_option cli_options[] = {
 	{ "ca-file", 0, CLI_ARG_FILE, CLI_OPT_CA_FILE, CLI_PROBING,
 	  "FILE", "CA certificates to verify LDAP and SMTP servers with "
 	  "(default: the system store)" },
+	{ "category", 0, CLI_ARG_STRING, CLI_OPT_CATEGORY,
+	  CLI_IN(CLI_CMD_RULES), "CATEGORY", "rules list: only rules of this "
+	  "category (security, reliability, operations)" },
 	{ "cert", 0, CLI_ARG_FILE, CLI_OPT_CERT, CLI_SIGNING,
 	  "FILE", "the signer's certificate (PEM), with --sign; for verify, "
 	  "the certificate to trust" },
@@ -117,6 +128,9 @@ static const struct cli_option cli_options[] = {
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
+	{ "fixtures", 0, CLI_ARG_DIR, CLI_OPT_FIXTURES, CLI_IN(CLI_CMD_RULES),
+	  "DIR", "rules lint: where the fixtures ID/bad.xml and ID/good.xml "
+	  "are (default: ../tests/rules next to each pack)" },
 	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER |
 	  CLI_IN(CLI_CMD_DIFF),
 	  "FORMAT", "html, text, xml, json, sarif, junit or csv (default: "
@@ -139,6 +153,12 @@ static const struct cli_option cli_options[] = {
 	{ "ldap", 0, CLI_ARG_STRING, CLI_OPT_LDAP, CLI_COLLECT,
 	  "URI", "collect from Active Directory at ldap://HOST or "
 	  "ldaps://HOST" },
+	{ "load-balancer", 0, CLI_ARG_STRING, CLI_OPT_LOAD_BALANCER,
+	  CLI_COLLECT, "ADDR", "record ADDR as a load balancer in front of "
+	  "the servers (repeatable): relay ranges holding it are reported" },
+	{ "local", 0, CLI_ARG_STRING, CLI_OPT_LOCAL,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "IP:PORT", "which-connector: the "
+	  "server address and port the client connects to ([IPv6]:PORT)" },
 	{ "mx", 0, CLI_ARG_STRING, CLI_OPT_MX, CLI_PROBING,
 	  "DOMAIN", "SMTP probes: probe the MX hosts of DOMAIN (repeatable)" },
 	{ "no-builtin-rules", 0, CLI_ARG_FLAG, CLI_OPT_NO_BUILTIN_RULES,
@@ -146,6 +166,8 @@ static const struct cli_option cli_options[] = {
 	{ "output", 'o', CLI_ARG_FILE, CLI_OPT_OUTPUT, CLI_ALL,
 	  "FILE", "write the result to FILE, replaced atomically "
 	  "(default: standard output)" },
+	{ "pack", 0, CLI_ARG_STRING, CLI_OPT_PACK, CLI_IN(CLI_CMD_RULES),
+	  "PACK", "rules list: only rules of this pack (relay, auth...)" },
 	{ "page-size", 0, CLI_ARG_UINT, CLI_OPT_PAGE_SIZE, CLI_COLLECT,
 	  "N", "LDAP: entries per page of the paged search (default 500)" },
 	{ "password-file", 0, CLI_ARG_FILE, CLI_OPT_PASSWORD_FILE,
@@ -163,10 +185,19 @@ static const struct cli_option cli_options[] = {
 	  NULL, "print no warnings" },
 	{ "referrals", 0, CLI_ARG_FLAG, CLI_OPT_REFERRALS, CLI_COLLECT,
 	  NULL, "LDAP: follow referrals (off by default)" },
+	{ "remote", 0, CLI_ARG_STRING, CLI_OPT_REMOTE,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "IP", "which-connector: the "
+	  "client's address" },
 	{ "rules", 'r', CLI_ARG_DIR, CLI_OPT_RULES, CLI_RULESET,
 	  "DIR", "also load the rule packs (*.xml) of DIR (repeatable)" },
 	{ "sasl-gssapi", 0, CLI_ARG_FLAG, CLI_OPT_SASL_GSSAPI, CLI_COLLECT,
 	  NULL, "LDAP: bind with the current Kerberos ticket" },
+	{ "server", 0, CLI_ARG_STRING, CLI_OPT_SERVER,
+	  CLI_IN(CLI_CMD_WHICH_CONNECTOR), "NAME", "which-connector: the "
+	  "Exchange server (its name in the model)" },
+	{ "severity", 0, CLI_ARG_STRING, CLI_OPT_SEVERITY,
+	  CLI_IN(CLI_CMD_RULES), "SEVERITY", "rules list: only rules of this "
+	  "severity" },
 	{ "sign", 0, CLI_ARG_FILE, CLI_OPT_SIGN, CLI_IN(CLI_CMD_AUDIT),
 	  "KEY", "sign the archive's manifest (CMS) with this private key "
 	  "(PEM, unencrypted); needs --cert" },
@@ -210,12 +241,16 @@ static const struct {
 	    "run the rules on saved models, write findings XML" },
 	[CLI_CMD_REPORT] = { "report", "FINDINGS [--format F] [-o FILE]",
 	    "render saved findings again" },
-	[CLI_CMD_RULES] = { "rules", "list | show ID | lint FILE...",
+	[CLI_CMD_RULES] = { "rules", "list [--pack P] [--severity S] "
+	    "[--category C] | show ID | lint FILE...",
 	    "list, show or check rule packs" },
 	[CLI_CMD_DIFF] = { "diff", "OLD NEW [--format text|xml] [-o FILE]",
 	    "compare two models or two findings files" },
 	[CLI_CMD_VERIFY] = { "verify", "ARCHIVE [--cert CERT]",
 	    "check an evidence archive's digests and signature" },
+	[CLI_CMD_WHICH_CONNECTOR] = { "which-connector", "--server S "
+	    "--local IP:PORT --remote IP MODEL",
+	    "which receive connector answers a client, and what it allows" },
 	[CLI_CMD_HELP] = { "help", "[COMMAND]", "show help" },
 	[CLI_CMD_VERSION] = { "version", "", "print the version" },
 };
@@ -494,6 +529,34 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	case CLI_OPT_VERBOSE:
 		cli->verbosity++;
 		break;
+	case CLI_OPT_SERVER:
+		cli->server = arg;
+		break;
+	case CLI_OPT_LOCAL:
+		cli->local = arg;
+		break;
+	case CLI_OPT_REMOTE:
+		cli->remote = arg;
+		break;
+	case CLI_OPT_PACK:
+		cli->pack = arg;
+		break;
+	case CLI_OPT_LOAD_BALANCER:
+		cli_push(&cli->load_balancers, &cli->nload_balancers, arg);
+		break;
+	case CLI_OPT_FIXTURES:
+		cli->fixtures = arg;
+		break;
+	case CLI_OPT_CATEGORY:
+		cli->category = arg;
+		break;
+	case CLI_OPT_SEVERITY:
+		if ((sev = severity_parse(arg)) == -1)
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "--severity: unknown severity \"%s\" (error, "
+			    "warning, best-practice, non-default, info)", arg);
+		cli->severity = sev;
+		break;
 	case CLI_OPT_VERSION:
 		cli->command = CLI_CMD_VERSION;
 		break;
@@ -518,6 +581,7 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 	cli->builtin_rules = 1;
 	cli->lang = "en";
 	cli->fail_on = SEVERITY_ERROR;
+	cli->severity = -1;
 	*s++ = '+';	/* stop at the first operand: GNU permutes otherwise */
 	for (i = 0; i < CLI_NOPTIONS; i++) {
 		o = &cli_options[i];
@@ -585,6 +649,7 @@ cli_free(struct cli *cli)
 	free(cli->rules_dirs);
 	free(cli->args);
 	free(cli->probes);
+	free(cli->load_balancers);
 	free(cli->mx_domains);
 	free(cli->ports);
 	free(cli->tls_ports);

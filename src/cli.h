@@ -25,6 +25,7 @@ enum cli_command {
 	CLI_CMD_RULES,
 	CLI_CMD_DIFF,
 	CLI_CMD_VERIFY,
+	CLI_CMD_WHICH_CONNECTOR,
 	CLI_CMD_HELP,
 	CLI_CMD_VERSION,
 	CLI_CMD_COUNT
@@ -39,6 +40,13 @@ struct cli {
 	size_t			 nrules_dirs;
 	int			 builtin_rules;
 	const char		*lang;
+	const char		*server;	/* which-connector */
+	const char		*local;
+	const char		*remote;
+	const char		*pack;		/* rules list filters */
+	int			 severity;	/* -1: any */
+	const char		*category;
+	const char		*fixtures;	/* rules lint */
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
 	const char		*baseline;	/* --baseline FILE */
@@ -52,6 +60,8 @@ struct cli {
 	const char		**args;		/* positional arguments */
 	size_t			 nargs;
 	struct collector_ldap_options ldap;	/* ldap.uri NULL: no LDAP */
+	const char		**load_balancers; /* --load-balancer ADDR */
+	size_t			 nload_balancers;
 	const char		**probes;	/* --probe TARGET */
 	size_t			 nprobes;
 	const char		**mx_domains;	/* --mx DOMAIN */

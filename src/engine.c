@@ -60,6 +60,8 @@ struct engine_run {
 	size_t			 cap;
 	unsigned long		 checks;
 	unsigned long		 by_severity[SEVERITY_COUNT];
+	unsigned long		 waived;
+	char			 today[16];	/* YYYY-MM-DD, for expiry */
 	char			 xpath_msg[256];
 };
 
@@ -297,6 +299,72 @@ engine_add_texts(struct engine_run *run, xmlNodePtr finding,
 	return 0;
 }
 
+/*
+ * The waiver of this finding, if a pack has one: a <waiver> child.
+ * Returns 1 when it waives the finding, 0 when there is none or it
+ * expired (expires is the last day it holds).
+ */
+static int
+engine_add_waiver(struct engine_run *run, const struct rule *r,
+    xmlNodePtr f, const char *object)
+{
+	struct rule_entry e;
+	xmlNodePtr w;
+	int expired;
+
+	if (rule_set_waiver(run->rules, r->id, object, &e) == -1)
+		return 0;
+	expired = e.expires != NULL &&
+	    strncmp(e.expires, run->today, 10) < 0;
+	w = xmlNewTextChild(f, run->ns, (const xmlChar *)"waiver",
+	    (const xmlChar *)e.reason);
+	engine_attr(w, "by", e.by);
+	engine_attr(w, "date", e.date);
+	engine_attr(w, "expires", e.expires);
+	engine_attr(w, "expired", expired ? "true" : "false");
+	engine_attr(w, "pack", e.pack);
+	if (expired)
+		log_warnx(LOG_ENGINE, "%s:%ld: the waiver of %s on %s expired "
+		    "on %s", e.file, e.line, r->id, object, e.expires);
+	return !expired;
+}
+
+/* Copy the elements of the rule's evidence expression after the object. */
+static int
+engine_add_evidence(struct engine_run *run, const struct rule *r,
+    xmlNodePtr object, xmlNodePtr ev, struct mx_err *err)
+{
+	xmlXPathObjectPtr res;
+	xmlNodePtr n, copy;
+	char msg[256];
+	int i;
+
+	res = engine_eval(run->ctxt, object, r->evidence, r->evidence_text,
+	    msg);
+	if (res == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, r->id,
+		    "evidence: XPath error: %s", msg);
+	if (res->type != XPATH_NODESET) {
+		xmlXPathFreeObject(res);
+		return mx_err_set(err, MX_ERR_INPUT, r->id,
+		    "evidence must yield a node-set");
+	}
+	for (i = 0; res->nodesetval != NULL && i < res->nodesetval->nodeNr;
+	    i++) {
+		n = res->nodesetval->nodeTab[i];
+		if (n->type != XML_ELEMENT_NODE || n == object)
+			continue;
+		copy = xmlDocCopyNode(n, run->out, 1);
+		if (copy != NULL) {
+			xml_tree_set_ns(copy, xmlNewNs(copy,
+			    (const xmlChar *)MODEL_NS, NULL));
+			xmlAddChild(ev, copy);
+		}
+	}
+	xmlXPathFreeObject(res);
+	return 0;
+}
+
 static int
 engine_add_finding(struct engine_run *run, const struct rule *r,
     xmlNodePtr object, struct mx_err *err)
@@ -306,6 +374,7 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	char target[NAME_MAX_LEN + 8];
 	const char *id;
 	size_t i;
+	int waived;
 
 	if (run->nfindings >= FINDINGS_MAX)
 		return mx_err_set(err, MX_ERR_LIMIT, r->id,
@@ -348,6 +417,7 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 			xmlFree(t);
 		}
 	}
+	waived = engine_add_waiver(run, r, f, xml_attr(f, "object"));
 	ev = engine_child(run, f, "evidence");
 	copy = xmlDocCopyNode(object, run->out, 1);
 	if (copy != NULL) {
@@ -355,6 +425,11 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 
 		xml_tree_set_ns(copy, mns);
 		xmlAddChild(ev, copy);
+	}
+	if (r->evidence != NULL && engine_add_evidence(run, r, object, ev,
+	    err) == -1) {
+		xmlFreeNode(f);
+		return -1;
 	}
 	if (run->nfindings == run->cap) {
 		run->cap = run->cap ? run->cap * 2 : 64;
@@ -368,7 +443,10 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	ef->server = xml_attr(f, "server");
 	ef->object = xml_attr(f, "object");
 	ef->index = run->nfindings++;
-	run->by_severity[r->severity]++;
+	if (waived)
+		run->waived++;
+	else
+		run->by_severity[r->severity]++;
 	return 0;
 }
 
@@ -568,6 +646,10 @@ engine_summary(struct engine_run *run, xmlNodePtr summary, size_t nrules)
 	engine_attr(summary, "rules", num);
 	snprintf(num, sizeof(num), "%lu", run->checks);
 	engine_attr(summary, "checks", num);
+	if (run->waived > 0) {
+		snprintf(num, sizeof(num), "%lu", run->waived);
+		engine_attr(summary, "waived", num);
+	}
 }
 
 static void
@@ -588,6 +670,7 @@ xmlDocPtr
 engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 {
 	struct engine_run run;
+	struct rule_entry off;
 	xmlNodePtr summary;
 	char now[32];
 	size_t i, n = rule_set_count(rules);
@@ -612,6 +695,7 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 	run.ns = xmlNewNs(run.root, (const xmlChar *)FINDINGS_NS, NULL);
 	xmlSetNs(run.root, run.ns);
 	util_timestamp(now);
+	util_strlcpy(run.today, now, 11);
 	engine_attr(run.root, "version", "1");
 	engine_attr(run.root, "generated", now);
 	engine_attr(run.root, "generator", "mxbpa " PACKAGE_VERSION);
@@ -622,6 +706,19 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 		xmlNodePtr rel = engine_rule_element(&run, r);
 
 		xmlAddChild(run.root, rel);
+		if (rule_set_disabled(rules, r->id, &off) == 0) {
+			xmlNodePtr d = xmlNewTextChild(rel, run.ns,
+			    (const xmlChar *)"disabled",
+			    (const xmlChar *)off.reason);
+
+			engine_attr(d, "by", off.by);
+			engine_attr(d, "pack", off.pack);
+			engine_attr(rel, "checked", "0");
+			engine_attr(rel, "failed", "0");
+			log_info(LOG_ENGINE, "%s disabled by %s: %s", r->id,
+			    off.file, off.reason);
+			continue;
+		}
 		if (engine_run_rule(&run, r, rel, err) == -1)
 			goto fail;
 	}

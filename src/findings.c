@@ -73,6 +73,19 @@ findings_load(const char *path, struct mx_err *err)
 	return doc;
 }
 
+int
+findings_waived(xmlNodePtr finding)
+{
+	xmlNodePtr c;
+
+	for (c = finding->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "waiver") == 0)
+			return xml_attr(c, "expired") != NULL &&
+			    strcmp(xml_attr(c, "expired"), "false") == 0;
+	return 0;
+}
+
 unsigned long
 findings_count_at_least(xmlDocPtr doc, enum severity min)
 {
@@ -88,7 +101,7 @@ findings_count_at_least(xmlDocPtr doc, enum severity min)
 		    strcmp((const char *)c->name, "finding") != 0)
 			continue;
 		s = severity_parse(xml_attr(c, "severity"));
-		if (s >= (int)min)
+		if (s >= (int)min && !findings_waived(c))
 			n++;
 	}
 	return n;

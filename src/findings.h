@@ -33,7 +33,13 @@ int		 findings_validate(xmlDocPtr, const char *name, struct mx_err *);
 /* Read, parse and validate a findings file.  NULL on error. */
 xmlDocPtr	 findings_load(const char *path, struct mx_err *);
 
-/* Number of findings of severity at least min in a findings document. */
+/* Is a <finding> waived (a waiver that has not expired)? */
+int		 findings_waived(xmlNodePtr finding);
+
+/*
+ * Number of findings of severity at least min in a findings document,
+ * waived findings left out.
+ */
 unsigned long	 findings_count_at_least(xmlDocPtr, enum severity min);
 
 #endif /* MXBPA_FINDINGS_H */

@@ -33,7 +33,9 @@
 #include "probe_targets.h"
 #include "report.h"
 #include "rules.h"
+#include "rules_lint.h"
 #include "util.h"
+#include "whichconn.h"
 #include "xml.h"
 
 #ifndef PACKAGE_VERSION
@@ -151,6 +153,12 @@ main_collect(const struct cli *cli, struct mx_err *err)
 		model_free(m);
 		return NULL;
 	}
+	for (i = 0; i < cli->nload_balancers; i++)
+		if (model_add_load_balancer(m, cli->load_balancers[i],
+		    err) == -1) {
+			model_free(m);
+			return NULL;
+		}
 	/* Last: <probe> elements follow everything else in the model. */
 	if ((cli->nprobes > 0 || cli->nmx > 0) && main_probe(cli, m,
 	    cli->probes, cli->nprobes, &contacted, err) == -1) {
@@ -184,6 +192,8 @@ main_rules(const struct cli *cli, struct mx_err *err)
 		mx_err_set(err, MX_ERR_USAGE, NULL, "no rules loaded");
 		goto fail;
 	}
+	if (rule_set_check_entries(rs, NULL, err) == -1)
+		goto fail;
 	log_info(LOG_MAIN, "%zu rules loaded", rule_set_count(rs));
 	return rs;
 fail:
@@ -641,7 +651,9 @@ main_rule_show(FILE *fp, const struct rule *r, const char *lang)
 		{ "Title", "title" }, { "Description", "description" },
 		{ "Message", "message" }, { "Remediation", "remediation" },
 	};
+	xmlNodePtr c;
 	size_t i;
+	int refs = 0;
 
 	fprintf(fp, "%s (%s, %s)  %s:%ld\n", r->id,
 	    severity_name(r->severity), r->category, r->file, r->line);
@@ -651,8 +663,22 @@ main_rule_show(FILE *fp, const struct rule *r, const char *lang)
 		if (t != NULL)
 			fprintf(fp, "%s:\n  %s\n", parts[i].label, t);
 	}
+	for (c = r->node->children; c != NULL; c = c->next) {
+		xmlChar *t;
+
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "reference") != 0)
+			continue;
+		t = xmlNodeGetContent(c);
+		fprintf(fp, "%s %s <%s>\n", refs++ == 0 ? "References:\n " :
+		    " ", t != NULL ? (const char *)t : "",
+		    xml_attr(c, "href") != NULL ? xml_attr(c, "href") : "");
+		xmlFree(t);
+	}
 	fprintf(fp, "Select:\n  %s\nAssert:\n  %s\n", r->select_text,
 	    r->assert_text);
+	if (r->evidence_text != NULL)
+		fprintf(fp, "Evidence:\n  %s\n", r->evidence_text);
 }
 
 static int
@@ -679,29 +705,78 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 			}
 			main_rule_show(stdout, r, cli->lang);
 		} else
-			for (i = 0; i < rule_set_count(rs); i++)
-				main_rule_line(stdout, rule_set_get(rs, i),
-				    cli->lang);
+			for (i = 0; i < rule_set_count(rs); i++) {
+				r = rule_set_get(rs, i);
+				if ((cli->pack != NULL &&
+				    strcmp(r->pack, cli->pack) != 0) ||
+				    (cli->category != NULL &&
+				    strcmp(r->category, cli->category) != 0) ||
+				    (cli->severity != -1 &&
+				    r->severity != cli->severity))
+					continue;
+				main_rule_line(stdout, r, cli->lang);
+			}
 		rule_set_free(rs);
 		return MX_EXIT_OK;
 	}
 	if (strcmp(cli->args[0], "lint") == 0) {
+		struct rule_set *known = NULL;
+		unsigned problems;
+
 		if (cli->nargs < 2)
 			return mx_err_set(err, MX_ERR_USAGE, NULL,
 			    "usage: mxbpa rules lint FILE...");
-		rs = rule_set_new();
-		for (i = 1; i < cli->nargs; i++) {
-			if (rule_set_load_file(rs, cli->args[i], err) == -1) {
-				rule_set_free(rs);
-				return -1;
-			}
-			printf("%s: ok\n", cli->args[i]);
-		}
-		rule_set_free(rs);
+		/* Entries of a site pack may name the built-in rules. */
+		if (cli->builtin_rules && (known = main_rules(cli, err)) == NULL)
+			return -1;
+		problems = rules_lint(cli->args + 1, cli->nargs - 1,
+		    cli->fixtures, known, stdout, stderr);
+		rule_set_free(known);
+		if (problems > 0)
+			return mx_err_set(err, MX_ERR_INPUT, NULL,
+			    "%u problem(s) in the rule packs", problems);
 		return MX_EXIT_OK;
 	}
 	return mx_err_set(err, MX_ERR_USAGE, NULL,
 	    "unknown rules action \"%s\" (list, show, lint)", cli->args[0]);
+}
+
+static int
+main_cmd_which_connector(struct cli *cli, struct mx_err *err)
+{
+	struct model *m;
+	int rc;
+
+	if (cli->nargs != 1 || cli->server == NULL || cli->local == NULL ||
+	    cli->remote == NULL)
+		return mx_err_set(err, MX_ERR_USAGE, NULL, "usage: mxbpa "
+		    "which-connector --server S --local IP:PORT --remote IP "
+		    "MODEL");
+	if ((m = model_load(cli->args[0], err)) == NULL)
+		return -1;
+	if (cli->output == NULL || strcmp(cli->output, "-") == 0) {
+		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
+		    stdout, err);
+	} else {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+
+		if (fp == NULL) {
+			model_free(m);
+			return mx_err_sys(err, MX_ERR_INTERNAL, NULL,
+			    "open_memstream");
+		}
+		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
+		    fp, err);
+		fclose(fp);
+		if (rc != -1 && util_write_atomic(cli->output, text, len,
+		    err) == -1)
+			rc = -1;
+		free(text);
+	}
+	model_free(m);
+	return rc == -1 ? -1 : rc == 0 ? MX_EXIT_OK : MX_EXIT_FINDINGS;
 }
 
 static int
@@ -729,6 +804,8 @@ main_dispatch(struct cli *cli, struct mx_err *err)
 		return main_cmd_diff(cli, err);
 	case CLI_CMD_VERIFY:
 		return main_cmd_verify(cli, err);
+	case CLI_CMD_WHICH_CONNECTOR:
+		return main_cmd_which_connector(cli, err);
 	case CLI_CMD_VERSION:
 		printf("mxbpa %s (libxml2 %s, libxslt %s)\n", PACKAGE_VERSION,
 		    LIBXML_DOTTED_VERSION, LIBXSLT_DOTTED_VERSION);

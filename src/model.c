@@ -26,6 +26,9 @@
 #define PACKAGE_VERSION "0"
 #endif
 
+static int	model_has_child(xmlNodePtr, const char *, const char *,
+		    const char *);
+
 struct model {
 	xmlDocPtr	doc;
 	xmlNodePtr	root;
@@ -34,9 +37,10 @@ struct model {
 
 /* Canonical order of a connector's and a server's children. */
 static const char *const model_child_order[] = {
-	"address", "binding", "remote-ip-range", "permission-group",
+	"address", "binding", "remote-ip-range", "relay-ip-range",
+	"permission-group",
 	"auth-mechanism", "ace", "security-descriptor", "setting",
-	"receive-connector", "smtp-virtual-server", NULL
+	"receive-connector", "smtp-virtual-server", "load-balancer", NULL
 };
 
 static const struct {
@@ -245,6 +249,24 @@ model_accepted_domain(struct model *m, const char *name)
 
 	return model_find_or_add(m, model_organization(m, NULL),
 	    "accepted-domain", name, &created);
+}
+
+int
+model_add_load_balancer(struct model *m, const char *address,
+    struct mx_err *err)
+{
+	char canon[IPRANGE_ADDR_TEXT];
+	struct ip_addr a;
+	xmlNodePtr org;
+
+	if (iprange_addr_parse(address, &a, err, "--load-balancer") == -1)
+		return -1;
+	iprange_addr_format(&a, canon);
+	org = model_organization(m, NULL);
+	if (!model_has_child(org, "load-balancer", "address", canon))
+		model_set(model_new_child(m, org, "load-balancer"), "address",
+		    canon);
+	return 0;
 }
 
 /* Is there a child element with exactly these attribute values? */
@@ -590,6 +612,8 @@ model_sort_children(xmlNodePtr parent, int by_name)
 		items[i].key = by_name ? xml_attr(c, "name") : NULL;
 		if (model_is(c, "address"))
 			items[i].key = xml_attr(c, "ip");
+		if (model_is(c, "load-balancer"))
+			items[i].key = xml_attr(c, "address");
 		items[i].index = i;
 	}
 	qsort(items, n, sizeof(*items), model_sort_cmp);

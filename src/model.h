@@ -39,6 +39,14 @@ xmlNodePtr	 model_add_source(struct model *, const char *kind,
 /* The organization element, created on first use; name may be NULL. */
 xmlNodePtr	 model_organization(struct model *, const char *name);
 
+/*
+ * Record a load balancer in front of the servers (<load-balancer
+ * address="...">, once per address).  0, or -1 with MX_ERR_INPUT when
+ * the address does not parse.
+ */
+int		 model_add_load_balancer(struct model *, const char *address,
+		    struct mx_err *);
+
 /* Find or create the server of that name (case-insensitive match). */
 xmlNodePtr	 model_server(struct model *, const char *name);
 

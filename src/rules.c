@@ -69,6 +69,8 @@ rules_free_rule(struct rule *r)
 		xmlXPathFreeCompExpr(r->select);
 	if (r->assert != NULL)
 		xmlXPathFreeCompExpr(r->assert);
+	if (r->evidence != NULL)
+		xmlXPathFreeCompExpr(r->evidence);
 }
 
 void
@@ -333,6 +335,12 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 			    "assert", err);
 			if (r->assert == NULL)
 				return -1;
+		} else if (rules_is(c, "evidence")) {
+			r->evidence_text = rules_content(c);
+			r->evidence = rules_compile(rs, r->evidence_text, where,
+			    "evidence", err);
+			if (r->evidence == NULL)
+				return -1;
 		} else if (!rules_is(c, "reference")) {
 			rules_tidy_text(c, rules_is(c, "remediation"));
 			if (engine_check_text(rs->compiler, rules_content(c),
@@ -370,6 +378,17 @@ rule_set_load_file(struct rule_set *rs, const char *path, struct mx_err *err)
 	return rc;
 }
 
+static int
+rules_has_entries(xmlNodePtr root)
+{
+	xmlNodePtr c;
+
+	for (c = root->children; c != NULL; c = c->next)
+		if (rules_is(c, "disable") || rules_is(c, "waiver"))
+			return 1;
+	return 0;
+}
+
 int
 rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
     const char *path, struct mx_err *err)
@@ -402,6 +421,8 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 	}
 	file = xstrdup(path);
 	for (c = root->children; c != NULL; c = c->next) {
+		if (rules_is(c, "disable") || rules_is(c, "waiver"))
+			rules_tidy_text(c, 0);
 		if (!rules_is(c, "rule"))
 			continue;
 		if (rs->count >= RULES_MAX) {
@@ -420,6 +441,11 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 			goto fail;
 		}
 		rs->count++;
+	}
+	if (rs->count == first && !rules_has_entries(root)) {
+		mx_err_set(err, MX_ERR_INPUT, path, "the pack holds no rule, "
+		    "disable or waiver");
+		goto fail;
 	}
 	rs->docs = xreallocarray(rs->docs, rs->ndocs + 1, sizeof(*rs->docs));
 	rs->files = xreallocarray(rs->files, rs->ndocs + 1,
@@ -496,4 +522,84 @@ rule_set_find(const struct rule_set *rs, const char *id)
 		if (strcmp(rs->rules[i].id, id) == 0)
 			return &rs->rules[i];
 	return NULL;
+}
+
+int
+rule_set_entry(const struct rule_set *rs, const char *kind, size_t i,
+    struct rule_entry *e)
+{
+	xmlNodePtr c;
+	size_t d, n = 0;
+
+	for (d = 0; d < rs->ndocs; d++) {
+		xmlNodePtr root = xmlDocGetRootElement(rs->docs[d]);
+
+		for (c = root->children; c != NULL; c = c->next) {
+			if (!rules_is(c, kind) || n++ != i)
+				continue;
+			memset(e, 0, sizeof(*e));
+			e->kind = kind;
+			e->rule = xml_attr(c, "rule");
+			e->object = xml_attr(c, "object");
+			e->by = xml_attr(c, "by");
+			e->date = xml_attr(c, "date");
+			e->expires = xml_attr(c, "expires");
+			e->reason = rules_content(c);
+			e->pack = xml_attr(root, "pack");
+			e->file = rs->files[d];
+			e->line = xml_line(c);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+rule_set_disabled(const struct rule_set *rs, const char *id,
+    struct rule_entry *e)
+{
+	size_t i;
+
+	for (i = 0; rule_set_entry(rs, "disable", i, e) == 0; i++)
+		if (strcmp(e->rule, id) == 0)
+			return 0;
+	return -1;
+}
+
+int
+rule_set_waiver(const struct rule_set *rs, const char *rule,
+    const char *object, struct rule_entry *e)
+{
+	size_t i;
+
+	if (rule == NULL || object == NULL)
+		return -1;
+	for (i = 0; rule_set_entry(rs, "waiver", i, e) == 0; i++)
+		if (strcmp(e->rule, rule) == 0 &&
+		    strcmp(e->object, object) == 0)
+			return 0;
+	return -1;
+}
+
+int
+rule_set_check_entries(const struct rule_set *rs,
+    const struct rule_set *known, struct mx_err *err)
+{
+	static const char *const kinds[] = { "disable", "waiver" };
+	struct rule_entry e;
+	char where[PATH_MAX + 32];
+	size_t k, i;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; rule_set_entry(rs, kinds[k], i, &e) == 0; i++) {
+			if (rule_set_find(rs, e.rule) != NULL ||
+			    (known != NULL && rule_set_find(known,
+			    e.rule) != NULL))
+				continue;
+			snprintf(where, sizeof(where), "%s:%ld", e.file,
+			    e.line);
+			return mx_err_set(err, MX_ERR_INPUT, where,
+			    "%s names no loaded rule: %s", e.kind, e.rule);
+		}
+	return 0;
 }

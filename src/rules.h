@@ -31,6 +31,8 @@ struct rule {
 	const char		*assert_text;
 	xmlXPathCompExprPtr	 select;
 	xmlXPathCompExprPtr	 assert;
+	const char		*evidence_text;	/* NULL: the object only */
+	xmlXPathCompExprPtr	 evidence;
 };
 
 struct rule_set	*rule_set_new(void);
@@ -51,6 +53,42 @@ int		 rule_set_load_dir(struct rule_set *, const char *dir,
 size_t		 rule_set_count(const struct rule_set *);
 const struct rule *rule_set_get(const struct rule_set *, size_t);
 const struct rule *rule_set_find(const struct rule_set *, const char *id);
+
+/*
+ * A <disable> or <waiver> entry of a pack (docs/rules.md): a built-in rule
+ * switched off, or one finding accepted.  Strings are owned by the set.
+ */
+struct rule_entry {
+	const char	*kind;		/* "disable" or "waiver" */
+	const char	*rule;
+	const char	*object;	/* waiver: the finding's object */
+	const char	*by;
+	const char	*date;		/* waiver: YYYY-MM-DD */
+	const char	*expires;	/* waiver, optional: YYYY-MM-DD */
+	const char	*reason;
+	const char	*pack;
+	const char	*file;
+	long		 line;
+};
+
+/* The i-th entry of a kind over all packs; 0, or -1 past the last. */
+int		 rule_set_entry(const struct rule_set *, const char *kind,
+		    size_t i, struct rule_entry *);
+
+/* The entry disabling rule id (0), or -1 when it is enabled. */
+int		 rule_set_disabled(const struct rule_set *, const char *id,
+		    struct rule_entry *);
+
+/* The waiver of rule on object (0), or -1 when there is none. */
+int		 rule_set_waiver(const struct rule_set *, const char *rule,
+		    const char *object, struct rule_entry *);
+
+/*
+ * Every disable and waiver entry names a rule of the set or of known
+ * (may be NULL).  0, or -1 with MX_ERR_INPUT at the entry's file:line.
+ */
+int		 rule_set_check_entries(const struct rule_set *,
+		    const struct rule_set *known, struct mx_err *);
 
 /*
  * The text of a rule child (title, message, remediation, description) in

@@ -18,6 +18,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #include <libexslt/exslt.h>
 
 #include "bounds.h"
+#include "connsel.h"
 #include "err.h"
 #include "iprange.h"
 #include "log.h"
@@ -606,17 +608,255 @@ xpathfn_is_private(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathNewBoolean(all));
 }
 
+/* --- connectors (connsel.c) --------------------------------------------- */
+
+/*
+ * Pop a node-set argument and return its first element (NULL when empty);
+ * with no argument, the context node.  -1 with an XPath error raised.
+ */
+static int
+xpathfn_pop_element(xmlXPathParserContextPtr ctxt, int have_arg,
+    xmlNodePtr *out)
+{
+	xmlXPathObjectPtr obj;
+	int i;
+
+	*out = NULL;
+	if (!have_arg) {
+		*out = ctxt->context->node;
+		return 0;
+	}
+	if ((obj = valuePop(ctxt)) == NULL) {
+		xmlXPathErr(ctxt, XPATH_STACK_ERROR);
+		return -1;
+	}
+	if (!xpathfn_is_nodeset(obj)) {
+		xmlXPathFreeObject(obj);
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return -1;
+	}
+	for (i = 0; obj->nodesetval != NULL && i < obj->nodesetval->nodeNr;
+	    i++)
+		if (obj->nodesetval->nodeTab[i]->type == XML_ELEMENT_NODE) {
+			*out = obj->nodesetval->nodeTab[i];
+			break;
+		}
+	xmlXPathFreeObject(obj);
+	return 0;
+}
+
+/* mx:relay-method([connector]): "anonymous", "externally-secured", ... */
+static void
+xpathfn_relay_method(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr conn;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	valuePush(ctxt, xmlXPathNewString((const xmlChar *)(conn != NULL ?
+	    connsel_relay_method(conn) : "")));
+}
+
+/* mx:client-rights(connector, 'anonymous'|'authenticated'): right names. */
+static void
+xpathfn_client_rights(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ CONNSEL_SUBMIT, "ms-Exch-SMTP-Submit" },
+		{ CONNSEL_ANY_RECIPIENT, "ms-Exch-SMTP-Accept-Any-Recipient" },
+		{ CONNSEL_ANY_SENDER, "ms-Exch-SMTP-Accept-Any-Sender" },
+		{ CONNSEL_AUTH_SENDER,
+		    "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender" },
+		{ CONNSEL_BYPASS_SPAM, "ms-Exch-Bypass-Anti-Spam" },
+		{ CONNSEL_BYPASS_SIZE, "ms-Exch-Bypass-Message-Size-Limit" },
+		{ CONNSEL_HEADERS, "ms-Exch-Accept-Headers-Routing" },
+	};
+	char out[512] = "";
+	xmlChar *who;
+	xmlNodePtr conn;
+	unsigned bits;
+	size_t i;
+
+	CHECK_ARITY(2);
+	who = xmlXPathPopString(ctxt);
+	if (who == NULL || xpathfn_pop_element(ctxt, 1, &conn) == -1) {
+		xmlFree(who);
+		return;
+	}
+	if (strcmp((const char *)who, "anonymous") != 0 &&
+	    strcmp((const char *)who, "authenticated") != 0) {
+		xmlFree(who);
+		xmlXPathErr(ctxt, XPATH_INVALID_OPERAND);
+		return;
+	}
+	bits = conn == NULL ? 0 : connsel_rights(conn,
+	    strcmp((const char *)who, "anonymous") == 0 ?
+	    CONNSEL_ANONYMOUS : CONNSEL_AUTHENTICATED);
+	xmlFree(who);
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (bits & names[i].bit) {
+			size_t len = strlen(out);
+
+			snprintf(out + len, sizeof(out) - len, "%s%s",
+			    len > 0 ? " " : "", names[i].name);
+		}
+	valuePush(ctxt, xmlXPathNewString((const xmlChar *)out));
+}
+
+/* mx:overridden-aces([connector]): allow entries a deny entry cancels. */
+static void
+xpathfn_overridden_aces(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodeSetPtr set;
+	xmlNodePtr conn, c;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	set = xmlXPathNodeSetCreate(NULL);
+	for (c = conn != NULL ? conn->children : NULL; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "ace") == 0 &&
+		    connsel_ace_overridden(conn, c))
+			xmlXPathNodeSetAdd(set, c);
+	valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
+/* Reachability of one connector; -1 with an XPath error raised. */
+static int
+xpathfn_reach(xmlXPathParserContextPtr ctxt, const char *fname,
+    xmlNodePtr conn, int *reachable, xmlNodePtr ties[CONNSEL_TIES_MAX],
+    size_t *nties)
+{
+	struct mx_err err;
+
+	mx_err_init(&err);
+	if (connsel_reach(conn, reachable, ties, nties, &err) == -1)
+		return xpathfn_fail(ctxt, XPATH_INVALID_OPERAND, fname, &err);
+	return 0;
+}
+
+/* mx:reachable([connector]): can some client land on it? */
+static void
+xpathfn_reachable(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr conn, ties[CONNSEL_TIES_MAX];
+	size_t nties;
+	int reachable = 0;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	if (conn != NULL && xpathfn_reach(ctxt, "reachable", conn,
+	    &reachable, ties, &nties) == -1)
+		return;
+	valuePush(ctxt, xmlXPathNewBoolean(reachable));
+}
+
+/* mx:tied-with([connector]): the connectors it ties with. */
+static void
+xpathfn_tied_with(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr conn, ties[CONNSEL_TIES_MAX];
+	xmlNodeSetPtr set;
+	size_t nties = 0, i;
+	int reachable;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	if (conn != NULL && xpathfn_reach(ctxt, "tied-with", conn,
+	    &reachable, ties, &nties) == -1)
+		return;
+	set = xmlXPathNodeSetCreate(NULL);
+	for (i = 0; i < nties; i++)
+		xmlXPathNodeSetAdd(set, ties[i]);
+	valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
+/*
+ * mx:selected-connectors(server, local-address, port, remote-address):
+ * the connectors Exchange would choose (several on a tie).
+ */
+static void
+xpathfn_selected_connectors(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct connsel_choice ch;
+	struct ip_addr local, remote;
+	struct mx_err err;
+	xmlChar *ltext, *rtext;
+	xmlNodePtr server;
+	xmlNodeSetPtr set;
+	double port;
+	size_t i;
+	int rc;
+
+	CHECK_ARITY(4);
+	rtext = xmlXPathPopString(ctxt);
+	port = xmlXPathPopNumber(ctxt);
+	ltext = xmlXPathPopString(ctxt);
+	if (rtext == NULL || ltext == NULL ||
+	    xpathfn_pop_element(ctxt, 1, &server) == -1) {
+		xmlFree(rtext);
+		xmlFree(ltext);
+		return;
+	}
+	set = xmlXPathNodeSetCreate(NULL);
+	mx_err_init(&err);
+	rc = 0;
+	if (server != NULL && port >= 0 && port <= 65535 && port == (int)port) {
+		if (iprange_addr_parse((const char *)ltext, &local, &err,
+		    "local address") == -1 ||
+		    iprange_addr_parse((const char *)rtext, &remote, &err,
+		    "remote address") == -1 ||
+		    connsel_select(server, &local, (unsigned)port, &remote, &ch,
+		    &err) == -1)
+			rc = -1;
+		else
+			for (i = 0; i < ch.n; i++)
+				xmlXPathNodeSetAdd(set, ch.conn[i]);
+	}
+	xmlFree(rtext);
+	xmlFree(ltext);
+	if (rc == -1) {
+		xmlXPathFreeNodeSet(set);
+		xpathfn_fail(ctxt, XPATH_INVALID_OPERAND, "selected-connectors",
+		    &err);
+		return;
+	}
+	valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
 static const struct {
 	const char		*name;
 	xmlXPathFunction	 fn;
 } xpathfn_table[] = {
+	{ "client-rights",	xpathfn_client_rights },
 	{ "covers-everything",	xpathfn_covers_everything },
 	{ "in-range",		xpathfn_in_range },
 	{ "is-private",		xpathfn_is_private },
 	{ "max-range-size",	xpathfn_max_range_size },
 	{ "range-set",		xpathfn_range_set },
 	{ "range-size",		xpathfn_range_size },
+	{ "overridden-aces",	xpathfn_overridden_aces },
 	{ "ranges-overlap",	xpathfn_ranges_overlap },
+	{ "reachable",		xpathfn_reachable },
+	{ "relay-method",	xpathfn_relay_method },
+	{ "selected-connectors",	xpathfn_selected_connectors },
+	{ "tied-with",		xpathfn_tied_with },
 	{ "sorted-join",	xpathfn_sorted_join },
 };
 

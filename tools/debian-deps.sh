@@ -16,4 +16,4 @@ apt-get install -y -q --no-install-recommends \
 	libxml2-utils man-db groff-base bsdextrautils \
 	slapd ldap-utils openssl ca-certificates procps iproute2 \
 	postfix libsasl2-modules swaks nmap \
-	valgrind clang jq chromium python3
+	valgrind clang jq chromium python3 xsltproc

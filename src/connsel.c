@@ -1,0 +1,609 @@
+/*
+ * connsel.c - receive connector selection and effective rights (see
+ * connsel.h and docs/which-connector.md).
+ *
+ * Reachability is decided on elementary segments: the first address of
+ * every range and the address after its last cut the address space into
+ * segments inside which every range either holds all addresses or none,
+ * so one address per segment stands for the whole segment.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "bounds.h"
+#include "connsel.h"
+#include "err.h"
+#include "iprange.h"
+#include "util.h"
+#include "xml.h"
+
+#define SID_ANONYMOUS	"S-1-5-7"
+#define SID_AUTHUSERS	"S-1-5-11"
+#define SID_EVERYONE	"S-1-1-0"
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} connsel_right_names[] = {
+	{ "ms-Exch-SMTP-Submit",			CONNSEL_SUBMIT },
+	{ "ms-Exch-SMTP-Accept-Any-Recipient",		CONNSEL_ANY_RECIPIENT },
+	{ "ms-Exch-SMTP-Accept-Any-Sender",		CONNSEL_ANY_SENDER },
+	{ "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender",
+							CONNSEL_AUTH_SENDER },
+	{ "ms-Exch-Bypass-Anti-Spam",			CONNSEL_BYPASS_SPAM },
+	{ "ms-Exch-Bypass-Message-Size-Limit",		CONNSEL_BYPASS_SIZE },
+	{ "ms-Exch-Accept-Headers-Routing",		CONNSEL_HEADERS },
+};
+
+static int
+connsel_is(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+static int
+connsel_has(xmlNodePtr conn, const char *child, const char *name)
+{
+	xmlNodePtr c;
+	const char *v;
+
+	for (c = conn->children; c != NULL; c = c->next)
+		if (connsel_is(c, child) && (v = xml_attr(c, "name")) != NULL &&
+		    strcmp(v, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+connsel_enabled(xmlNodePtr conn)
+{
+	const char *e = xml_attr(conn, "enabled");
+
+	return e == NULL || strcmp(e, "false") != 0;
+}
+
+/* The bits an ACE's right stands for; an entry without a right: all. */
+static unsigned
+connsel_ace_bits(xmlNodePtr ace)
+{
+	const char *right = xml_attr(ace, "right");
+	size_t i;
+
+	if (right == NULL)
+		return ~0u;
+	for (i = 0; i < sizeof(connsel_right_names) /
+	    sizeof(*connsel_right_names); i++)
+		if (strcasecmp(right, connsel_right_names[i].name) == 0)
+			return connsel_right_names[i].bit;
+	return 0;
+}
+
+static int
+connsel_sid_applies(const char *sid, enum connsel_client who)
+{
+	if (sid == NULL)
+		return 0;
+	if (who == CONNSEL_ANONYMOUS)
+		return strcmp(sid, SID_ANONYMOUS) == 0;
+	return strcmp(sid, SID_AUTHUSERS) == 0 ||
+	    strcmp(sid, SID_EVERYONE) == 0;
+}
+
+unsigned
+connsel_rights(xmlNodePtr conn, enum connsel_client who)
+{
+	unsigned allow_x = 0, allow_i = 0, deny_x = 0, deny_i = 0, bits;
+	const char *type, *inh;
+	xmlNodePtr c;
+	int seen = 0;
+
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "ace") ||
+		    !connsel_sid_applies(xml_attr(c, "sid"), who))
+			continue;
+		seen = 1;
+		type = xml_attr(c, "type");
+		inh = xml_attr(c, "inherited");
+		bits = connsel_ace_bits(c);
+		if (bits == ~0u && type != NULL && strcmp(type, "allow") == 0)
+			continue;	/* an allow without a right grants none */
+		if (type == NULL)
+			continue;
+		if (strcmp(type, "allow") == 0) {
+			if (inh != NULL && strcmp(inh, "true") == 0)
+				allow_i |= bits;
+			else
+				allow_x |= bits;
+		} else if (strcmp(type, "deny") == 0) {
+			if (inh != NULL && strcmp(inh, "true") == 0)
+				deny_i |= bits;
+			else
+				deny_x |= bits;
+		}
+	}
+	/*
+	 * No entry at all for the client's principals: the permissions were
+	 * not exported (a Get-ADPermission export filtered by right, a model
+	 * without DACLs).  The permission groups then stand for the entries
+	 * Exchange creates with them.
+	 */
+	if (!seen && who == CONNSEL_ANONYMOUS &&
+	    connsel_has(conn, "permission-group", "AnonymousUsers"))
+		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_SENDER |
+		    CONNSEL_AUTH_SENDER | CONNSEL_HEADERS;
+	if (!seen && who == CONNSEL_AUTHENTICATED &&
+	    connsel_has(conn, "permission-group", "ExchangeUsers"))
+		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_RECIPIENT |
+		    CONNSEL_BYPASS_SPAM | CONNSEL_HEADERS;
+	/* Canonical order: explicit deny, explicit allow, inherited ones. */
+	bits = (allow_x & ~deny_x) | (allow_i & ~deny_x & ~deny_i);
+	if (who == CONNSEL_ANONYMOUS &&
+	    connsel_has(conn, "permission-group", "ExchangeServers") &&
+	    connsel_has(conn, "auth-mechanism", "ExternalAuthoritative"))
+		bits |= CONNSEL_SUBMIT | CONNSEL_ANY_RECIPIENT |
+		    CONNSEL_ANY_SENDER | CONNSEL_AUTH_SENDER |
+		    CONNSEL_BYPASS_SPAM | CONNSEL_BYPASS_SIZE | CONNSEL_HEADERS;
+	return bits & 0x7f;
+}
+
+const char *
+connsel_relay_method(xmlNodePtr conn)
+{
+	unsigned allow_x = 0, allow_i = 0, deny_x = 0, deny_i = 0, bits;
+	const char *type, *inh;
+	xmlNodePtr c;
+	int anon, ext;
+
+	/* The ANONYMOUS LOGON entries alone, without the externally
+	 * secured grant connsel_rights adds. */
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "ace") || xml_attr(c, "sid") == NULL ||
+		    strcmp(xml_attr(c, "sid"), SID_ANONYMOUS) != 0 ||
+		    (type = xml_attr(c, "type")) == NULL)
+			continue;
+		inh = xml_attr(c, "inherited");
+		bits = connsel_ace_bits(c);
+		if (bits == ~0u && strcmp(type, "allow") == 0)
+			continue;
+		if (strcmp(type, "allow") == 0)
+			*(inh && strcmp(inh, "true") == 0 ? &allow_i :
+			    &allow_x) |= bits;
+		else if (strcmp(type, "deny") == 0)
+			*(inh && strcmp(inh, "true") == 0 ? &deny_i :
+			    &deny_x) |= bits;
+	}
+	bits = (allow_x & ~deny_x) | (allow_i & ~deny_x & ~deny_i);
+	anon = connsel_has(conn, "permission-group", "AnonymousUsers") &&
+	    (bits & CONNSEL_ANY_RECIPIENT) != 0;
+	ext = connsel_has(conn, "permission-group", "ExchangeServers") &&
+	    connsel_has(conn, "auth-mechanism", "ExternalAuthoritative");
+	if (anon && ext)
+		return "anonymous externally-secured";
+	if (anon)
+		return "anonymous";
+	if (ext)
+		return "externally-secured";
+	return "";
+}
+
+int
+connsel_ace_overridden(xmlNodePtr conn, xmlNodePtr ace)
+{
+	const char *sid = xml_attr(ace, "sid"), *type = xml_attr(ace, "type");
+	const char *inh = xml_attr(ace, "inherited"), *dsid, *dtype, *dinh;
+	unsigned bits = connsel_ace_bits(ace);
+	xmlNodePtr c;
+
+	if (sid == NULL || type == NULL || strcmp(type, "allow") != 0 ||
+	    bits == 0 || bits == ~0u)
+		return 0;
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "ace") || c == ace)
+			continue;
+		dsid = xml_attr(c, "sid");
+		dtype = xml_attr(c, "type");
+		dinh = xml_attr(c, "inherited");
+		if (dsid == NULL || dtype == NULL || strcmp(dtype, "deny") != 0)
+			continue;
+		if (strcmp(dsid, sid) != 0 && !(strcmp(dsid, SID_EVERYONE) == 0
+		    && strcmp(sid, SID_ANONYMOUS) != 0))
+			continue;
+		if ((connsel_ace_bits(c) & bits) == 0)
+			continue;
+		if (dinh != NULL && strcmp(dinh, "true") == 0 &&
+		    !(inh != NULL && strcmp(inh, "true") == 0))
+			continue;	/* an inherited deny loses to an explicit allow */
+		return 1;
+	}
+	return 0;
+}
+
+/* --- bindings and ranges ------------------------------------------------ */
+
+struct connsel_bind {
+	struct ip_addr	 addr;
+	unsigned	 port;
+	int		 wildcard;
+};
+
+static int
+connsel_addr_zero(const struct ip_addr *a)
+{
+	size_t i, n = a->family == IPRANGE_V4 ? 4 : 16;
+
+	for (i = 0; i < n; i++)
+		if (a->bytes[i] != 0)
+			return 0;
+	return 1;
+}
+
+static int
+connsel_parse_binding(xmlNodePtr b, struct connsel_bind *out,
+    struct mx_err *err)
+{
+	const char *addr = xml_attr(b, "address"), *port = xml_attr(b, "port");
+	uint32_t p;
+
+	if (addr == NULL || port == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, NULL,
+		    "binding without address or port");
+	if (iprange_addr_parse(addr, &out->addr, err, "binding") == -1)
+		return -1;
+	if (parse_u32(port, 65535, &p, err, "binding port") == -1)
+		return -1;
+	out->port = p;
+	out->wildcard = connsel_addr_zero(&out->addr);
+	return 0;
+}
+
+static int
+connsel_parse_range(xmlNodePtr n, struct ip_range *r, struct mx_err *err)
+{
+	const char *first = xml_attr(n, "first"), *last = xml_attr(n, "last");
+
+	if (first == NULL || last == NULL)
+		return mx_err_set(err, MX_ERR_INPUT, NULL,
+		    "remote-ip-range without first or last");
+	if (iprange_addr_parse(first, &r->first, err, "remote-ip-range") == -1 ||
+	    iprange_addr_parse(last, &r->last, err, "remote-ip-range") == -1)
+		return -1;
+	if (r->first.family != r->last.family ||
+	    iprange_addr_cmp(&r->first, &r->last) > 0)
+		return mx_err_set(err, MX_ERR_INPUT, "remote-ip-range",
+		    "invalid range %s-%s", first, last);
+	return 0;
+}
+
+/*
+ * The smallest of conn's ranges that holds a (its size in *size and its
+ * node in *node); 0 when none does, -1 on a parse error.
+ */
+static int
+connsel_best_range(xmlNodePtr conn, const struct ip_addr *a, double *size,
+    xmlNodePtr *node, struct mx_err *err)
+{
+	struct ip_range r;
+	xmlNodePtr c;
+	int found = 0;
+	double s;
+
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "remote-ip-range"))
+			continue;
+		if (connsel_parse_range(c, &r, err) == -1)
+			return -1;
+		if (!iprange_contains(&r, a))
+			continue;
+		s = iprange_size(&r);
+		if (!found || s < *size) {
+			*size = s;
+			if (node != NULL)
+				*node = c;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/*
+ * How well conn's bindings match local:port: 2 a binding on the address,
+ * 1 a wildcard binding of the family, 0 none (-1 on a parse error).
+ */
+static int
+connsel_bind_rank(xmlNodePtr conn, const struct ip_addr *local,
+    unsigned port, xmlNodePtr *node, struct mx_err *err)
+{
+	struct connsel_bind b;
+	xmlNodePtr c;
+	int rank = 0;
+
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "binding"))
+			continue;
+		if (connsel_parse_binding(c, &b, err) == -1)
+			return -1;
+		if (b.port != port || b.addr.family != local->family)
+			continue;
+		if (!b.wildcard && iprange_addr_cmp(&b.addr, local) == 0) {
+			*node = c;
+			return 2;
+		}
+		if (b.wildcard && rank == 0) {
+			*node = c;
+			rank = 1;
+		}
+	}
+	return rank;
+}
+
+int
+connsel_select(xmlNodePtr server, const struct ip_addr *local,
+    unsigned port, const struct ip_addr *remote, struct connsel_choice *ch,
+    struct mx_err *err)
+{
+	xmlNodePtr c, bnode = NULL, rnode = NULL;
+	int best_rank = 0, rank, found;
+	double best_size = 0, size = 0;
+
+	memset(ch, 0, sizeof(*ch));
+	if (remote->family != local->family)
+		return 0;
+	for (c = server->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "receive-connector") || !connsel_enabled(c))
+			continue;
+		if ((rank = connsel_bind_rank(c, local, port, &bnode,
+		    err)) == -1)
+			return -1;
+		if (rank == 0)
+			continue;
+		if ((found = connsel_best_range(c, remote, &size, &rnode,
+		    err)) == -1)
+			return -1;
+		if (!found)
+			continue;
+		if (rank > best_rank || (rank == best_rank && size < best_size)) {
+			best_rank = rank;
+			best_size = size;
+			ch->n = ch->tied = 0;
+		} else if (rank < best_rank || size > best_size)
+			continue;
+		if (ch->n < CONNSEL_TIES_MAX) {
+			ch->conn[ch->n] = c;
+			ch->binding[ch->n] = bnode;
+			ch->range[ch->n] = rnode;
+			ch->n++;
+		}
+		ch->tied++;
+	}
+	return 0;
+}
+
+/* --- reachability --------------------------------------------------------- */
+
+/* A parsed range of one connector sharing the binding. */
+struct connsel_owned {
+	struct ip_range	 r;
+	double		 size;
+	xmlNodePtr	 owner;
+};
+
+struct connsel_vec {
+	void	*v;
+	size_t	 n, cap, elsize;
+};
+
+static int
+connsel_vec_add(struct connsel_vec *vec, const void *item, const char *what,
+    struct mx_err *err)
+{
+	if (vec->n == CONNSEL_ITEMS_MAX)
+		return mx_err_set(err, MX_ERR_LIMIT, NULL, "more than "
+		    "CONNSEL_ITEMS_MAX (%d) %s on one binding",
+		    CONNSEL_ITEMS_MAX, what);
+	if (vec->n == vec->cap) {
+		vec->cap = vec->cap ? vec->cap * 2 : 32;
+		vec->v = xreallocarray(vec->v, vec->cap, vec->elsize);
+	}
+	memcpy((char *)vec->v + vec->n * vec->elsize, item, vec->elsize);
+	vec->n++;
+	return 0;
+}
+
+/* a + 1; 0 when a is the family's last address. */
+static int
+connsel_next(const struct ip_addr *a, struct ip_addr *out)
+{
+	int i, n = a->family == IPRANGE_V4 ? 4 : 16;
+
+	*out = *a;
+	for (i = n - 1; i >= 0; i--) {
+		if (out->bytes[i] != 0xff) {
+			out->bytes[i]++;
+			return 1;
+		}
+		out->bytes[i] = 0;
+	}
+	return 0;
+}
+
+/* Add conn's ranges of a family to vec, parsed once. */
+static int
+connsel_owned_ranges(xmlNodePtr conn, int family, struct connsel_vec *vec,
+    struct mx_err *err)
+{
+	struct connsel_owned o;
+	xmlNodePtr c;
+
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "remote-ip-range"))
+			continue;
+		if (connsel_parse_range(c, &o.r, err) == -1)
+			return -1;
+		if (o.r.first.family != family)
+			continue;
+		o.size = iprange_size(&o.r);
+		o.owner = conn;
+		if (connsel_vec_add(vec, &o, "remote ranges", err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+connsel_addr_qcmp(const void *a, const void *b)
+{
+	return iprange_addr_cmp(a, b);
+}
+
+/* Does other have a binding identical to b (address, port)? */
+static int
+connsel_same_binding(xmlNodePtr other, const struct connsel_bind *b,
+    struct mx_err *err)
+{
+	struct connsel_bind ob;
+	xmlNodePtr c;
+
+	for (c = other->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "binding"))
+			continue;
+		if (connsel_parse_binding(c, &ob, err) == -1)
+			return -1;
+		if (ob.port == b->port && ob.addr.family == b->addr.family &&
+		    iprange_addr_cmp(&ob.addr, &b->addr) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+connsel_tie_add(xmlNodePtr ties[CONNSEL_TIES_MAX], size_t *nties,
+    xmlNodePtr c)
+{
+	size_t i;
+
+	for (i = 0; i < *nties; i++)
+		if (ties[i] == c)
+			return;
+	if (*nties < CONNSEL_TIES_MAX)
+		ties[(*nties)++] = c;
+}
+
+/* Add a to the cut points when one of conn's own ranges holds it. */
+static int
+connsel_cut(struct connsel_vec *pts, const struct connsel_vec *mine,
+    const struct ip_addr *a, struct mx_err *err)
+{
+	const struct connsel_owned *m = mine->v;
+	size_t i;
+
+	for (i = 0; i < mine->n; i++)
+		if (iprange_contains(&m[i].r, a))
+			return connsel_vec_add(pts, a, "range ends", err);
+	return 0;
+}
+
+/*
+ * One binding of conn: can a client reach conn through it?  Only cut
+ * points inside conn's own ranges matter: the first address of each own
+ * range, and every range end of conn and of its rivals inside them.
+ */
+static int
+connsel_reach_binding(xmlNodePtr conn, const struct connsel_bind *b,
+    int *reachable, xmlNodePtr ties[CONNSEL_TIES_MAX], size_t *nties,
+    struct mx_err *err)
+{
+	struct connsel_vec mine = { NULL, 0, 0, sizeof(struct connsel_owned) };
+	struct connsel_vec rivals = { NULL, 0, 0, sizeof(struct connsel_owned) };
+	struct connsel_vec pts = { NULL, 0, 0, sizeof(struct ip_addr) };
+	const struct connsel_owned *m, *q;
+	const struct ip_addr *p;
+	struct ip_addr next;
+	xmlNodePtr c;
+	size_t i, k;
+	double own, best;
+	int rc = -1, same;
+
+	if (connsel_owned_ranges(conn, b->addr.family, &mine, err) == -1)
+		goto out;
+	for (c = conn->parent ? conn->parent->children : NULL; c != NULL;
+	    c = c->next) {
+		if (c == conn || !connsel_is(c, "receive-connector") ||
+		    !connsel_enabled(c))
+			continue;
+		if ((same = connsel_same_binding(c, b, err)) == -1)
+			goto out;
+		if (same && connsel_owned_ranges(c, b->addr.family, &rivals,
+		    err) == -1)
+			goto out;
+	}
+	m = mine.v;
+	q = rivals.v;
+	for (i = 0; i < mine.n + rivals.n; i++) {
+		const struct connsel_owned *o = i < mine.n ? &m[i] :
+		    &q[i - mine.n];
+
+		if (connsel_cut(&pts, &mine, &o->r.first, err) == -1 ||
+		    (connsel_next(&o->r.last, &next) &&
+		    connsel_cut(&pts, &mine, &next, err) == -1))
+			goto out;
+	}
+	if (pts.n > 0)
+		qsort(pts.v, pts.n, sizeof(struct ip_addr), connsel_addr_qcmp);
+	p = pts.v;
+	for (i = 0; i < pts.n; i++) {
+		if (i > 0 && iprange_addr_cmp(&p[i - 1], &p[i]) == 0)
+			continue;
+		own = -1;
+		for (k = 0; k < mine.n; k++)
+			if (iprange_contains(&m[k].r, &p[i]) &&
+			    (own < 0 || m[k].size < own))
+				own = m[k].size;
+		best = -1;
+		for (k = 0; k < rivals.n; k++)
+			if (iprange_contains(&q[k].r, &p[i]) &&
+			    (best < 0 || q[k].size < best))
+				best = q[k].size;
+		if (best >= 0 && best < own)
+			continue;	/* a rival is more specific here */
+		*reachable = 1;
+		if (best != own)
+			continue;
+		for (k = 0; k < rivals.n; k++)
+			if (q[k].size == own &&
+			    iprange_contains(&q[k].r, &p[i]))
+				connsel_tie_add(ties, nties, q[k].owner);
+	}
+	rc = 0;
+out:
+	free(mine.v);
+	free(rivals.v);
+	free(pts.v);
+	return rc;
+}
+
+int
+connsel_reach(xmlNodePtr conn, int *reachable,
+    xmlNodePtr ties[CONNSEL_TIES_MAX], size_t *nties, struct mx_err *err)
+{
+	struct connsel_bind b;
+	xmlNodePtr c;
+
+	*reachable = 0;
+	*nties = 0;
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!connsel_is(c, "binding"))
+			continue;
+		if (connsel_parse_binding(c, &b, err) == -1 ||
+		    connsel_reach_binding(conn, &b, reachable, ties, nties,
+		    err) == -1)
+			return -1;
+	}
+	return 0;
+}

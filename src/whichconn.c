@@ -1,0 +1,183 @@
+/*
+ * whichconn.c - "mxbpa which-connector" (see whichconn.h and
+ * docs/which-connector.md).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "connsel.h"
+#include "err.h"
+#include "iprange.h"
+#include "model.h"
+#include "util.h"
+#include "whichconn.h"
+#include "xml.h"
+
+/* "IP:PORT" or "[IPv6]:PORT" into an address and a port. */
+static int
+whichconn_parse_local(const char *text, struct ip_addr *a, unsigned *port,
+    struct mx_err *err)
+{
+	char buf[IPRANGE_ADDR_TEXT + 8];
+	const char *colon;
+	uint32_t p;
+
+	if (strlen(text) >= sizeof(buf) ||
+	    (colon = strrchr(text, ':')) == NULL)
+		return mx_err_set(err, MX_ERR_USAGE, "--local",
+		    "\"%s\" is not IP:PORT ([IPv6]:PORT for IPv6)", text);
+	memcpy(buf, text, (size_t)(colon - text));
+	buf[colon - text] = '\0';
+	if (strchr(buf, ':') != NULL && buf[0] != '[')
+		return mx_err_set(err, MX_ERR_USAGE, "--local",
+		    "write an IPv6 address in brackets: [%s]:PORT", buf);
+	if (parse_u32(colon + 1, 65535, &p, err, "--local") == -1 || p == 0) {
+		mx_err_init(err);
+		return mx_err_set(err, MX_ERR_USAGE, "--local",
+		    "invalid port \"%s\"", colon + 1);
+	}
+	*port = p;
+	return iprange_addr_parse(buf, a, err, "--local");
+}
+
+static xmlNodePtr
+whichconn_server(xmlNodePtr root, const char *name)
+{
+	xmlNodePtr o, s;
+
+	for (o = root->children; o != NULL; o = o->next) {
+		if (o->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)o->name, "organization") != 0)
+			continue;
+		for (s = o->children; s != NULL; s = s->next)
+			if (s->type == XML_ELEMENT_NODE &&
+			    strcmp((const char *)s->name, "server") == 0 &&
+			    xml_attr(s, "name") != NULL &&
+			    strcasecmp(xml_attr(s, "name"), name) == 0)
+				return s;
+	}
+	return NULL;
+}
+
+static const char *
+whichconn_yes(unsigned bits, unsigned bit)
+{
+	return (bits & bit) ? "yes" : "no";
+}
+
+static void
+whichconn_children(FILE *out, xmlNodePtr conn, const char *child,
+    const char *attr)
+{
+	xmlNodePtr c;
+	int n = 0;
+
+	for (c = conn->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, child) == 0 &&
+		    xml_attr(c, attr) != NULL)
+			fprintf(out, "%s%s", n++ ? ", " : "", xml_attr(c, attr));
+	if (n == 0)
+		fputs("none", out);
+}
+
+static void
+whichconn_rights(FILE *out, const char *who, unsigned r)
+{
+	fprintf(out, "  %s client: relay to any recipient %s, submit %s, "
+	    "send as the organisation's domains %s, send as any address %s, "
+	    "bypass anti-spam %s, bypass size limits %s\n", who,
+	    whichconn_yes(r, CONNSEL_ANY_RECIPIENT),
+	    whichconn_yes(r, CONNSEL_SUBMIT),
+	    whichconn_yes(r, CONNSEL_AUTH_SENDER),
+	    whichconn_yes(r, CONNSEL_ANY_SENDER),
+	    whichconn_yes(r, CONNSEL_BYPASS_SPAM),
+	    whichconn_yes(r, CONNSEL_BYPASS_SIZE));
+}
+
+static void
+whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
+{
+	xmlNodePtr conn = ch->conn[i];
+	const char *method = connsel_relay_method(conn);
+
+	fprintf(out, "Connector: %s\n", xml_attr(conn, "identity"));
+	fprintf(out, "  matched binding %s, remote range %s\n",
+	    xml_attr(ch->binding[i], "text"), xml_attr(ch->range[i], "text"));
+	fprintf(out, "  role %s; authentication ",
+	    xml_attr(conn, "role") ? xml_attr(conn, "role") : "unknown");
+	whichconn_children(out, conn, "auth-mechanism", "name");
+	fprintf(out, "; permission groups ");
+	whichconn_children(out, conn, "permission-group", "name");
+	fprintf(out, "; RequireTLS %s\n", xml_attr(conn, "require-tls") ?
+	    xml_attr(conn, "require-tls") : "false");
+	fprintf(out, "  relay without authentication: %s\n",
+	    method[0] != '\0' ? method : "no");
+	whichconn_rights(out, "anonymous", connsel_rights(conn,
+	    CONNSEL_ANONYMOUS));
+	whichconn_rights(out, "authenticated", connsel_rights(conn,
+	    CONNSEL_AUTHENTICATED));
+}
+
+int
+whichconn_run(struct model *m, const char *server, const char *local,
+    const char *remote, FILE *out, struct mx_err *err)
+{
+	struct connsel_choice ch;
+	struct ip_addr la, ra;
+	char ltext[IPRANGE_ADDR_TEXT], rtext[IPRANGE_ADDR_TEXT];
+	xmlDocPtr work;
+	xmlNodePtr srv;
+	unsigned port = 0;
+	size_t i;
+	int rc = -1;
+
+	if (whichconn_parse_local(local, &la, &port, err) == -1 ||
+	    iprange_addr_parse(remote, &ra, err, "--remote") == -1)
+		return -1;
+	if (la.family != ra.family)
+		return mx_err_set(err, MX_ERR_USAGE, NULL, "--local and "
+		    "--remote must be of the same address family");
+	/* Connector functions read the model without its namespace. */
+	if ((work = xmlCopyDoc(model_doc(m), 1)) == NULL)
+		return mx_err_set(err, MX_ERR_INTERNAL, NULL,
+		    "cannot copy the model");
+	xml_tree_set_ns(xmlDocGetRootElement(work), NULL);
+	if ((srv = whichconn_server(xmlDocGetRootElement(work),
+	    server)) == NULL) {
+		mx_err_set(err, MX_ERR_USAGE, "--server",
+		    "no server \"%s\" in the model", server);
+		goto out;
+	}
+	if (connsel_select(srv, &la, port, &ra, &ch, err) == -1)
+		goto out;
+	iprange_addr_format(&la, ltext);
+	iprange_addr_format(&ra, rtext);
+	fprintf(out, "Server %s, connection to %s%s%s:%u from %s\n",
+	    xml_attr(srv, "name"), la.family == IPRANGE_V6 ? "[" : "", ltext,
+	    la.family == IPRANGE_V6 ? "]" : "", port, rtext);
+	if (ch.n == 0) {
+		fprintf(out, "No enabled connector accepts this connection: "
+		    "Exchange refuses it.\n");
+		rc = 1;
+		goto out;
+	}
+	if (ch.tied > 1)
+		fprintf(out, "Ambiguous: %zu connectors match equally well "
+		    "(same binding specificity, remote ranges of the same "
+		    "size); Exchange's choice between them is not "
+		    "documented.\n", ch.tied);
+	for (i = 0; i < ch.n; i++)
+		whichconn_describe(out, &ch, i);
+	rc = ch.tied > 1 ? 1 : 0;
+out:
+	xmlFreeDoc(work);
+	return rc;
+}
