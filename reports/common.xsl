@@ -279,12 +279,12 @@
   </xsl:template>
 
   <!--
-    Is the finding waived?  "yes" or nothing.  A waiver is recorded on the
-    finding as waived="true", status="waived", or a waiver (or waived)
-    child element.
+    Is the finding waived?  "yes" or nothing.  A finding is waived when it
+    carries a waiver that has not expired; an expired waiver is shown but
+    leaves the finding active.
   -->
   <xsl:template name="is-waived">
-    <xsl:if test="@waived = 'true' or @status = 'waived' or f:waiver or f:waived">
+    <xsl:if test="f:waiver[@expired = 'false']">
       <xsl:text>yes</xsl:text>
     </xsl:if>
   </xsl:template>

@@ -853,7 +853,7 @@
     waived findings do not count against it.
   -->
   <xsl:template name="score">
-    <xsl:variable name="live" select="f:finding[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)]"/>
+    <xsl:variable name="live" select="f:finding[not(f:waiver[@expired = 'false'])]"/>
     <xsl:variable name="lost" select="10 * count($live[@severity = 'error'])
         + 5 * count($live[@severity = 'warning'])
         + 2 * count($live[@severity = 'best-practice'])
@@ -994,7 +994,7 @@
   <!-- The worst severity among findings, or "ok". -->
   <xsl:template name="worst">
     <xsl:param name="of"/>
-    <xsl:variable name="live" select="$of[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)]"/>
+    <xsl:variable name="live" select="$of[not(f:waiver[@expired = 'false'])]"/>
     <xsl:choose>
       <xsl:when test="$live[@severity = 'error']">error</xsl:when>
       <xsl:when test="$live[@severity = 'warning']">warning</xsl:when>

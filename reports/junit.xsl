@@ -35,7 +35,7 @@
 
   <!-- Findings that count as failures: not waived. -->
   <xsl:variable name="failing" select="/f:findings/f:finding[
-      not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)]"/>
+      not(f:waiver[@expired = 'false'])]"/>
 
   <xsl:template match="f:findings">
     <xsl:variable name="passing-cases" select="count(f:rule[
@@ -52,7 +52,7 @@
           generate-id() = generate-id(key('finding-by-rule', @rule)[1])]">
         <xsl:variable name="mine" select="key('finding-by-rule', @rule)"/>
         <xsl:variable name="failures"
-            select="count($mine[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)])"/>
+            select="count($mine[not(f:waiver[@expired = 'false'])])"/>
         <testsuite name="{@rule}" id="{count(../f:rule) + position() - 1}"
             tests="{count($mine)}" failures="{$failures}" errors="0"
             skipped="{count($mine) - $failures}" time="0"
@@ -72,7 +72,7 @@
       </xsl:call-template>
     </xsl:variable>
     <xsl:variable name="failures"
-        select="count($mine[not(@waived = 'true' or @status = 'waived' or f:waiver or f:waived)])"/>
+        select="count($mine[not(f:waiver[@expired = 'false'])])"/>
     <testsuite name="{@id}" id="{position() - 1}" package="{@pack}"
         tests="{count($mine) + number($passed &gt; 0) +
                 number(@checked = 0 and not($mine))}"

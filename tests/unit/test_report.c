@@ -772,7 +772,7 @@ test_waived(void)
 	    contains(csv, "\"EX01\\Relay B\",\"no\""),
 	    "CSV marks the waived finding yes, the other no");
 	tap_check(contains(junit, "failures=\"1\"") &&
-	    contains(junit, "<skipped message=\"waived\"/>"),
+	    count_nocase(junit, "<skipped message=\"waived\"/>") == 1,
 	    "JUnit skips the waived finding and fails the other");
 	tap_check(count_nocase(sarif, "\"suppressions\"") == 1,
 	    "SARIF suppresses the waived finding only");
