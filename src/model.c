@@ -6,11 +6,14 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include "bounds.h"
@@ -30,6 +33,13 @@ struct model {
 	xmlDocPtr	doc;
 	xmlNodePtr	root;
 	xmlNsPtr	ns;
+	xmlHashTablePtr	index;		/* see model_index_sync */
+	xmlHashTablePtr	cursors;	/* parent -> struct model_cursor */
+};
+
+/* The last child of a parent that the index has seen. */
+struct model_cursor {
+	xmlNodePtr	last;
 };
 
 /* Canonical order of a connector's and a server's children. */
@@ -82,21 +92,115 @@ model_of(xmlNodePtr node)
 	return node != NULL && node->doc != NULL ? node->doc->_private : NULL;
 }
 
-static xmlNodePtr
-model_find(xmlNodePtr parent, const char *element, const char *name)
+/*
+ * Lookups by name go through an index beside the document, so that
+ * adding N connectors to a server, or N binding addresses, is not
+ * quadratic.  m->index maps (parent, element, "attr=value") to the first
+ * such child in document order: "name=" with the name folded to lower
+ * case (names compare with strcasecmp, in the C locale), or an
+ * <address>'s "ip=" as is.  A parent is indexed at its first lookup, and
+ * the children appended since the last lookup (by a merge, by ad.c) at
+ * the next one, from its cursor.  Nodes are never removed from a model
+ * while it lives; model_normalize reorders children and drops the index.
+ */
+static char *
+model_index_key(const char *attr, const char *value)
 {
+	size_t a = strlen(attr), n = strlen(value), i;
+	char *k = xmalloc(a + n + 2);
+
+	memcpy(k, attr, a);
+	k[a] = '=';
+	memcpy(k + a + 1, value, n + 1);
+	if (strcmp(attr, "name") == 0)
+		for (i = a + 1; i < a + 1 + n; i++)
+			k[i] = (char)tolower((unsigned char)k[i]);
+	return k;
+}
+
+static void
+model_index_add(struct model *m, const char *pkey, xmlNodePtr c,
+    const char *attr)
+{
+	const char *v = xml_attr(c, attr);
+	char *k;
+
+	if (v == NULL)
+		return;
+	k = model_index_key(attr, v);
+	/* Fails when the key is there: the first child in order stays. */
+	xmlHashAddEntry3(m->index, (const xmlChar *)pkey, c->name,
+	    (const xmlChar *)k, c);
+	free(k);
+}
+
+static void
+model_index_cursor_free(void *payload, const xmlChar *name)
+{
+	(void)name;
+	free(payload);
+}
+
+static void
+model_index_drop(struct model *m)
+{
+	xmlHashFree(m->index, NULL);
+	xmlHashFree(m->cursors, model_index_cursor_free);
+	m->index = NULL;
+	m->cursors = NULL;
+}
+
+/* Index the children of parent not seen yet; pkey gets its key. */
+static void
+model_index_sync(struct model *m, xmlNodePtr parent, char *pkey,
+    size_t size)
+{
+	struct model_cursor *cur;
 	xmlNodePtr c;
 
-	for (c = parent->children; c != NULL; c = c->next) {
-		const char *v;
-
-		if (!model_is(c, element))
-			continue;
-		v = xml_attr(c, "name");
-		if (v != NULL && strcasecmp(v, name) == 0)
-			return c;
+	if (m->index == NULL) {
+		m->index = xmlHashCreate(256);
+		m->cursors = xmlHashCreate(64);
+		if (m->index == NULL || m->cursors == NULL)
+			util_oom();
 	}
-	return NULL;
+	snprintf(pkey, size, "%p", (void *)parent);
+	cur = xmlHashLookup(m->cursors, (const xmlChar *)pkey);
+	if (cur == NULL) {
+		cur = xcalloc(1, sizeof(*cur));
+		if (xmlHashAddEntry(m->cursors, (const xmlChar *)pkey,
+		    cur) != 0)
+			util_oom();
+	} else if (cur->last == parent->last)
+		return;
+	c = cur->last != NULL ? cur->last->next : parent->children;
+	for (; c != NULL; c = c->next) {
+		cur->last = c;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		model_index_add(m, pkey, c, "name");
+		if (model_is(c, "address"))
+			model_index_add(m, pkey, c, "ip");
+	}
+}
+
+/* The first child <element attr="value"> of parent, or NULL. */
+static xmlNodePtr
+model_find(xmlNodePtr parent, const char *element, const char *attr,
+    const char *value)
+{
+	struct model *m = model_of(parent);
+	char pkey[32], *k;
+	xmlNodePtr found;
+
+	if (m == NULL)
+		return NULL;
+	model_index_sync(m, parent, pkey, sizeof(pkey));
+	k = model_index_key(attr, value);
+	found = xmlHashLookup3(m->index, (const xmlChar *)pkey,
+	    (const xmlChar *)element, (const xmlChar *)k);
+	free(k);
+	return found;
 }
 
 struct model *
@@ -124,6 +228,7 @@ model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
+	model_index_drop(m);
 	xmlFreeDoc(m->doc);
 	free(m);
 }
@@ -193,7 +298,7 @@ static xmlNodePtr
 model_find_or_add(struct model *m, xmlNodePtr parent, const char *element,
     const char *name, int *created)
 {
-	xmlNodePtr e = model_find(parent, element, name);
+	xmlNodePtr e = model_find(parent, element, "name", name);
 
 	*created = e == NULL;
 	if (e == NULL) {
@@ -285,7 +390,7 @@ model_note_server_address(xmlNodePtr conn, const struct ip_addr *addr,
 		return;
 	if (memcmp(addr->bytes, zero, sizeof(zero)) == 0)
 		return;		/* 0.0.0.0 and :: mean every address */
-	if (model_has_child(server, "address", "ip", text))
+	if (model_find(server, "address", "ip", text) != NULL)
 		return;
 	a = xmlNewDocNode(m->doc, m->ns, (const xmlChar *)"address", NULL);
 	model_set(a, "ip", text);
@@ -597,6 +702,7 @@ model_normalize(struct model *m)
 {
 	xmlNodePtr org = NULL, s, c;
 
+	model_index_drop(m);		/* the cursors are about to move */
 	for (c = m->root->children; c != NULL; c = c->next)
 		if (model_is(c, "organization"))
 			org = c;
