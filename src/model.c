@@ -37,9 +37,10 @@ struct model {
 	xmlHashTablePtr	cursors;	/* parent -> struct model_cursor */
 };
 
-/* The last child of a parent that the index has seen. */
+/* The last child of a parent that the index has seen; elements seen. */
 struct model_cursor {
 	xmlNodePtr	last;
+	unsigned long	elements;
 };
 
 /* Canonical order of a connector's and a server's children. */
@@ -119,19 +120,51 @@ model_index_key(const char *attr, const char *value)
 }
 
 static void
-model_index_add(struct model *m, const char *pkey, xmlNodePtr c,
-    const char *attr)
+model_index_put(struct model *m, const char *pkey, xmlNodePtr c,
+    const char *attr, const char *value)
 {
-	const char *v = xml_attr(c, attr);
 	char *k;
 
-	if (v == NULL)
+	if (value == NULL)
 		return;
-	k = model_index_key(attr, v);
+	k = model_index_key(attr, value);
 	/* Fails when the key is there: the first child in order stays. */
 	xmlHashAddEntry3(m->index, (const xmlChar *)pkey, c->name,
 	    (const xmlChar *)k, c);
 	free(k);
+}
+
+/* A remote range's key: "first last" (a space is in no address). */
+static char *
+model_range_key(const char *first, const char *last)
+{
+	size_t f = strlen(first), l = strlen(last);
+	char *k = xmalloc(f + l + 2);
+
+	memcpy(k, first, f);
+	k[f] = ' ';
+	memcpy(k + f + 1, last, l + 1);
+	return k;
+}
+
+static void
+model_index_add(struct model *m, const char *pkey, xmlNodePtr c)
+{
+	const char *f, *l;
+	char *k;
+
+	model_index_put(m, pkey, c, "name", xml_attr(c, "name"));
+	if (model_is(c, "address"))
+		model_index_put(m, pkey, c, "ip", xml_attr(c, "ip"));
+	else if (model_is(c, "binding"))
+		model_index_put(m, pkey, c, "text", xml_attr(c, "text"));
+	else if (model_is(c, "remote-ip-range") &&
+	    (f = xml_attr(c, "first")) != NULL &&
+	    (l = xml_attr(c, "last")) != NULL) {
+		k = model_range_key(f, l);
+		model_index_put(m, pkey, c, "range", k);
+		free(k);
+	}
 }
 
 static void
@@ -150,8 +183,11 @@ model_index_drop(struct model *m)
 	m->cursors = NULL;
 }
 
-/* Index the children of parent not seen yet; pkey gets its key. */
-static void
+/*
+ * Index the children of parent not seen yet; pkey gets its key.
+ * Returns the parent's cursor.
+ */
+static struct model_cursor *
 model_index_sync(struct model *m, xmlNodePtr parent, char *pkey,
     size_t size)
 {
@@ -172,16 +208,16 @@ model_index_sync(struct model *m, xmlNodePtr parent, char *pkey,
 		    cur) != 0)
 			util_oom();
 	} else if (cur->last == parent->last)
-		return;
+		return cur;
 	c = cur->last != NULL ? cur->last->next : parent->children;
 	for (; c != NULL; c = c->next) {
 		cur->last = c;
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		model_index_add(m, pkey, c, "name");
-		if (model_is(c, "address"))
-			model_index_add(m, pkey, c, "ip");
+		cur->elements++;
+		model_index_add(m, pkey, c);
 	}
+	return cur;
 }
 
 /* The first child <element attr="value"> of parent, or NULL. */
@@ -362,15 +398,17 @@ model_has_child(xmlNodePtr parent, const char *element, const char *attr,
 }
 
 /*
- * Refuse a connector's binding or range beyond MODEL_CONNECTOR_ITEMS_MAX:
- * duplicates are found by scanning, so the count must stay bounded.
+ * Refuse a connector's binding or range beyond MODEL_CONNECTOR_ITEMS_MAX
+ * (its element children, counted by the index).
  */
 static int
 model_room(xmlNodePtr conn, struct mx_err *err, const char *where)
 {
-	unsigned long n = xmlChildElementCount(conn);
+	struct model *m = model_of(conn);
+	char pkey[32];
 
-	if (n >= MODEL_CONNECTOR_ITEMS_MAX)
+	if (m != NULL && model_index_sync(m, conn, pkey,
+	    sizeof(pkey))->elements >= MODEL_CONNECTOR_ITEMS_MAX)
 		return mx_err_set(err, MX_ERR_LIMIT, where,
 		    "connector \"%s\" has more than %d bindings and ranges "
 		    "(MODEL_CONNECTOR_ITEMS_MAX)", xml_attr(conn, "identity"),
@@ -446,7 +484,7 @@ model_add_binding(xmlNodePtr conn, const char *text, struct mx_err *err,
 		snprintf(out, sizeof(out), "[%s]:%s", canon, portbuf);
 	else
 		snprintf(out, sizeof(out), "%s:%s", canon, portbuf);
-	if (!model_has_child(conn, "binding", "text", out)) {
+	if (model_find(conn, "binding", "text", out) == NULL) {
 		b = model_new_child(m, conn, "binding");
 		model_set(b, "text", out);
 		model_set(b, "address", canon);
@@ -466,6 +504,7 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 	struct model *m = model_of(conn);
 	struct ip_range r;
 	xmlNodePtr e, c;
+	char *key;
 
 	if (m == NULL)
 		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
@@ -475,13 +514,11 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 		return -1;
 	iprange_addr_format(&r.first, first);
 	iprange_addr_format(&r.last, last);
-	for (c = conn->children; c != NULL; c = c->next) {
-		const char *f = xml_attr(c, "first"), *l = xml_attr(c, "last");
-
-		if (model_is(c, "remote-ip-range") && f != NULL && l != NULL &&
-		    strcmp(f, first) == 0 && strcmp(l, last) == 0)
-			return 0;
-	}
+	key = model_range_key(first, last);
+	c = model_find(conn, "remote-ip-range", "range", key);
+	free(key);
+	if (c != NULL)
+		return 0;
 	e = model_new_child(m, conn, "remote-ip-range");
 	model_set(e, "text", text);
 	model_set(e, "first", first);
