@@ -31,7 +31,7 @@
 #define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */
 #define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
-#define MODEL_CONNECTOR_ITEMS_MAX IPRANGE_SET_MAX /* bindings + remote ranges
+#define MODEL_CONNECTOR_ITEMS_MAX 16384	/* bindings + remote ranges
 					   of a connector */
 
 /*
