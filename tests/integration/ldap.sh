@@ -557,12 +557,16 @@ status_is 0 "the same collection succeeds once the server answers again"
 # --- hostile directory data -------------------------------------------------
 
 # measured ARGS...: run_mxbpa under GNU time: $took (whole seconds) and
-# $rss (peak resident set, KiB; empty when GNU time is missing or mxbpa
-# runs under a wrapper, whose memory is not mxbpa's).
+# $rss (peak resident set, KiB; empty when GNU time is missing, or when
+# mxbpa runs under a wrapper or AddressSanitizer, whose memory is not
+# mxbpa's).
+asan=0
+grep -aq __asan_init "$MXBPA" && asan=1
 measured() {
 	t0=$(date +%s)
 	rss=
-	if [ -x /usr/bin/time ] && [ -z "${MXBPA_WRAP:-}" ]; then
+	if [ -x /usr/bin/time ] && [ -z "${MXBPA_WRAP:-}" ] && [ $asan = 0 ]
+	then
 		set +e
 		/usr/bin/time -f %M -o "$scratch/rss" "$MXBPA" "$@" \
 		    >"$scratch/stdout" 2>"$scratch/stderr"
@@ -584,7 +588,8 @@ bounded() {
 		ok "$([ "$rss" -lt $(($2 * 1024)) ] && echo 0 || echo 1)" \
 		    "$3 stays under $2 MiB (peak RSS $((rss / 1024)) MiB)"
 	else
-		echo "# peak RSS not measured (no /usr/bin/time, or a wrapper)"
+		echo "# peak RSS not measured (no /usr/bin/time, a wrapper" \
+		    "or AddressSanitizer)"
 	fi
 }
 
