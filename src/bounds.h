@@ -34,7 +34,8 @@
 #define IPRANGE_TEXT_MAX	128	/* bytes in one remote IP range */
 #define IPRANGE_SET_MAX		65536	/* ranges handled by one function */
 #define NAME_MAX_LEN		1024	/* server, connector, principal names */
-#define MODEL_CONNECTOR_ITEMS_MAX 10000 /* bindings + remote ranges of a connector */
+#define MODEL_CONNECTOR_ITEMS_MAX 16384	/* bindings + remote ranges
+					   of a connector */
 
 /*
  * Export-Clixml import (import_clixml.c): the work done on one file.  A
@@ -83,6 +84,7 @@
 #define LDAP_ATTR_NAME_MAX	256	/* bytes in one attribute description */
 #define LDAP_COOKIE_MAX		4096	/* bytes in one paged-results cookie */
 #define LDAP_EMPTY_PAGES_MAX	100	/* pages in a row with no entry */
+#define LDAP_PAGES_MAX		10000	/* pages of one paged search */
 #define LDAP_REFERENCES_MAX	10000	/* continuation references ignored */
 #define LDAP_SIDS_MAX		10000	/* distinct domain SIDs looked up */
 #define LDAP_PAGE_SIZE_MAX	100000	/* --page-size */

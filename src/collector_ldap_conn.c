@@ -271,6 +271,15 @@ collector_ldap_conn_fail(struct collector_ldap_ctx *c, int rc,
 		return mx_err_set(err, MX_ERR_NET, c->where,
 		    "%s refused: invalid credentials (wrong bind DN or "
 		    "password)%s", during, diag);
+	case LDAP_REFERRAL:
+		if (c->opts->referrals)
+			return mx_err_set(err, MX_ERR_NET, c->where,
+			    "%s: the server refers it to another server, and "
+			    "following the referral failed%s", during, diag);
+		return mx_err_set(err, MX_ERR_NET, c->where,
+		    "%s: the server refers it to another server, which is "
+		    "not contacted (referrals are not followed without "
+		    "--referrals)%s", during, diag);
 	case LDAP_SIZELIMIT_EXCEEDED:
 		return mx_err_set(err, MX_ERR_NET, c->where,
 		    "%s stopped by the server's size limit%s; the server "

@@ -491,8 +491,11 @@ collector_ldap_search_page(struct collector_ldap_ctx *c,
 
 /*
  * A paged search (RFC 2696): pages of page_size entries until the server
- * returns an empty cookie.  A server that ignores the control answers in
- * one page.  A missing base is a warning when s->missing_ok.
+ * returns an empty cookie, at most LDAP_PAGES_MAX pages (and
+ * LDAP_EMPTY_PAGES_MAX empty ones in a row): a server that always
+ * returns a cookie does not hold the collection for ever.  A server that
+ * ignores the control answers in one page.  A missing base is a warning
+ * when s->missing_ok.
  */
 int
 collector_ldap_search_run(struct collector_ldap_ctx *c,
@@ -562,6 +565,12 @@ collector_ldap_search_run(struct collector_ldap_ctx *c,
 		done = NULL;
 		if (cookie.bv_len == 0)
 			break;
+		if (page >= LDAP_PAGES_MAX) {
+			mx_err_set(err, MX_ERR_LIMIT, c->where, "more than %d "
+			    "pages (LDAP_PAGES_MAX) in the %s: the server "
+			    "never ends it", LDAP_PAGES_MAX, during);
+			goto out;
+		}
 		empty = got == 0 ? empty + 1 : 0;
 		if (empty > LDAP_EMPTY_PAGES_MAX) {
 			mx_err_set(err, MX_ERR_LIMIT, c->where, "more than %d "

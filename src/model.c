@@ -6,11 +6,14 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <ctype.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 
 #include "bounds.h"
@@ -33,6 +36,14 @@ struct model {
 	xmlDocPtr	doc;
 	xmlNodePtr	root;
 	xmlNsPtr	ns;
+	xmlHashTablePtr	index;		/* see model_index_sync */
+	xmlHashTablePtr	cursors;	/* parent -> struct model_cursor */
+};
+
+/* The last child of a parent that the index has seen; elements seen. */
+struct model_cursor {
+	xmlNodePtr	last;
+	unsigned long	elements;
 };
 
 /* Canonical order of a connector's and a server's children. */
@@ -86,21 +97,150 @@ model_of(xmlNodePtr node)
 	return node != NULL && node->doc != NULL ? node->doc->_private : NULL;
 }
 
-static xmlNodePtr
-model_find(xmlNodePtr parent, const char *element, const char *name)
+/*
+ * Lookups by name go through an index beside the document, so that
+ * adding N connectors to a server, or N binding addresses, is not
+ * quadratic.  m->index maps (parent, element, "attr=value") to the first
+ * such child in document order: "name=" with the name folded to lower
+ * case (names compare with strcasecmp, in the C locale), or an
+ * <address>'s "ip=" as is.  A parent is indexed at its first lookup, and
+ * the children appended since the last lookup (by a merge, by ad.c) at
+ * the next one, from its cursor.  Nodes are never removed from a model
+ * while it lives; model_normalize reorders children and drops the index.
+ */
+static char *
+model_index_key(const char *attr, const char *value)
 {
+	size_t a = strlen(attr), n = strlen(value), i;
+	char *k = xmalloc(a + n + 2);
+
+	memcpy(k, attr, a);
+	k[a] = '=';
+	memcpy(k + a + 1, value, n + 1);
+	if (strcmp(attr, "name") == 0)
+		for (i = a + 1; i < a + 1 + n; i++)
+			k[i] = (char)tolower((unsigned char)k[i]);
+	return k;
+}
+
+static void
+model_index_put(struct model *m, const char *pkey, xmlNodePtr c,
+    const char *attr, const char *value)
+{
+	char *k;
+
+	if (value == NULL)
+		return;
+	k = model_index_key(attr, value);
+	/* Fails when the key is there: the first child in order stays. */
+	xmlHashAddEntry3(m->index, (const xmlChar *)pkey, c->name,
+	    (const xmlChar *)k, c);
+	free(k);
+}
+
+/* A remote range's key: "first last" (a space is in no address). */
+static char *
+model_range_key(const char *first, const char *last)
+{
+	size_t f = strlen(first), l = strlen(last);
+	char *k = xmalloc(f + l + 2);
+
+	memcpy(k, first, f);
+	k[f] = ' ';
+	memcpy(k + f + 1, last, l + 1);
+	return k;
+}
+
+static void
+model_index_add(struct model *m, const char *pkey, xmlNodePtr c)
+{
+	const char *f, *l;
+	char *k;
+
+	model_index_put(m, pkey, c, "name", xml_attr(c, "name"));
+	if (model_is(c, "address"))
+		model_index_put(m, pkey, c, "ip", xml_attr(c, "ip"));
+	else if (model_is(c, "binding"))
+		model_index_put(m, pkey, c, "text", xml_attr(c, "text"));
+	else if (model_is(c, "remote-ip-range") &&
+	    (f = xml_attr(c, "first")) != NULL &&
+	    (l = xml_attr(c, "last")) != NULL) {
+		k = model_range_key(f, l);
+		model_index_put(m, pkey, c, "range", k);
+		free(k);
+	}
+}
+
+static void
+model_index_cursor_free(void *payload, const xmlChar *name)
+{
+	(void)name;
+	free(payload);
+}
+
+static void
+model_index_drop(struct model *m)
+{
+	xmlHashFree(m->index, NULL);
+	xmlHashFree(m->cursors, model_index_cursor_free);
+	m->index = NULL;
+	m->cursors = NULL;
+}
+
+/*
+ * Index the children of parent not seen yet; pkey gets its key.
+ * Returns the parent's cursor.
+ */
+static struct model_cursor *
+model_index_sync(struct model *m, xmlNodePtr parent, char *pkey,
+    size_t size)
+{
+	struct model_cursor *cur;
 	xmlNodePtr c;
 
-	for (c = parent->children; c != NULL; c = c->next) {
-		const char *v;
-
-		if (!model_is(c, element))
-			continue;
-		v = xml_attr(c, "name");
-		if (v != NULL && strcasecmp(v, name) == 0)
-			return c;
+	if (m->index == NULL) {
+		m->index = xmlHashCreate(256);
+		m->cursors = xmlHashCreate(64);
+		if (m->index == NULL || m->cursors == NULL)
+			util_oom();
 	}
-	return NULL;
+	snprintf(pkey, size, "%p", (void *)parent);
+	cur = xmlHashLookup(m->cursors, (const xmlChar *)pkey);
+	if (cur == NULL) {
+		cur = xcalloc(1, sizeof(*cur));
+		if (xmlHashAddEntry(m->cursors, (const xmlChar *)pkey,
+		    cur) != 0)
+			util_oom();
+	} else if (cur->last == parent->last)
+		return cur;
+	c = cur->last != NULL ? cur->last->next : parent->children;
+	for (; c != NULL; c = c->next) {
+		cur->last = c;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		cur->elements++;
+		model_index_add(m, pkey, c);
+	}
+	return cur;
+}
+
+/* The first child <element attr="value"> of parent, or NULL. */
+static xmlNodePtr
+model_find(xmlNodePtr parent, const char *element, const char *attr,
+    const char *value)
+{
+	struct model *m = model_of(parent);
+	char pkey[32], *k;
+	xmlNodePtr found;
+
+	if (m == NULL)
+		return NULL;
+	model_index_sync(m, parent, pkey, sizeof(pkey));
+	k = model_index_key(attr, value);
+	found = xmlHashLookup3(m->index, (const xmlChar *)pkey,
+	    (const xmlChar *)element, (const xmlChar *)k);
+	free(k);
+	return found;
 }
 
 struct model *
@@ -128,6 +268,7 @@ model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
+	model_index_drop(m);
 	xmlFreeDoc(m->doc);
 	free(m);
 }
@@ -207,7 +348,7 @@ static xmlNodePtr
 model_find_or_add(struct model *m, xmlNodePtr parent, const char *element,
     const char *name, int *created)
 {
-	xmlNodePtr e = model_find(parent, element, name);
+	xmlNodePtr e = model_find(parent, element, "name", name);
 
 	*created = e == NULL;
 	if (e == NULL) {
@@ -289,15 +430,17 @@ model_has_child(xmlNodePtr parent, const char *element, const char *attr,
 }
 
 /*
- * Refuse a connector's binding or range beyond MODEL_CONNECTOR_ITEMS_MAX:
- * duplicates are found by scanning, so the count must stay bounded.
+ * Refuse a connector's binding or range beyond MODEL_CONNECTOR_ITEMS_MAX
+ * (its element children, counted by the index).
  */
 static int
 model_room(xmlNodePtr conn, struct mx_err *err, const char *where)
 {
-	unsigned long n = xmlChildElementCount(conn);
+	struct model *m = model_of(conn);
+	char pkey[32];
 
-	if (n >= MODEL_CONNECTOR_ITEMS_MAX)
+	if (m != NULL && model_index_sync(m, conn, pkey,
+	    sizeof(pkey))->elements >= MODEL_CONNECTOR_ITEMS_MAX)
 		return mx_err_set(err, MX_ERR_LIMIT, where,
 		    "connector \"%s\" has more than %d bindings and ranges "
 		    "(MODEL_CONNECTOR_ITEMS_MAX)", xml_attr(conn, "identity"),
@@ -317,7 +460,7 @@ model_note_server_address(xmlNodePtr conn, const struct ip_addr *addr,
 		return;
 	if (memcmp(addr->bytes, zero, sizeof(zero)) == 0)
 		return;		/* 0.0.0.0 and :: mean every address */
-	if (model_has_child(server, "address", "ip", text))
+	if (model_find(server, "address", "ip", text) != NULL)
 		return;
 	a = xmlNewDocNode(m->doc, m->ns, (const xmlChar *)"address", NULL);
 	model_set(a, "ip", text);
@@ -373,7 +516,7 @@ model_add_binding(xmlNodePtr conn, const char *text, struct mx_err *err,
 		snprintf(out, sizeof(out), "[%s]:%s", canon, portbuf);
 	else
 		snprintf(out, sizeof(out), "%s:%s", canon, portbuf);
-	if (!model_has_child(conn, "binding", "text", out)) {
+	if (model_find(conn, "binding", "text", out) == NULL) {
 		b = model_new_child(m, conn, "binding");
 		model_set(b, "text", out);
 		model_set(b, "address", canon);
@@ -393,6 +536,7 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 	struct model *m = model_of(conn);
 	struct ip_range r;
 	xmlNodePtr e, c;
+	char *key;
 
 	if (m == NULL)
 		return mx_err_set(err, MX_ERR_INTERNAL, where, "no model");
@@ -402,13 +546,11 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 		return -1;
 	iprange_addr_format(&r.first, first);
 	iprange_addr_format(&r.last, last);
-	for (c = conn->children; c != NULL; c = c->next) {
-		const char *f = xml_attr(c, "first"), *l = xml_attr(c, "last");
-
-		if (model_is(c, "remote-ip-range") && f != NULL && l != NULL &&
-		    strcmp(f, first) == 0 && strcmp(l, last) == 0)
-			return 0;
-	}
+	key = model_range_key(first, last);
+	c = model_find(conn, "remote-ip-range", "range", key);
+	free(key);
+	if (c != NULL)
+		return 0;
 	e = model_new_child(m, conn, "remote-ip-range");
 	model_set(e, "text", text);
 	model_set(e, "first", first);
@@ -631,6 +773,7 @@ model_normalize(struct model *m)
 {
 	xmlNodePtr org = NULL, s, c;
 
+	model_index_drop(m);		/* the cursors are about to move */
 	for (c = m->root->children; c != NULL; c = c->next)
 		if (model_is(c, "organization"))
 			org = c;

@@ -19,7 +19,7 @@
 #include "err.h"
 #include "util.h"
 
-static void
+void
 util_oom(void)
 {
 	fputs("mxbpa: out of memory\n", stderr);

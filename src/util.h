@@ -17,6 +17,8 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+/* Say "out of memory" and abort (what the calls above do). */
+void	 util_oom(void);
 
 /*
  * Parse a whole decimal string into an unsigned integer no larger than max.

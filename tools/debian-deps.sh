@@ -14,6 +14,6 @@ apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libxml2-dev libxslt1-dev libssl-dev libldap-dev \
 	libxml2-utils man-db groff-base bsdextrautils \
-	slapd ldap-utils openssl ca-certificates procps iproute2 \
+	slapd ldap-utils openssl ca-certificates procps iproute2 time \
 	postfix libsasl2-modules swaks nmap \
 	valgrind clang jq chromium python3 xsltproc

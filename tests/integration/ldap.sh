@@ -11,8 +11,13 @@
 # password; no password goes over ldap:// in clear text; the password
 # appears in no output, file, argv or environment at -vvv; paged searches
 # read past the server's size limit and a truncated search is an error;
-# a silent server times out.  A scripted server (fake-ad.pl) proves AD's
-# range retrieval and the refusal of hostile answers.
+# a silent server times out.  Hostile directory data (hostile.awk: 10,000
+# and 100,000 values of one attribute, values of 1 MB and 2 MiB) ends on
+# time, in bounded memory, with the model or a clear error.  A scripted
+# server (fake-ad.pl) proves AD's range retrieval and the refusal of
+# hostile answers: referrals never followed (a listener records that
+# nothing connects to it), never-ending paged results, a 2 GiB message,
+# an answer dripped a byte at a time.
 #
 # Skipped when slapd is not installed.  Run by "make check".
 # SPDX-License-Identifier: ISC
@@ -53,9 +58,13 @@ test_guid="0badc0de-1111-4222-8333-444455556666"
 connectors=600
 
 fake=
+trap_pid=
 cleanup() {
 	if [ -n "$fake" ]; then
 		kill "$fake" 2>/dev/null || true
+	fi
+	if [ -n "$trap_pid" ]; then
+		kill "$trap_pid" 2>/dev/null || true
 	fi
 	if [ -n "$slapd_pid" ]; then
 		kill -CONT "$slapd_pid" 2>/dev/null || true
@@ -116,8 +125,10 @@ setup() {
 		    "O:BAG:BAD:(OA;;CR;$test_guid;;AN)" | "$sddl2bin")"
 	} | awk -v suffix="DC=fabrikam,DC=com" \
 	    -f "$ldap_data/ldif-prepare.awk" > "$slapd_dir/fabrikam.ldif"
+	awk -f "$ldap_data/hostile.awk" > "$slapd_dir/hostile.ldif"
 	slapd_env_load "DC=contoso,DC=com" "$slapd_dir/contoso.ldif" &&
-	slapd_env_load "DC=fabrikam,DC=com" "$slapd_dir/fabrikam.ldif" || {
+	slapd_env_load "DC=fabrikam,DC=com" "$slapd_dir/fabrikam.ldif" &&
+	slapd_env_load "DC=hostile,DC=com" "$slapd_dir/hostile.ldif" || {
 		cat "$slapd_dir/slapadd.log"
 		return 1
 	}
@@ -543,9 +554,85 @@ ok "$([ "$t3" -lt 10 ] && grep -q timeout "$scratch/timeout3" && echo 0 ||
 timed collect --ldap "$ldap" --timeout 2 -o /dev/null
 status_is 0 "the same collection succeeds once the server answers again"
 
+# --- hostile directory data -------------------------------------------------
+
+# measured ARGS...: run_mxbpa under GNU time: $took (whole seconds) and
+# $rss (peak resident set, KiB; empty when GNU time is missing, or when
+# mxbpa runs under a wrapper or AddressSanitizer, whose memory is not
+# mxbpa's).
+asan=0
+grep -aq __asan_init "$MXBPA" && asan=1
+measured() {
+	t0=$(date +%s)
+	rss=
+	if [ -x /usr/bin/time ] && [ -z "${MXBPA_WRAP:-}" ] && [ $asan = 0 ]
+	then
+		set +e
+		/usr/bin/time -f %M -o "$scratch/rss" "$MXBPA" "$@" \
+		    >"$scratch/stdout" 2>"$scratch/stderr"
+		status=$?
+		set -e
+		rss=$(tail -n 1 "$scratch/rss")
+	else
+		run_mxbpa "$@"
+	fi
+	took=$(($(date +%s) - t0))
+}
+
+# bounded SECONDS MIB WHAT: the last measured run took less than SECONDS
+# and its peak RSS stayed under MIB.
+bounded() {
+	ok "$([ "$took" -lt "$1" ] && echo 0 || echo 1)" \
+	    "$3 ends in under $1 s (${took} s)"
+	if [ -n "$rss" ]; then
+		ok "$([ "$rss" -lt $(($2 * 1024)) ] && echo 0 || echo 1)" \
+		    "$3 stays under $2 MiB (peak RSS $((rss / 1024)) MiB)"
+	else
+		echo "# peak RSS not measured (no /usr/bin/time, a wrapper" \
+		    "or AddressSanitizer)"
+	fi
+}
+
+hostile="CN=Configuration,DC=%s,DC=hostile,DC=com"
+hostile_conn="//*[local-name()='receive-connector']"
+
+measured collect --ldap "$ldap" --base "$(printf "$hostile" big)" \
+    --timeout 20 -o "$scratch/big.xml"
+status_is 0 "a connector with 10,000 remote IP ranges is collected"
+count_is 10000 "$hostile_conn[@name='Hostile']/*[local-name()=
+    'remote-ip-range']" "$scratch/big.xml" "all 10,000 ranges are in the model"
+count_is 1 "$hostile_conn[@name='Plain']" "$scratch/big.xml" \
+    "the other connector of that server is there too"
+bounded 20 100 "10,000 ranges"
+
+measured collect --ldap "$ldap" --base "$(printf "$hostile" many)" \
+    --timeout 20 -o "$scratch/many.xml"
+status_is 2 "an attribute with 100,000 values is refused as over a limit"
+stderr_has "MODEL_CONNECTOR_ITEMS_MAX" \
+    "the message names the limit (MODEL_CONNECTOR_ITEMS_MAX)"
+check "no model is written" test ! -e "$scratch/many.xml"
+bounded 20 100 "100,000 values"
+
+measured collect --ldap "$ldap" --base "$(printf "$hostile" huge)" \
+    --timeout 20 -o "$scratch/huge.xml"
+status_is 0 "a connector with a 1,000,000-byte FQDN is collected"
+count_is 1 "$hostile_conn[@name='Hostile']/*[local-name()='setting']
+    [@name='UnreadableValue'][contains(@value,'ConnectorFQDN: value longer')]" \
+    "$scratch/huge.xml" "the model says the FQDN was too long to keep"
+count_is 2 "$hostile_conn" "$scratch/huge.xml" \
+    "both connectors of that server are there"
+bounded 20 100 "a 1 MB value"
+
+measured collect --ldap "$ldap" --base "$(printf "$hostile" toolong)" \
+    --timeout 20 -o "$scratch/toolong.xml"
+status_is 2 "a 2 MiB value is refused as over a limit"
+stderr_has "LDAP_VALUE_MAX" "the message names LDAP_VALUE_MAX"
+bounded 20 100 "a 2 MiB value"
+
 # --- what only AD does, and hostile servers ------------------------------------
 
-# fake MODE: start fake-ad.pl in MODE on a free port ($fake_port, $fake).
+# fake MODE [REFERRAL-PORT]: start fake-ad.pl in MODE on a free port
+# ($fake_port, $fake).
 fake() {
 	fake=
 	tries=0
@@ -555,7 +642,7 @@ fake() {
 		    20000))
 		slapd_env_port_free "$fake_port" || continue
 		: > "$scratch/fake.out"
-		perl "$ldap_data/fake-ad.pl" "$fake_port" "$1" \
+		perl "$ldap_data/fake-ad.pl" "$fake_port" "$1" ${2:-} \
 		    > "$scratch/fake.out" 2>&1 &
 		fake=$!
 		n=0
@@ -595,8 +682,21 @@ if command -v perl >/dev/null 2>&1; then
 	status_is 2 "a range that does not follow the previous one is refused"
 	stderr_has "bad range" "the message says the range is bad"
 
+	# Referrals point at a listener (fake-ad.pl trap) that records each
+	# connection in trap.out (renamed: its descriptor follows).
+	trap_port=1
+	if fake trap; then
+		trap_pid=$fake
+		trap_port=$fake_port
+		fake=
+		mv "$scratch/fake.out" "$scratch/trap.out"
+	fi
+	trap_calls() {
+		grep -c connection "$scratch/trap.out" 2>/dev/null || true
+	}
+
 	# A continuation reference is not chased unless --referrals.
-	fake referral
+	fake referral "$trap_port"
 	run_mxbpa collect -vv --ldap "ldap://127.0.0.1:$fake_port" \
 	    -o "$scratch/referral.xml"
 	fake_stop
@@ -605,6 +705,65 @@ if command -v perl >/dev/null 2>&1; then
 	    "$scratch/referral.xml" "the connector of that answer is there"
 	stderr_has "continuation reference ignored" \
 	    "the reference to another server is not followed"
+
+	# A search that ends in a referral to another server: an error,
+	# and nothing connects to the server named.
+	fake referred "$trap_port"
+	measured collect --ldap "ldap://127.0.0.1:$fake_port" --timeout 5 \
+	    -o "$scratch/referred.xml"
+	fake_stop
+	status_is 3 "a search referred to another server fails (exit 3)"
+	stderr_has "refers it to another server, which is not contacted" \
+	    "the message says the referral is not followed"
+	check "no model is written" test ! -e "$scratch/referred.xml"
+	bounded 5 50 "a referral"
+	ok "$([ "$(trap_calls)" = 0 ] && grep -q ready "$scratch/trap.out" &&
+	    echo 0 || echo 1)" \
+	    "no connection reaches the host a reference or referral names"
+	# The check can fail: with --referrals libldap follows them there.
+	fake referred "$trap_port"
+	run_mxbpa collect --referrals --ldap "ldap://127.0.0.1:$fake_port" \
+	    --timeout 5 -o /dev/null
+	fake_stop
+	sleep 0.2
+	ok "$([ "$(trap_calls)" -gt 0 ] && echo 0 || echo 1)" \
+	    "with --referrals the listener sees the connection (it can fail)"
+	kill "$trap_pid" 2>/dev/null || true
+	wait "$trap_pid" 2>/dev/null || true
+	trap_pid=
+
+	# Paged results that never end: every page holds the connector and
+	# a cookie; then pages with no entry and a cookie.
+	fake endless
+	measured collect --ldap "ldap://127.0.0.1:$fake_port" --timeout 10 \
+	    -o "$scratch/endless.xml"
+	fake_stop
+	status_is 2 "a paged search that never ends is stopped (exit 2)"
+	stderr_has "more than 10000 pages (LDAP_PAGES_MAX)" \
+	    "the message names LDAP_PAGES_MAX"
+	check "no model is written" test ! -e "$scratch/endless.xml"
+	bounded 60 50 "10,000 pages"
+	fake endless-empty
+	measured collect --ldap "ldap://127.0.0.1:$fake_port" --timeout 10 \
+	    -o /dev/null
+	fake_stop
+	status_is 2 "a paged search of empty pages that never ends is stopped"
+	stderr_has "LDAP_EMPTY_PAGES_MAX" \
+	    "the message names LDAP_EMPTY_PAGES_MAX"
+	bounded 10 50 "empty pages"
+
+	# An answer dripped a byte every 0.1 s: bytes keep coming, so only
+	# an absolute deadline stops it.
+	fake drip
+	measured collect --ldap "ldap://127.0.0.1:$fake_port" --timeout 3 \
+	    -o /dev/null
+	fake_stop
+	status_is 3 "an answer dripped a byte at a time times out (exit 3)"
+	stderr_has "timeout in search of Exchange objects after 3 s" \
+	    "the message names the search and the timeout"
+	ok "$([ "$took" -ge 2 ] && [ "$took" -le 5 ] && echo 0 || echo 1)" \
+	    "it ends at the 3 s deadline, not later (${took} s)"
+	bounded 6 50 "a dripped answer"
 
 	# One answer announcing a 2 GiB message: refused at the socket buffer.
 	fake huge

@@ -313,6 +313,63 @@ out:
 	model_free(b);
 }
 
+/*
+ * Lookups by name go through an index: it must see the servers and
+ * addresses a merge appends, survive the reordering of model_normalize,
+ * and find the first of many connectors case-insensitively.
+ */
+static void
+test_index(void)
+{
+	struct model *a = model_new(), *b = model_new();
+	struct mx_err err;
+	xmlNodePtr c, s, first = NULL;
+	char name[32];
+	int i, same = 1;
+
+	mx_err_init(&err);
+	c = model_connector(a, "EX01", "Relay");
+	model_add_binding(c, "10.0.0.1:25", &err, "t");
+	c = model_connector(b, "EX03", "Internet");
+	model_add_binding(c, "10.0.0.3:25", &err, "t");
+	tap_check(model_merge(a, b, &err) == 0, "index: a model merges in");
+	s = model_server(a, "ex03");
+	tap_check(count(a, "count(//m:server)") == 2,
+	    "index: a server appended by a merge is found by name");
+	c = model_connector(a, "EX03", "INTERNET");
+	tap_check(c->parent == s && count(a,
+	    "count(//m:receive-connector)") == 2,
+	    "index: and so is its connector");
+	model_add_binding(c, "10.0.0.3:2525", &err, "t");
+	tap_check(count(a, "count(//m:server[@name='EX03']/m:address)") == 1,
+	    "index: an address appended by a merge is not added twice");
+	model_connector(a, "EX01", "Zeta");
+	free(dump(a));		/* normalises: children move */
+	model_connector(a, "ex01", "zeta");
+	model_connector(a, "EX01", "Alpha");
+	model_connector(a, "EX01", "relay");
+	tap_check(count(a, "count(//m:server[@name='EX01']/"
+	    "m:receive-connector)") == 3,
+	    "index: lookups after normalising find the moved children");
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "Conn%04d", i);
+		model_connector(a, "EX02", name);
+	}
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "CONN%04d", i);
+		c = model_connector(a, "ex02", name);
+		if (i == 1234)
+			first = c;
+	}
+	same = first != NULL && strcmp(xml_attr(first, "name"),
+	    "Conn1234") == 0;
+	tap_check(same && count(a, "count(//m:server[@name='EX02']/"
+	    "m:receive-connector)") == 3000,
+	    "index: 3000 connectors are found again whatever the case");
+	model_free(a);
+	model_free(b);
+}
+
 static void
 test_malformed(void)
 {
@@ -355,6 +412,11 @@ main(void)
 	test_roundtrip();
 	test_merge();
 	test_merge_probes();
+	model_free(a);
+	model_free(b);
+}
+
+	test_index();
 	test_malformed();
 	return tap_done();
 }

@@ -4,14 +4,22 @@
 # just enough BER (RFC 4511) for the collector's requests: bind, search,
 # abandon, unbind.  Prints "ready" once it listens.
 #
-# Usage: perl fake-ad.pl PORT MODE
+# Usage: perl fake-ad.pl PORT MODE [REFERRAL-PORT]
 #   ranges     one connector whose remote ranges come in three ranges
 #              (0-2, 3-5, 6-*): seven values in all
 #   bad-range  the same, but the second range starts at 4, not at 3
 #   huge       the first answer announces a 2 GiB message
 #   referral   as ranges, plus a continuation reference to
-#              ldap://127.0.0.1:1/ (where nothing listens) in the answer
+#              ldap://127.0.0.1:REFERRAL-PORT/ (default 1) in the answer
 #              of the Exchange search
+#   referred   the Exchange search ends in a referral (result code 10) to
+#              ldap://127.0.0.1:REFERRAL-PORT/
+#   endless    the Exchange search answers every page with the connector
+#              and a paged-results cookie: it never ends
+#   endless-empty  the same with no entry in the pages
+#   drip       the answer of the Exchange search comes a byte every 0.1 s
+#   trap       no LDAP: print "connection" for each connection accepted
+#              (the place a referral points to)
 #
 # SPDX-License-Identifier: ISC
 
@@ -19,9 +27,14 @@ use strict;
 use warnings;
 use IO::Socket::INET;
 
-my ($port, $mode) = @ARGV;
-die "usage: perl fake-ad.pl PORT ranges|bad-range|huge|referral\n"
-    unless defined $mode && $mode =~ /^(ranges|bad-range|huge|referral)$/;
+my ($port, $mode, $refport) = @ARGV;
+my $modes = 'ranges|bad-range|huge|referral|referred|endless|endless-empty|' .
+    'drip|trap';
+die "usage: perl fake-ad.pl PORT $modes [REFERRAL-PORT]\n"
+    unless defined $mode && $mode =~ /^($modes)$/;
+$refport = 1 unless defined $refport;
+$SIG{PIPE} = 'IGNORE';
+my $elsewhere = "ldap://127.0.0.1:$refport/CN=Elsewhere,DC=t,DC=com";
 
 # --- BER -------------------------------------------------------------------
 
@@ -70,8 +83,22 @@ sub tlvs {
 sub message { my ($id, $op) = @_; tlv(0x30, tlv(0x02, ber_int($id)) . $op) }
 
 sub result {
-	my ($tag, $code) = @_;
-	tlv($tag, tlv(0x0a, ber_int($code)) . octets('') . octets(''));
+	my ($tag, $code, $referral) = @_;
+	tlv($tag, tlv(0x0a, ber_int($code)) . octets('') . octets('') .
+	    (defined $referral ? tlv(0xa3, octets($referral)) : ''));
+}
+
+# A message with controls ([0] SEQUENCE OF Control).
+sub message_controls {
+	my ($id, $op, @controls) = @_;
+	tlv(0x30, tlv(0x02, ber_int($id)) . $op . tlv(0xa0, join('', @controls)));
+}
+
+# The paged-results response control (RFC 2696) with a cookie.
+sub paged {
+	my ($cookie) = @_;
+	tlv(0x30, octets('1.2.840.113556.1.4.319') .
+	    octets(tlv(0x30, tlv(0x02, ber_int(0)) . octets($cookie))));
 }
 
 sub entry {
@@ -99,6 +126,15 @@ sub answer {
 	if ($base eq '') {
 		$out = message($id, entry('', 'configurationNamingContext',
 		    [$cfg]));
+	} elsif ($base eq $exchange && $mode eq 'referred') {
+		return message($id, result(0x65, 10, $elsewhere));
+	} elsif ($base eq $exchange && $mode =~ /^endless/) {
+		$out = message($id, entry($conn, 'objectClass',
+		    ['top', 'msExchSmtpReceiveConnector'], 'cn', ['C1'],
+		    'msExchSmtpReceiveBindings', ['0.0.0.0:25']))
+		    if $mode eq 'endless';
+		return $out . message_controls($id, result(0x65, 0),
+		    paged('more'));
 	} elsif ($base eq $exchange) {
 		$out = message($id, entry($conn,
 		    'objectClass', ['top', 'msExchSmtpReceiveConnector'],
@@ -106,8 +142,7 @@ sub answer {
 		    'msExchSmtpReceiveRole', ['16384'],
 		    "$ranges;range=0-2", ['10.0.0.1', '10.0.0.2', '10.0.0.3']));
 		# SearchResultReference: SEQUENCE OF LDAPURL
-		$out .= message($id, tlv(0x73,
-		    octets("ldap://127.0.0.1:1/CN=Elsewhere,DC=t,DC=com")))
+		$out .= message($id, tlv(0x73, octets($elsewhere)))
 		    if $mode eq 'referral';
 	} elsif ($base eq $conn && $want =~ /;range=3-\*/) {
 		my $r = $mode eq 'bad-range' ? 'range=4-5' : 'range=3-5';
@@ -129,6 +164,13 @@ my $server = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
     or die "fake-ad.pl: listen on 127.0.0.1:$port: $!\n";
 $| = 1;
 print "ready\n";
+if ($mode eq 'trap') {
+	while (my $client = $server->accept) {
+		print "connection\n";
+		close $client;
+	}
+	exit 0;
+}
 while (my $client = $server->accept) {
 	my $buf = '';
 	CLIENT: while (sysread($client, my $chunk, 65536)) {
@@ -149,7 +191,16 @@ while (my $client = $server->accept) {
 			} elsif ($op->[0] == 0x63) {	# search
 				my @f = tlvs($op->[1]);
 				my @want = map { $_->[1] } tlvs($f[-1][1]);
-				syswrite($client, answer($id, $f[0][1], @want));
+				my $a = answer($id, $f[0][1], @want);
+				if ($mode eq 'drip' && $f[0][1] eq $exchange) {
+					for my $byte (split //, $a) {
+						syswrite($client, $byte) or
+						    last CLIENT;
+						select(undef, undef, undef, 0.1);
+					}
+				} else {
+					syswrite($client, $a);
+				}
 			} elsif ($op->[0] == 0x42) {	# unbind
 				last CLIENT;
 			}

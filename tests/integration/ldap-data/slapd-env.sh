@@ -69,7 +69,7 @@ slapd_env_certs() {
 
 slapd_env_config() {
 	rootpw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-	mkdir -p "$slapd_dir/db" "$slapd_dir/db2" &&
+	mkdir -p "$slapd_dir/db" "$slapd_dir/db2" "$slapd_dir/db3" &&
 	sed -e "s|@DIR@|$slapd_dir|g" -e "s|@DATA@|$ldap_data|g" \
 	    -e "s|@ROOTPW@|$rootpw|g" \
 	    "$ldap_data/slapd.conf.in" > "$slapd_dir/slapd.conf"
