@@ -1,7 +1,8 @@
 #!/bin/sh
 # probe-deadline.sh - "mxbpa probe" over 60 loopback targets, 12 of them
-# black holes (tests/peers/black-hole.py: they accept the connection and
-# never answer), the 48 others listeners of a private Postfix
+# black holes (tests/peers/black-hole.py: 6 accept the connection and
+# never answer, 6 drop the SYN so that the connection never completes),
+# the 48 others listeners of a private Postfix
 # (tests/integration/smtp-data/), alternately an open and a closed relay.
 #
 # It proves, for correctness and not speed: every target gets a result;
@@ -45,7 +46,7 @@ fi
 
 holes=
 cleanup() {
-	[ -z "$holes" ] || kill "$holes" 2>/dev/null || true
+	[ -z "$holes" ] || kill $holes 2>/dev/null || true
 	postfix_env_stop
 	rm -rf "$scratch"
 }
@@ -73,15 +74,19 @@ setup() {
 		cat "$postfix_dir/start.log" "$postfix_dir/maillog" 2>/dev/null
 		return 1
 	fi
-	python3 "$top/tests/peers/black-hole.py" --max-seconds 120 $nholes \
-	    > "$scratch/holes" 2> "$scratch/holes.err" &
-	holes=$!
-	n=0
-	while [ $n -lt 100 ] && [ ! -s "$scratch/holes" ]; do
-		sleep 0.1
-		n=$((n + 1))
+	for kind in accept syn-drop; do
+		python3 "$top/tests/peers/black-hole.py" --max-seconds 120 \
+		    --kind $kind $((nholes / 2)) > "$scratch/holes.$kind" \
+		    2> "$scratch/holes.err" &
+		holes="$holes $!"
+		n=0
+		while [ $n -lt 100 ] && [ ! -s "$scratch/holes.$kind" ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		[ -s "$scratch/holes.$kind" ] ||
+		    { cat "$scratch/holes.err"; return 1; }
 	done
-	[ -s "$scratch/holes" ] || { cat "$scratch/holes.err"; return 1; }
 }
 
 if ! setup >"$scratch/setup.log" 2>&1; then
@@ -92,7 +97,15 @@ if ! setup >"$scratch/setup.log" 2>&1; then
 fi
 ok 0 "Postfix with $nreal listeners and $nholes black holes start"
 
-hole_ports=$(cat "$scratch/holes")
+silent_ports=$(cat "$scratch/holes.accept")
+drop_ports=$(cat "$scratch/holes.syn-drop")
+# Alternately a silent server and a dropped SYN.
+hole_ports=
+set -- $drop_ports
+for p in $silent_ports; do
+	hole_ports="$hole_ports $p $1"
+	shift
+done
 # One black hole every five targets.
 targets=
 set -- $hole_ports
@@ -135,9 +148,13 @@ verdicts() {
 	c=0
 	for p in "$@"; do
 		case $k in
-		hole-timeout)
+		silent)
 			xp="//$e_probe[@port='$p'][@relay='unknown']
 			    [starts-with(@reason,'timeout in BANNER')]"
+			;;
+		dropped)
+			xp="//$e_probe[@port='$p'][@relay='unknown']
+			    [starts-with(@reason,'timeout in CONNECT')]"
 			;;
 		*)
 			xp="//$e_probe[@port='$p'][@relay='$k']"
@@ -169,9 +186,12 @@ ok "$([ "$n" = $((nreal / 2)) ] && echo 0 || echo 1)" \
 n=$(verdicts "$m" refused $closed_ports)
 ok "$([ "$n" = $((nreal / 2)) ] && echo 0 || echo 1)" \
     "every closed relay is refused ($n of $((nreal / 2)))"
-n=$(verdicts "$m" hole-timeout $hole_ports)
-ok "$([ "$n" = $nholes ] && echo 0 || echo 1)" \
-    "every black hole is unknown, timed out waiting for the greeting ($n)"
+n=$(verdicts "$m" silent $silent_ports)
+ok "$([ "$n" = $((nholes / 2)) ] && echo 0 || echo 1)" \
+    "every silent server is unknown, timed out waiting for the greeting ($n)"
+n=$(verdicts "$m" dropped $drop_ports)
+ok "$([ "$n" = $((nholes / 2)) ] && echo 0 || echo 1)" \
+    "every SYN-dropping port is unknown, timed out connecting ($n)"
 
 # --- a deadline far too short for the work ---------------------------------
 
