@@ -7,12 +7,15 @@
 #
 # Targets: a private Postfix on 127.0.0.1 (tests/integration/smtp-data)
 # with 4N/5 listeners, alternately an open and a closed relay, and N/5
-# black holes (tests/peers/black-hole.py: they accept the connection and
-# never answer), one every five targets.  Runs, one each:
+# black holes (tests/peers/black-hole.py), one every five targets: every
+# other one accepts the connection and never answers, the others drop
+# the SYN (a full listen queue) so that the connection never completes.
+# Runs, one each:
 #
 #   mxbpa probe TARGETS --timeout T --deadline D --concurrency C
 #       a deadline meant to be enough: every target must end with its
-#       own verdict, the black holes "unknown" (timeout in BANNER)
+#       own verdict, the black holes "unknown" (timeout in BANNER or
+#       in CONNECT)
 #   mxbpa probe TARGETS --timeout 10 --deadline S --concurrency C
 #       a deadline far too short: the run must end at S all the same,
 #       with a result ("not probed" at worst) for every target
@@ -54,7 +57,7 @@ postfix_dir=$scratch/postfix
 
 holes=
 cleanup() {
-	[ -z "$holes" ] || kill "$holes" 2>/dev/null || true
+	[ -z "$holes" ] || kill $holes 2>/dev/null || true
 	postfix_env_stop
 	rm -rf "$scratch"
 }
@@ -95,16 +98,33 @@ echo "starting Postfix with $nreal listeners and $nholes black holes..."
 postfix_env_start ||
     die "Postfix did not start: $(cat "$postfix_dir/start.log" \
     "$postfix_dir/maillog" 2>/dev/null | tail -n 5)"
-python3 "$top/tests/peers/black-hole.py" --max-seconds 3600 $nholes \
-    > "$scratch/holes" 2> "$scratch/holes.err" &
-holes=$!
-i=0
-while [ $i -lt 100 ] && [ ! -s "$scratch/holes" ]; do
-	sleep 0.1
-	i=$((i + 1))
+nsilent=$(((nholes + 1) / 2))
+for kind in accept syn-drop; do
+	k=$nsilent
+	[ $kind = accept ] || k=$((nholes - nsilent))
+	[ $k -gt 0 ] || continue
+	python3 "$top/tests/peers/black-hole.py" --max-seconds 3600 \
+	    --kind $kind $k > "$scratch/holes.$kind" 2> "$scratch/holes.err" &
+	holes="$holes $!"
+	i=0
+	while [ $i -lt 100 ] && [ ! -s "$scratch/holes.$kind" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$scratch/holes.$kind" ] ||
+	    die "black holes: $(cat "$scratch/holes.err")"
 done
-[ -s "$scratch/holes" ] || die "black holes: $(cat "$scratch/holes.err")"
-hole_ports=$(cat "$scratch/holes")
+: >> "$scratch/holes.syn-drop"
+# Alternately a silent server and a dropped SYN.
+hole_ports=
+set -- $(cat "$scratch/holes.syn-drop")
+for p in $(cat "$scratch/holes.accept"); do
+	hole_ports="$hole_ports $p"
+	if [ $# -gt 0 ]; then
+		hole_ports="$hole_ports $1"
+		shift
+	fi
+done
 
 # One black hole after every four listeners.
 targets=
@@ -144,6 +164,8 @@ cnt() {
 	"$XMLLINT" --xpath "count($1)" "$2" 2>/dev/null || echo 0
 }
 
+row='%-26s %8s %10s %6s %6s %6s %6s %6s %6s %6s %6s %6s %5s\n'
+
 # summary NAME MODEL LIMIT WALL RSS: the figures of one mxbpa run.
 failed=0
 summary() {
@@ -158,14 +180,15 @@ summary() {
 	unk=$(cnt "//$e_probe[@relay='unknown']" "$m")
 	bto=$(cnt "//$e_probe[@relay='unknown'][starts-with(@reason,
 	    'timeout in BANNER')]" "$m")
+	cto=$(cnt "//$e_probe[@relay='unknown'][starts-with(@reason,
+	    'timeout in CONNECT')]" "$m")
 	cut=$(cnt "//$e_probe[contains(@reason,'for all the probes passed')]
 	    [starts-with(@reason,'timeout')]" "$m")
 	np=$(cnt "//$e_probe[starts-with(@reason,'not probed')]" "$m")
 	holds=yes
 	awk -v w="$wall" -v l="$3" 'BEGIN { exit !(w <= l) }' || holds=NO
-	printf '%-26s %8s %10s %6s %6s %6s %6s %6s %6s %6s %6s %5s\n' "$1" \
-	    "$wall" "$rss" "$total" "$ports" "$acc" "$ref" "$unk" "$bto" \
-	    "$cut" "$np" "$holds"
+	printf "$row" "$1" "$wall" "$rss" "$total" "$ports" "$acc" "$ref" \
+	    "$unk" "$bto" "$cto" "$cut" "$np" "$holds"
 	if [ "$holds" != yes ] || [ "$total" != "$ntargets" ] ||
 	    [ "$ports" != "$ntargets" ]
 	then
@@ -218,18 +241,21 @@ fi
 
 echo
 echo "$ntargets targets: $nreal Postfix listeners ($((nreal - nreal / 2)) open," \
-    "$((nreal / 2)) closed relays), $nholes black holes"
-printf '%-26s %8s %10s %6s %6s %6s %6s %6s %6s %6s %6s %5s\n' run wall-s \
-    peak-KiB probes ports accept refuse unknwn bh-to cut notpr holds
+    "$((nreal / 2)) closed relays), $nholes black holes ($nsilent silent," \
+    "$((nholes - nsilent)) dropping the SYN)"
+printf "$row" run wall-s peak-KiB probes ports accept refuse unknwn \
+    t-bann t-conn cut notpr holds
 summary "deadline $deadline s, step $step s" "$scratch/enough.xml" \
     $((deadline + slack)) "$w1" "$r1"
 summary "deadline $short s, step 10 s" "$scratch/short.xml" \
     $((short + slack)) "$w2" "$r2"
 echo "$nmap_line"
 echo
-echo "holds: wall time <= deadline + $slack s.  bh-to: unknown, timeout in" \
-    "BANNER; cut: dialogs"
-echo "ended by the deadline; notpr: targets not probed before it."
+echo "holds: wall time <= deadline + $slack s.  t-bann, t-conn: unknown," \
+    "timeout in BANNER or"
+echo "CONNECT (those cut by the deadline included); cut: dialogs ended by" \
+    "the deadline;"
+echo "notpr: targets not probed before it."
 if postfix_env_delivered; then
 	echo "probe-scale.sh: warning: Postfix logged a received message" >&2
 fi
