@@ -186,6 +186,9 @@ for src in file env; do
 	pw_run $src $src-collect collect -vvv $bind --bind-dn "$reader" $how \
 	    -o "$out/$src-model.xml"
 	expect $src-collect 0 "$src: collect -vvv with a bind writes the model"
+	grep -q "simple bind as" "$out/$src-collect.stderr" &&
+	    grep -q "search base=" "$out/$src-collect.stderr" && r=0 || r=1
+	ok $r "$src: -vvv traces the bind and the searches (what is searched)"
 	for f in $formats; do
 		pw_run $src $src-audit-$f audit -vvv $bind --bind-dn "$reader" \
 		    $how --format $f -o "$out/$src-report.$f"
