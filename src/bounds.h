@@ -110,6 +110,7 @@
 #define PROBE_DNS_ANSWER_MAX	65536	/* bytes of one DNS answer */
 #define PROBE_TIMEOUT_DEFAULT	30	/* seconds, one probe step */
 #define PROBE_TIMEOUT_MAX	3600	/* --timeout, seconds */
+#define PROBE_DEADLINE_MAX	86400	/* --deadline, seconds */
 #define PROBE_CONCURRENCY_DEFAULT 16	/* dialogs at once */
 #define PROBE_MAILBOX_MAX	256	/* --from, --to (RFC 5321 4.5.3.1.3 path) */
 #define PROBE_HELO_MAX		255	/* --helo, and a server name reused */

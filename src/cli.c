@@ -50,6 +50,7 @@ enum cli_opt {
 	CLI_OPT_STARTTLS,
 	CLI_OPT_TIMEOUT,
 	CLI_OPT_CONCURRENCY,
+	CLI_OPT_DEADLINE,
 	CLI_OPT_CONFIRM_RELAY,
 	CLI_OPT_FROM,
 	CLI_OPT_HELO,
@@ -125,6 +126,9 @@ static const struct cli_option cli_options[] = {
 	  CLI_PROBING, NULL, "SMTP probes: after the first accepted RCPT, "
 	  "send DATA and a short message to --to, a mailbox of your own (the "
 	  "only proof of relaying)" },
+	{ "deadline", 0, CLI_ARG_UINT, CLI_OPT_DEADLINE, CLI_PROBING,
+	  "SECONDS", "SMTP probes: end all the probes within SECONDS; "
+	  "targets not probed by then are reported unknown (default: none)" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
@@ -401,6 +405,14 @@ cli_apply_probe(struct cli *cli, const struct cli_option *o, const char *arg,
 			    "expected a number from 1 to %d",
 			    PROBE_CONCURRENCY_MAX);
 		p->concurrency = v;
+		break;
+	case CLI_OPT_DEADLINE:
+		if (parse_u32(arg, PROBE_DEADLINE_MAX, &v, &number,
+		    where) == -1 || v == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected seconds from 1 to %d",
+			    PROBE_DEADLINE_MAX);
+		p->deadline = v;
 		break;
 	case CLI_OPT_CONFIRM_RELAY:
 		p->confirm = 1;

@@ -1266,7 +1266,11 @@ probe_dialog_check_deadline(struct probe *p, struct probe_mono now)
 		return;
 	probe_duration(probe_mono_diff(now, p->step_start), spent,
 	    sizeof(spent));
-	if (p->deadline.ms < p->step_start.ms + p->run->step_ms)
+	if (p->run->end.ms != 0 && p->step_deadline.ms == p->run->end.ms)
+		probe_fail(p, "timeout in %s after %s (the --deadline of %u s "
+		    "for all the probes passed)", probe_state_name[p->state],
+		    spent, p->run->o->deadline);
+	else if (p->deadline.ms < p->step_start.ms + p->run->step_ms)
 		probe_fail(p, "timeout in %s after %s (limit of %lld s for "
 		    "the whole target)", probe_state_name[p->state], spent,
 		    (long long)p->run->target_ms / 1000);
@@ -1299,6 +1303,8 @@ probe_dialog_new(struct probe_run *run, size_t index,
 	snprintf(p->literal, sizeof(p->literal), t->addr.family ==
 	    IPRANGE_V6 ? "[IPv6:%s]" : "[%s]", addr);
 	p->deadline = probe_mono_add(now, run->target_ms);
+	if (run->end.ms != 0)
+		p->deadline = probe_mono_min(p->deadline, run->end);
 	if (profile == TLS_INSPECT_DEFAULT) {
 		run->t0[index] = now;
 		util_clock_timestamp(p->res->started);

@@ -48,6 +48,7 @@ struct probe_run {
 	SSL_CTX				*ctx[TLS_INSPECT_PROFILE_COUNT];
 	int64_t				 step_ms;
 	int64_t				 target_ms;
+	struct probe_mono		 end;	/* --deadline, or ms 0 */
 	size_t				 nvariants;
 	const char			*helo;
 	const char			*from;

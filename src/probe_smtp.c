@@ -135,6 +135,9 @@ probe_smtp_check_options(const struct probe_smtp_options *o,
 	if (o->timeout > PROBE_TIMEOUT_MAX)
 		return mx_err_set(err, MX_ERR_USAGE, "--timeout", "at most %d "
 		    "seconds (PROBE_TIMEOUT_MAX)", PROBE_TIMEOUT_MAX);
+	if (o->deadline > PROBE_DEADLINE_MAX)
+		return mx_err_set(err, MX_ERR_USAGE, "--deadline", "at most %d "
+		    "seconds (PROBE_DEADLINE_MAX)", PROBE_DEADLINE_MAX);
 	if (o->concurrency > PROBE_CONCURRENCY_MAX)
 		return mx_err_set(err, MX_ERR_USAGE, "--concurrency", "at most "
 		    "%d dialogs at once (PROBE_CONCURRENCY_MAX)",
@@ -232,6 +235,9 @@ probe_run_setup(struct probe_run *run, const struct probe_target_list *l,
 	run->step_ms = (int64_t)timeout * 1000;
 	/* Connect, greeting, EHLO, STARTTLS, TLS, EHLO, then per variant. */
 	run->target_ms = run->step_ms * (int64_t)(5 + run->nvariants);
+	if (o->deadline != 0)
+		run->end.ms = probe_dialog_now().ms +
+		    (int64_t)o->deadline * 1000;
 	if ((run->ctx[TLS_INSPECT_DEFAULT] = tls_inspect_ctx(
 	    TLS_INSPECT_DEFAULT, o->ca_file, err)) == NULL)
 		return -1;
@@ -281,6 +287,47 @@ probe_run_free(struct probe_run *run)
 	free(run->pending);
 }
 
+/* Whether the --deadline of the run has passed. */
+static int
+probe_run_over(const struct probe_run *run)
+{
+	return run->end.ms != 0 && probe_dialog_now().ms >= run->end.ms;
+}
+
+/*
+ * The --deadline passed: every target not started yet ends "unknown",
+ * not probed, so that each target still has its result.  Pending TLS
+ * version checks are dropped.
+ */
+static void
+probe_skip_rest(struct probe_run *run, size_t next)
+{
+	const struct probe_target_list *l = run->targets;
+	char why[96];
+	size_t i, skipped = 0;
+
+	run->npending = 0;
+	snprintf(why, sizeof(why), "not probed: the --deadline of %u s for "
+	    "all the probes passed", run->o->deadline);
+	for (i = next; i < l->n; i++) {
+		struct probe_result *r = &run->results[i];
+
+		if (!l->v[i].resolved)
+			continue;
+		r->reason = xstrdup(why);
+		util_clock_timestamp(r->started);
+		util_clock_timestamp(r->finished);
+		skipped++;
+		run->done++;
+		if (run->o->progress != NULL)
+			run->o->progress(run->done, l->n, run->o->progress_arg);
+	}
+	if (skipped > 0)
+		log_warnx(LOG_PROBE, "%zu of %zu targets not probed: the "
+		    "--deadline of %u s passed", skipped, l->n,
+		    run->o->deadline);
+}
+
 /* The next dialog to start: version checks first, then targets. */
 static struct probe *
 probe_next(struct probe_run *run, size_t *next)
@@ -327,7 +374,7 @@ probe_smtp_run(const struct probe_target_list *l,
 	active = xcalloc(conc, sizeof(*active));
 	pfd = xcalloc(conc, sizeof(*pfd));
 	for (;;) {
-		while (nactive < conc) {
+		while (nactive < conc && !probe_run_over(&run)) {
 			struct probe *p = probe_next(&run, &next);
 
 			if (p == NULL)
@@ -369,6 +416,8 @@ probe_smtp_run(const struct probe_target_list *l,
 		for (i = 0; i < nactive; i++)
 			probe_dialog_check_deadline(active[i], now);
 	}
+	if (probe_run_over(&run))
+		probe_skip_rest(&run, next);
 	free(active);
 	free(pfd);
 	*ncontacted = run.contacted;

@@ -135,6 +135,9 @@ struct probe_smtp_options {
 	enum probe_variants variants;
 	unsigned	 timeout;	/* seconds per step; 0: default */
 	unsigned	 concurrency;	/* 0: PROBE_CONCURRENCY_DEFAULT */
+	unsigned	 deadline;	/* seconds for the whole run; 0: none.
+					   Targets not reached by then end
+					   "unknown", not probed */
 	const char	*ca_file;	/* NULL: the system store */
 	int		 tls_legacy;	/* try TLS 1.0 and 1.1 on their own */
 	const uint16_t	*tls_ports;	/* TLS from the start; NULL: 465.
