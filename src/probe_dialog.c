@@ -313,6 +313,24 @@ probe_reason(struct probe *p, const char *reason)
 }
 
 static void
+probe_end(struct probe *, enum probe_state, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
+/* Record why the dialog ends (log, reason, transcript) and go to next. */
+static void
+probe_end(struct probe *p, enum probe_state next, const char *fmt,
+    va_list ap)
+{
+	char buf[PROBE_REASON_MAX];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_info(LOG_PROBE, "%s: %s", p->where, buf);
+	probe_reason(p, buf);
+	probe_record(p, PROBE_DIR_EVENT, buf);
+	probe_set_state(p, next);
+}
+
+static void
 probe_fail(struct probe *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -320,16 +338,11 @@ probe_fail(struct probe *p, const char *fmt, ...)
 static void
 probe_fail(struct probe *p, const char *fmt, ...)
 {
-	char buf[PROBE_REASON_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	probe_end(p, PROBE_STATE_DONE, fmt, ap);
 	va_end(ap);
-	log_info(LOG_PROBE, "%s: %s", p->where, buf);
-	probe_reason(p, buf);
-	probe_record(p, PROBE_DIR_EVENT, buf);
-	probe_set_state(p, PROBE_STATE_DONE);
 }
 
 static void
@@ -340,16 +353,11 @@ probe_stop(struct probe *p, const char *fmt, ...)
 static void
 probe_stop(struct probe *p, const char *fmt, ...)
 {
-	char buf[PROBE_REASON_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	probe_end(p, PROBE_STATE_QUIT, fmt, ap);
 	va_end(ap);
-	log_info(LOG_PROBE, "%s: %s", p->where, buf);
-	probe_reason(p, buf);
-	probe_record(p, PROBE_DIR_EVENT, buf);
-	probe_set_state(p, PROBE_STATE_QUIT);
 }
 
 /* --- I/O ------------------------------------------------------------------ */
