@@ -412,10 +412,6 @@ main(void)
 	test_roundtrip();
 	test_merge();
 	test_merge_probes();
-	model_free(a);
-	model_free(b);
-}
-
 	test_index();
 	test_malformed();
 	return tap_done();
