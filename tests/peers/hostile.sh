@@ -150,11 +150,8 @@ run_probe() {
 	return 0
 }
 
-# common SCENARIO: what holds for every scenario.
-common() {
-	status_is 0 "$1: mxbpa probe exits 0 (probing ran)"
-	[ "$elapsed" -lt $((budget * 1000)) ] && r=0 || r=1
-	ok $r "$1: the probe ends within ${budget} s (took ${elapsed} ms)"
+# memory_ok SCENARIO: the probe's peak memory is bounded, when measured.
+memory_ok() {
 	if [ -n "$measure" ]; then
 		case $rss in
 		''|*[!0-9]*) r=1 ;;
@@ -162,6 +159,14 @@ common() {
 		esac
 		ok $r "$1: peak memory ${rss:-?} KiB is within $rss_max KiB"
 	fi
+}
+
+# common SCENARIO: what holds for every scenario.
+common() {
+	status_is 0 "$1: mxbpa probe exits 0 (probing ran)"
+	[ "$elapsed" -lt $((budget * 1000)) ] && r=0 || r=1
+	ok $r "$1: the probe ends within ${budget} s (took ${elapsed} ms)"
+	memory_ok "$1"
 	grep -q '^1 \* connect$' "$log" && r=0 || r=1
 	ok $r "$1: the probe connected to the peer"
 	c=$(xcount "$probe_el[@source-address='127.0.0.1']" "$model")
@@ -303,6 +308,18 @@ chain_certs() {
 	done >>"$scratch/chain.pem"
 }
 
+# Files that do not load make the scenario refused, as a syntax error is.
+set +e
+python3 "$peers/smtp-peer.py" --scenario "$peers/scenarios/chain-100.scn" \
+    --log "$scratch/refused.log" --files "$scratch/none" --max-seconds 5 \
+    >"$scratch/refused.port" 2>"$scratch/refused.err"
+st=$?
+set -e
+[ "$st" = 2 ] && [ ! -s "$scratch/refused.port" ] &&
+    grep -q 'chain-100\.scn:[0-9]*: cannot load ' "$scratch/refused.err" &&
+    r=0 || r=1
+ok $r "the peer refuses tls-accept without its files, naming the line ($st)"
+
 before=$tap_failed
 if ! command -v openssl >/dev/null 2>&1; then
 	ok 0 "chain-100: # SKIP openssl not found"
@@ -427,6 +444,7 @@ if run_probe slow-replies --variants all; then
 	status_is 0 "slow-replies: mxbpa probe exits 0"
 	[ "$elapsed" -lt 30000 ] && r=0 || r=1
 	ok $r "slow-replies: the dialog is cut at its deadline (took $elapsed ms)"
+	memory_ok slow-replies
 	reason=$(xstr "$probe_el/@reason" "$model")
 	printf '%s\n' "$reason" | grep -q 'limit of 21 s for the whole target' &&
 	    r=0 || r=1
