@@ -241,6 +241,8 @@ model_probe_tls(xmlNodePtr probe, const struct tls_facts *f)
 			    f->name_matches);
 	}
 	model_probe_set_text(node, "error", f->error);
+	if (f->chain_length > 0)
+		model_probe_set_uint(node, "chain-length", f->chain_length);
 	for (i = 0; i < f->ncerts; i++)
 		model_probe_cert(node, &f->certs[i]);
 	for (i = 0; i < f->nlegacy && i < 2; i++) {

@@ -309,6 +309,7 @@ tls_inspect_facts(SSL *ssl, const char *name, int is_host, const char *addr,
 		util_strlcpy(f->cipher, cipher, sizeof(f->cipher));
 	chain = SSL_get_peer_cert_chain(ssl);
 	n = chain != NULL ? sk_X509_num(chain) : 0;
+	f->chain_length = n > 0 ? (size_t)n : 0;
 	if (n > TLS_CHAIN_MAX)
 		n = TLS_CHAIN_MAX;
 	if (n > 0) {

@@ -58,6 +58,7 @@ struct tls_facts {
 	char		*error;		/* handshake failure, or NULL */
 	struct tls_cert	*certs;
 	size_t		 ncerts;
+	size_t		 chain_length;	/* certificates sent, >= ncerts */
 	struct tls_legacy legacy[2];
 	size_t		 nlegacy;
 };
@@ -84,7 +85,8 @@ int	 tls_inspect_prepare(SSL *, const char *name, int is_host,
 
 /*
  * Fill facts from ssl after a finished handshake: version, cipher, chain
- * (at most TLS_CHAIN_MAX certificates, TLS_SANS_MAX names each), the
+ * (at most TLS_CHAIN_MAX certificates, TLS_SANS_MAX names each, and the
+ * number the server sent in chain_length), the
  * verification result and the check of the certificate against name
  * (X509_check_host when is_host, else X509_check_ip_asc against addr).
  * facts must be zeroed (or freed) before.

@@ -311,6 +311,8 @@ count_is 1 "$(P $p_tls)/$e_tls[@verified='false']
 count_is 1 "$(P $p_tls)/$cert0[@self-signed='true']
     [@subject='CN=mx.contoso.test'][@key-bits='2048']" "$model" \
     "self-signed: recorded as self-signed, CN=mx.contoso.test, 2048 bits"
+count_is 1 "$(P $p_tls)/$e_tls[@chain-length='1'][count($e_cert) = 1]" \
+    "$model" "self-signed: a chain of one certificate, one recorded"
 count_is 1 "$(P $p_trusted)/$cert0[@self-signed='false']" "$model" \
     "a CA-signed certificate is not taken for self-signed"
 count_is 1 "$(P $p_trusted)/$e_tls[@verified='false']" "$model" \

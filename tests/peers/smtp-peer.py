@@ -8,14 +8,17 @@
 #
 # Usage: smtp-peer.py --scenario FILE --log FILE [--port N] [--concurrent]
 #                     [--connections N] [--max-seconds S] [--conn-seconds S]
+#                     [--files DIR]
 # The first line on stdout is the port listened on (useful with --port 0).
 # Python 3 standard library only.
 # SPDX-License-Identifier: ISC
 
 import argparse
+import os
 import re
 import select
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -81,15 +84,18 @@ DIRECTIVES = {
     "starttls-plaintext": (1, None), "tls-stall": (0, 1),
     "flood-lines": (2, None), "line-bytes": (2, None),
     "loop-multiline": (1, None), "on": (2, None), "on-line": (2, None),
-    "reply-delay": (1, 1), "serve": (0, 1),
+    "reply-delay": (1, 1), "serve": (0, 1), "tls-accept": (2, 2),
 }
 
 
 class Scenario:
     """The steps of a scenario file and its "on" rules."""
 
-    def __init__(self, path):
+    def __init__(self, path, files=None):
         self.path = path
+        # Relative file names (tls-accept) are taken from this directory.
+        self.files = files if files is not None else \
+            os.path.dirname(os.path.abspath(path))
         self.steps = []  # (where, directive, argument)
         self.rules = {}  # VERB -> reply bytes; "*" is the default
         self.line_rules = []  # (compiled regex, reply bytes), in order
@@ -152,7 +158,21 @@ class Scenario:
             return (number(count, where, int), unescape(text.strip(), where))
         if word == "loop-multiline":
             return unescape(arg, where)
+        if word == "tls-accept":
+            return self._tls_context(where, *arg.split())
         return None
+
+    def _tls_context(self, where, chain, key):
+        """A server TLS context with the certificate chain and key."""
+        chain = os.path.join(self.files, chain)
+        key = os.path.join(self.files, key)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            ctx.load_cert_chain(chain, key)
+        except (OSError, ssl.SSLError) as e:
+            raise ScenarioError("%s: cannot load %s and %s: %s" % (
+                where, chain, key, e))
+        return ctx
 
 
 class Log:
@@ -217,11 +237,20 @@ class Connection:
         wait = min(until, self.deadline) - time.monotonic()
         if wait <= 0:
             return False
-        ready, _, _ = select.select([self.sock], [], [], wait)
-        if not ready:
-            return False
+        tls = isinstance(self.sock, ssl.SSLSocket)
+        # Over TLS, decrypted bytes may wait in the library, not the socket.
+        if not (tls and self.sock.pending() > 0):
+            ready, _, _ = select.select([self.sock], [], [], wait)
+            if not ready:
+                return False
         try:
+            if tls:
+                # A readable socket may hold half a record: wait no longer
+                # than the caller would.
+                self.sock.settimeout(wait)
             data = self.sock.recv(CHUNK)
+        except socket.timeout:
+            return True
         except ConnectionResetError:
             self.event("reset-by-client")
             self.eof = True
@@ -322,7 +351,10 @@ class Connection:
                 self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                      struct.pack("ii", 1, 0))
             elif not self.eof:
-                self.sock.shutdown(socket.SHUT_WR)
+                # Over TLS a bare FIN would drop the TLS layer under what
+                # the client still sends: only wait for its end.
+                if not isinstance(self.sock, ssl.SSLSocket):
+                    self.sock.shutdown(socket.SHUT_WR)
                 self.deadline = min(self.deadline, time.monotonic() + 1)
                 try:
                     while self.command(self.deadline) is not None:
@@ -366,6 +398,9 @@ class Connection:
         elif word == "tls-stall":
             self.send(READY_TLS)
             self.hold(value if value is not None else 60)
+        elif word == "tls-accept":
+            self.send(READY_TLS)
+            return self.tls_accept(value)
         elif word == "flood-lines":
             count, text = value
             line = text + b"\r\n"
@@ -392,6 +427,31 @@ class Connection:
                 i += 100
         elif word == "serve":
             return self.serve(value)
+        return None
+
+    def tls_accept(self, ctx):
+        """The server side of a TLS handshake; the steps that follow run
+        over TLS.  Returns "closed" when the handshake fails."""
+        if self.buf:
+            # Sent before the 220 was read: not part of the handshake.
+            self.event("bytes-before-handshake %d" % len(self.buf))
+            self.buf = b""
+        try:
+            self.sock.settimeout(max(0.01, self.deadline - time.monotonic()))
+            tls = ctx.wrap_socket(self.sock, server_side=True,
+                                  do_handshake_on_connect=False)
+            self.sock = tls
+            tls.do_handshake()
+        except socket.timeout:
+            self.event("tls-handshake-timeout")
+            self.eof = True
+            return "closed"
+        except (ssl.SSLError, OSError) as e:
+            self.event("tls-handshake-failed %s" % Log.quote(
+                str(e).encode("utf-8", "replace")[:200]))
+            self.eof = True
+            return "closed"
+        self.event("tls-handshake %s %s" % (tls.version(), tls.cipher()[0]))
         return None
 
     def serve(self, seconds):
@@ -442,10 +502,13 @@ def main():
                     help="exit after this long, whatever happens")
     ap.add_argument("--conn-seconds", type=float, default=120,
                     help="end any connection after this long")
+    ap.add_argument("--files",
+                    help="directory of the files a scenario names "
+                    "(default: the scenario's)")
     args = ap.parse_args()
 
     try:
-        scenario = Scenario(args.scenario)
+        scenario = Scenario(args.scenario, args.files)
     except (ScenarioError, OSError, UnicodeDecodeError) as e:
         print("smtp-peer.py: %s" % e, file=sys.stderr)
         return 2
