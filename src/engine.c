@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ struct engine_run {
 	xmlDocPtr		 out;
 	xmlNodePtr		 root;
 	xmlNsPtr		 ns;
+	struct engine_comps	*comps;		/* compiled {expr} of texts */
 	struct engine_finding	*findings;
 	size_t			 nfindings;
 	size_t			 cap;
@@ -122,12 +124,67 @@ engine_eval(xmlXPathContextPtr ctxt, xmlNodePtr node,
 }
 
 /*
- * Walk the {expr} parts of text.  With ctxt and node, evaluate them and
- * return the interpolated string; without node, only compile them.
+ * The {expr} parts of rule texts, each compiled once per run: a text is
+ * interpolated for every finding, in every language.  Open addressing on
+ * the expression's text; once three quarters full, further expressions
+ * are compiled at each use.
+ */
+#define ENGINE_COMP_SLOTS	4096	/* a power of two */
+
+struct engine_comps {
+	char			*expr[ENGINE_COMP_SLOTS];
+	xmlXPathCompExprPtr	 comp[ENGINE_COMP_SLOTS];
+	size_t			 used;
+};
+
+static void
+engine_comps_free(struct engine_comps *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < ENGINE_COMP_SLOTS; i++) {
+		free(c->expr[i]);
+		if (c->comp[i] != NULL)
+			xmlXPathFreeCompExpr(c->comp[i]);
+	}
+	free(c);
+}
+
+/* The compiled expr, or NULL (not cached, or it does not compile). */
+static xmlXPathCompExprPtr
+engine_comp(struct engine_comps *c, xmlXPathContextPtr ctxt,
+    const char *expr)
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+	size_t i;
+
+	if (c == NULL)
+		return NULL;
+	for (p = expr; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	for (i = h & (ENGINE_COMP_SLOTS - 1); c->expr[i] != NULL;
+	    i = (i + 1) & (ENGINE_COMP_SLOTS - 1))
+		if (strcmp(c->expr[i], expr) == 0)
+			return c->comp[i];
+	if (c->used >= ENGINE_COMP_SLOTS / 4 * 3)
+		return NULL;
+	c->expr[i] = xstrdup(expr);
+	c->comp[i] = xmlXPathCtxtCompile(ctxt, (const xmlChar *)expr);
+	c->used++;
+	return c->comp[i];
+}
+
+/*
+ * Walk the {expr} parts of text.  With ctxt and node, evaluate them
+ * (compiled once when comps is given) and return the interpolated
+ * string; without node, only compile them.
  */
 static char *
 engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
-    const char *where, struct mx_err *err)
+    const char *where, struct mx_err *err, struct engine_comps *comps)
 {
 	char *out = xmalloc(RULE_TEXT_MAX);
 	char expr[RULE_TEXT_MAX], msg[256];
@@ -192,7 +249,8 @@ engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
 			} else {
 				xmlXPathObjectPtr res;
 
-				res = engine_eval(ctxt, node, NULL, expr, msg);
+				res = engine_eval(ctxt, node,
+				    engine_comp(comps, ctxt, expr), expr, msg);
 				if (res == NULL) {
 					mx_err_set(err, MX_ERR_INPUT, where,
 					    "XPath error in {%s}: %s", expr,
@@ -227,7 +285,7 @@ engine_check_text(xmlXPathContextPtr ctxt, const char *text,
 
 	if (text == NULL)
 		return 0;
-	s = engine_text(ctxt, NULL, text, where, err);
+	s = engine_text(ctxt, NULL, text, where, err, NULL);
 	free(s);
 	return s != NULL ? 0 : -1;
 }
@@ -238,7 +296,7 @@ engine_interpolate(xmlXPathContextPtr ctxt, xmlNodePtr node,
 {
 	if (node == NULL)
 		return xstrdup(text);
-	return engine_text(ctxt, node, text, where, err);
+	return engine_text(ctxt, node, text, where, err, NULL);
 }
 
 static xmlNodePtr
@@ -283,8 +341,8 @@ engine_add_texts(struct engine_run *run, xmlNodePtr finding,
 		snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file,
 		    xml_line(c), r->id);
 		text = xmlNodeGetContent(c);
-		value = engine_interpolate(run->ctxt, object,
-		    (const char *)text, where, err);
+		value = engine_text(run->ctxt, object, (const char *)text,
+		    where, err, run->comps);
 		xmlFree(text);
 		if (value == NULL)
 			return -1;
@@ -663,6 +721,7 @@ engine_run_free(struct engine_run *run)
 	free(run->findings);
 	if (run->ctxt != NULL)
 		xmlXPathFreeContext(run->ctxt);
+	engine_comps_free(run->comps);
 	xmlFreeDoc(run->work);
 }
 
@@ -677,8 +736,10 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 
 	memset(&run, 0, sizeof(run));
 	run.rules = rules;
+	run.comps = xcalloc(1, sizeof(*run.comps));
 	run.work = xmlCopyDoc(model_doc(m), 1);
 	if (run.work == NULL) {
+		engine_comps_free(run.comps);
 		mx_err_set(err, MX_ERR_INTERNAL, NULL, "cannot copy the model");
 		return NULL;
 	}
