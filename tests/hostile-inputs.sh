@@ -206,4 +206,54 @@ check "and the report is not left behind" test ! -e "$o/lonely.txt"
 check "no temporary file is left behind" \
     sh -c "! ls '$o' | grep -q tmp"
 
+# --- terminal escapes -------------------------------------------------------
+# No raw ESC, BEL or C1 control (U+0080..U+009F in UTF-8) reaches a
+# terminal or a log: they are shown as \xHH and \uHHHH.
+esc=$(printf '\033')
+c1=$(printf '\302\233')	# U+009B, CSI: ESC [ of 8-bit terminals
+raw_free() {	# raw_free FILE: no ESC, BEL or C1 control in it
+	! LC_ALL=C grep -q -e "$esc" -e "$(printf '\007')" -e "$c1" "$1"
+}
+run_mxbpa collect --import $h/ldif/escape-in-dn.ldif -o "$scratch/esc-model.xml"
+check "a warning quoting a DN with escapes writes none of them" \
+    raw_free "$scratch/stderr"
+check "it shows them as \\x1b" grep -q 'Anonymous\\x1b]0;pwned\\x07' "$scratch/stderr"
+
+# A model and a rule pack may hold C1 controls (XML 1.0 allows them).
+run_mxbpa collect --import examples/contoso/receive-connectors.xml \
+    --import examples/contoso/ad-permissions.xml -o "$scratch/c1-old.xml"
+sed "s/Anonymous Relay/Anonymous${c1}2J Relay/g; s/220 relay.contoso.com/220 ${c1}0;pwned/" \
+    "$scratch/c1-old.xml" >"$scratch/c1-new.xml"
+run_mxbpa which-connector --server EX01 --local 10.1.1.1:25 \
+    --remote 10.1.5.10 "$scratch/c1-new.xml"
+check "which-connector names the connector" grep -q 'Anonymous' "$scratch/stdout"
+check "which-connector writes no C1 control" raw_free "$scratch/stdout"
+check "which-connector shows it as \\u009b" grep -q 'Anonymous\\u009b2J Relay' "$scratch/stdout"
+run_mxbpa diff "$scratch/c1-old.xml" "$scratch/c1-new.xml"
+status_is 1 "diff sees the change"
+check "diff writes no C1 control" raw_free "$scratch/stdout"
+check "diff shows it as \\u009b" grep -q '\\u009b' "$scratch/stdout"
+mkdir "$scratch/c1-rules"
+sed "s/Server inventory/Server${c1}2J inventory/; s/exécute/${c1}0;pwned/" \
+    tests/data/rules-extra/extra.xml >"$scratch/c1-rules/extra.xml"
+run_mxbpa rules list --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules list lists the rule" grep -q 'EXTRA-001' "$scratch/stdout"
+check "rules list writes no C1 control" raw_free "$scratch/stdout"
+run_mxbpa rules show EXTRA-001 --lang fr --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules show shows the rule" grep -q 'EXTRA-001' "$scratch/stdout"
+check "rules show writes no C1 control" raw_free "$scratch/stdout"
+run_mxbpa rules show EXTRA-001 --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules show shows the title as \\u009b" \
+    grep -q 'Server\\u009b2J inventory' "$scratch/stdout"
+# An archive member whose name holds escapes.
+run_mxbpa audit --import examples/contoso/receive-connectors.xml \
+    --format xml -o "$scratch/esc-report.xml" --archive "$scratch/esc.tar"
+python3 tests/tools/tar-tamper.py add "$scratch/esc.tar" "$scratch/esc-bad.tar" \
+    "$(printf 'x\033]0;pwned\007\033[2J\302\233y')"
+run_mxbpa verify "$scratch/esc-bad.tar"
+status_is 2 "verify refuses the member named with controls"
+check "verify names it" grep -q 'pwned' "$scratch/stderr"
+check "verify writes none of its escapes" raw_free "$scratch/stdout"
+check "nor on standard error" raw_free "$scratch/stderr"
+
 finish
