@@ -256,4 +256,28 @@ check "verify names it" grep -q 'pwned' "$scratch/stderr"
 check "verify writes none of its escapes" raw_free "$scratch/stdout"
 check "nor on standard error" raw_free "$scratch/stderr"
 
+# --- a signed archive is byte-exact -----------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$scratch/key.pem" \
+    -out "$scratch/cert.pem" -days 2 -subj "/CN=mxbpa test signer" \
+    >/dev/null 2>&1
+s=$scratch/signed.tar
+run_mxbpa audit --import examples/contoso/receive-connectors.xml \
+    --format xml -o "$scratch/signed-report.xml" --archive "$s" \
+    --sign "$scratch/key.pem" --cert "$scratch/cert.pem"
+run_mxbpa verify "$s" --cert "$scratch/cert.pem"
+status_is 0 "a signed archive as written verifies"
+tamper="python3 tests/tools/tar-tamper.py"
+for t in "pad model.xml" "header model.xml" "pad manifest.txt" \
+    "header manifest.p7s" "zeros"; do
+	set -- $t
+	op=$1
+	shift
+	$tamper $op "$s" "$scratch/t.tar" "$@"
+	check "$op $*: the archive still reads as tar" tar -tf "$scratch/t.tar"
+	run_mxbpa verify "$scratch/t.tar" --cert "$scratch/cert.pem"
+	status_is 1 "bytes added by \"$op $*\" fail verify of a signed archive"
+	check "$op $*: verify says the archive is not exact" \
+	    grep -q '^NOT-EXACT *archive: ' "$scratch/stdout"
+done
+
 finish
