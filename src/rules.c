@@ -59,6 +59,15 @@ rule_set_new(void)
 	xmlDocSetRootElement(rs->probe, xmlNewDocNode(rs->probe, NULL,
 	    (const xmlChar *)"probe", NULL));
 	rs->compiler = engine_xpath_context(rs->probe);
+	/*
+	 * Trial runs (rules_compile) count their work from here on, never
+	 * reset: the XPath budget of the run (XPATH_RUN_OPS_MAX), which the
+	 * analysis goes on spending (rule_set_xpath_ops).
+	 */
+	if (rs->compiler != NULL) {
+		rs->compiler->opCount = 0;
+		rs->compiler->opLimit = XPATH_RUN_OPS_MAX;
+	}
 	return rs;
 }
 
@@ -113,11 +122,12 @@ rules_xpath_error(void *data, xmlErrorPtr xe)
 /* Compile expr, or fail with "file:line: what: message". */
 static xmlXPathCompExprPtr
 rules_compile(struct rule_set *rs, const char *expr, const char *where,
-    const char *what, struct mx_err *err)
+    const char *id, const char *what, struct mx_err *err)
 {
 	struct rules_xpath_error xerr = { "" };
 	xmlXPathCompExprPtr comp;
 	xmlXPathObjectPtr res;
+	unsigned long limit;
 	char bad[256];
 
 	rs->compiler->error = rules_xpath_error;
@@ -145,9 +155,24 @@ rules_compile(struct rule_set *rs, const char *expr, const char *where,
 	rs->compiler->userData = &xerr;
 	xmlXPathRegisterVariable(rs->compiler, (const xmlChar *)"self",
 	    xmlXPathNewNodeSet(rs->compiler->node));
-	res = xmlXPathCompiledEval(comp, rs->compiler);
+	limit = rs->compiler->opCount < XPATH_RUN_OPS_MAX - XPATH_OPS_MAX ?
+	    rs->compiler->opCount + XPATH_OPS_MAX : XPATH_RUN_OPS_MAX;
+	rs->compiler->opLimit = limit;
+	res = rs->compiler->opCount < XPATH_RUN_OPS_MAX ?
+	    xmlXPathCompiledEval(comp, rs->compiler) : NULL;
 	rs->compiler->error = NULL;
 	rs->compiler->userData = NULL;
+	if (res == NULL && rs->compiler->opCount >= limit) {
+		mx_err_set(err, MX_ERR_LIMIT, where, "rule %s: %s: trial run: "
+		    "more than %lu XPath operations (%s)", id ? id : "?", what,
+		    limit == XPATH_RUN_OPS_MAX ?
+		    (unsigned long)XPATH_RUN_OPS_MAX :
+		    (unsigned long)XPATH_OPS_MAX,
+		    limit == XPATH_RUN_OPS_MAX ?
+		    "XPATH_RUN_OPS_MAX" : "XPATH_OPS_MAX");
+		xmlXPathFreeCompExpr(comp);
+		return NULL;
+	}
 	if (res == NULL) {
 		mx_err_set(err, MX_ERR_INPUT, where, "%s: XPath error: %s",
 		    what, xerr.msg[0] ? xerr.msg : "invalid expression");
@@ -326,19 +351,19 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 		if (rules_is(c, "select")) {
 			r->select_text = rules_content(c);
 			r->select = rules_compile(rs, r->select_text, where,
-			    "select", err);
+			    r->id, "select", err);
 			if (r->select == NULL)
 				return -1;
 		} else if (rules_is(c, "assert")) {
 			r->assert_text = xml_attr(c, "test");
 			r->assert = rules_compile(rs, r->assert_text, where,
-			    "assert", err);
+			    r->id, "assert", err);
 			if (r->assert == NULL)
 				return -1;
 		} else if (rules_is(c, "evidence")) {
 			r->evidence_text = rules_content(c);
 			r->evidence = rules_compile(rs, r->evidence_text, where,
-			    "evidence", err);
+			    r->id, "evidence", err);
 			if (r->evidence == NULL)
 				return -1;
 		} else if (!rules_is(c, "reference")) {
@@ -497,6 +522,12 @@ rule_set_load_dir(struct rule_set *rs, const char *dir, struct mx_err *err)
 	}
 	free(names);
 	return rc;
+}
+
+unsigned long
+rule_set_xpath_ops(const struct rule_set *rs)
+{
+	return rs != NULL && rs->compiler != NULL ? rs->compiler->opCount : 0;
 }
 
 size_t

@@ -861,9 +861,180 @@ static const struct {
 };
 
 /*
+ * The work of a function call, charged to the context's operation count
+ * (XPATH_OPS_MAX, XPATH_RUN_OPS_MAX) before the call: libxml2 counts the
+ * steps of an expression, not what a function does inside.  A call costs
+ * one, plus the size of its arguments (bytes of a string, or of the
+ * string value of a node-set's first node for the string functions;
+ * nodes of a node-set for the others), plus, for the functions whose work
+ * grows faster than their input, an estimate of it: translate compares
+ * every character of its string with every character of its second
+ * argument, str:padding makes a string as long as it is asked, and so on
+ * (docs/rules.md, "XPath budget").
+ */
+enum xpathfn_cost {
+	XPATHFN_COST_LINEAR,	/* 1 + sizes */
+	XPATHFN_COST_STRINGS,	/* as linear, node-sets by string length */
+	XPATHFN_COST_PRODUCT,	/* strings, + first * second size / 8 */
+	XPATHFN_COST_SETS,	/* node counts, + first * second / 8 */
+	XPATHFN_COST_PADDING,	/* strings, + the first argument (a length) */
+};
+
+static const struct {
+	const char		*ns;	/* NULL: XPath's own functions */
+	const char		*name;
+	enum xpathfn_cost	 cost;
+} xpathfn_metered[] = {
+	{ NULL, "translate", XPATHFN_COST_PRODUCT },
+	{ NULL, "contains", XPATHFN_COST_PRODUCT },
+	{ NULL, "substring-before", XPATHFN_COST_PRODUCT },
+	{ NULL, "substring-after", XPATHFN_COST_PRODUCT },
+	{ NULL, "concat", XPATHFN_COST_STRINGS },
+	{ NULL, "normalize-space", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "tokenize", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "split", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "replace", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "padding", XPATHFN_COST_PADDING },
+	{ "http://exslt.org/strings", "align", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "concat", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/strings", "encode-uri", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "decode-uri", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/sets", "difference", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "intersection", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "has-same-node", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "leading", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "trailing", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "distinct", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "min", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "max", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "highest", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "lowest", XPATHFN_COST_LINEAR },
+	{ XPATHFN_NS, NULL, XPATHFN_COST_SETS },	/* every mx: function */
+};
+
+static int
+xpathfn_metered_index(const xmlChar *name, const xmlChar *ns)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xpathfn_metered) / sizeof(*xpathfn_metered);
+	    i++) {
+		if ((xpathfn_metered[i].ns == NULL) != (ns == NULL) ||
+		    (ns != NULL && strcmp(xpathfn_metered[i].ns,
+		    (const char *)ns) != 0))
+			continue;
+		if (xpathfn_metered[i].name == NULL ||
+		    strcmp(xpathfn_metered[i].name, (const char *)name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Size of one argument: bytes of its string value, or nodes. */
+static unsigned long
+xpathfn_arg_size(xmlXPathObjectPtr o, int strings)
+{
+	xmlChar *v;
+	unsigned long n;
+
+	if (o == NULL)
+		return 0;
+	switch (o->type) {
+	case XPATH_STRING:
+		return o->stringval ? (unsigned long)strlen(
+		    (const char *)o->stringval) : 0;
+	case XPATH_NODESET:
+	case XPATH_XSLT_TREE:
+		if (!strings)
+			return o->nodesetval ?
+			    (unsigned long)o->nodesetval->nodeNr : 0;
+		v = xmlXPathCastToString(o);
+		n = v ? (unsigned long)strlen((const char *)v) : 0;
+		xmlFree(v);
+		return n;
+	case XPATH_NUMBER:
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static unsigned long
+xpathfn_add(unsigned long a, unsigned long b)
+{
+	return a > ~0UL - b ? ~0UL : a + b;
+}
+
+static unsigned long
+xpathfn_mul8(unsigned long a, unsigned long b)
+{
+	a = a / 8 + 1;
+	return b != 0 && a > ~0UL / b ? ~0UL : a * b;
+}
+
+/*
+ * Every metered function is called through here: charge its cost, then
+ * call the function registered under its name.
+ */
+static void
+xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlXPathContextPtr c = ctxt->context;
+	const xmlChar *name = c->function, *ns = c->functionURI;
+	xmlXPathFunction fn;
+	unsigned long cost = 1, size[2] = { 0, 0 }, n;
+	enum xpathfn_cost kind;
+	int i, k, first;
+
+	k = name != NULL ? xpathfn_metered_index(name, ns) : -1;
+	fn = name != NULL ? (xmlXPathFunction)xmlHashLookup2(c->funcHash,
+	    name, ns) : NULL;
+	if (k == -1 || fn == NULL || nargs < 0 || nargs > ctxt->valueNr) {
+		xmlXPathErr(ctxt, XPATH_UNKNOWN_FUNC_ERROR);
+		return;
+	}
+	kind = xpathfn_metered[k].cost;
+	first = ctxt->valueNr - nargs;
+	for (i = 0; i < nargs; i++) {
+		xmlXPathObjectPtr o = ctxt->valueTab[first + i];
+
+		n = xpathfn_arg_size(o, kind != XPATHFN_COST_LINEAR &&
+		    kind != XPATHFN_COST_SETS);
+		if (i < 2)
+			size[i] = n;
+		cost = xpathfn_add(cost, n);
+		if (kind == XPATHFN_COST_PADDING && i == 0 &&
+		    o->type == XPATH_NUMBER && o->floatval > 0)
+			cost = xpathfn_add(cost, o->floatval >= 1e18 ? ~0UL :
+			    (unsigned long)o->floatval);
+	}
+	if (kind == XPATHFN_COST_PRODUCT || kind == XPATHFN_COST_SETS)
+		cost = xpathfn_add(cost, xpathfn_mul8(size[0], size[1]));
+	c->opCount = xpathfn_add(c->opCount, cost);
+	if (c->opLimit != 0 && c->opCount > c->opLimit) {
+		xmlXPathErr(ctxt, XPATH_OP_LIMIT_EXCEEDED);
+		return;
+	}
+	fn(ctxt, nargs);
+}
+
+/* The function lookup of our contexts: metered functions first. */
+static xmlXPathFunction
+xpathfn_lookup(void *data, const xmlChar *name, const xmlChar *ns)
+{
+	xmlXPathContextPtr ctx = data;
+
+	if (xpathfn_metered_index(name, ns) == -1 ||
+	    xmlHashLookup2(ctx->funcHash, name, ns) == NULL)
+		return NULL;
+	return xpathfn_meter;
+}
+
+/*
  * Register the mx: functions and the EXSLT modules libexslt can bind to an
- * XPath context (prefixes date, math, set, str).  Returns 0, or -1 when
- * libxml2 or libexslt refuses a registration.
+ * XPath context (prefixes date, math, set, str), every costly one behind
+ * xpathfn_meter.  Returns 0, or -1 when libxml2 or libexslt refuses a
+ * registration.
  */
 int
 xpathfn_register(xmlXPathContextPtr ctx)
@@ -884,6 +1055,7 @@ xpathfn_register(xmlXPathContextPtr ctx)
 	    exsltSetsXpathCtxtRegister(ctx, (const xmlChar *)"set") != 0 ||
 	    exsltStrXpathCtxtRegister(ctx, (const xmlChar *)"str") != 0)
 		return -1;
+	xmlXPathRegisterFuncLookup(ctx, xpathfn_lookup, ctx);
 	return 0;
 }
 

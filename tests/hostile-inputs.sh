@@ -280,4 +280,32 @@ for t in "pad model.xml" "header model.xml" "pad manifest.txt" \
 	    grep -q '^NOT-EXACT *archive: ' "$scratch/stdout"
 done
 
+# --- the XPath budget -------------------------------------------------------
+demo_all="--import examples/contoso/receive-connectors.xml
+    --import examples/contoso/ad-permissions.xml
+    --import examples/contoso/accepted-domains.xml
+    --import examples/contoso/exchange-servers.xml"
+# A thousand million steps take some 10 s here, longer on a busy machine.
+limit_saved=$limit
+limit=$((limit * 6))
+run_capped 1048576 audit --no-builtin-rules --rules $h/rules-nested $demo_all \
+    -o "$scratch/nested-report.txt"
+limit=$limit_saved
+status_is 2 "a rule cubic in the model ends when the run's XPath budget is spent"
+check "the error names the rule and XPATH_RUN_OPS_MAX" \
+    grep -q 'nested.xml:[0-9]*: rule SITE-001: assert: .*XPATH_RUN_OPS_MAX' "$scratch/stderr"
+check "no report is written" test ! -e "$scratch/nested-report.txt"
+start=$(date +%s)
+run_capped 1048576 audit --no-builtin-rules --rules $h/rules-translate $demo_all \
+    -o "$scratch/translate-report.txt"
+took=$(($(date +%s) - start))
+status_is 2 "translate() over two 100,000-character strings is refused"
+check "at the trial run of loading, naming the rule and XPATH_OPS_MAX" \
+    grep -q 'translate.xml:[0-9]*: rule SITE-002: assert: trial run: .*XPATH_OPS_MAX' \
+    "$scratch/stderr"
+check "before it runs (${took} s)" test "$took" -lt 5
+run_capped 1048576 rules lint --no-builtin-rules $h/rules-padding/padding.xml
+status_is 2 "str:padding() of 2,000,000,000 bytes is refused by rules lint"
+check "naming the rule" grep -q 'rule SITE-003: assert: trial run' "$scratch/stderr"
+
 finish
