@@ -909,7 +909,20 @@ static const struct {
 	{ "http://exslt.org/math", "max", XPATHFN_COST_LINEAR },
 	{ "http://exslt.org/math", "highest", XPATHFN_COST_LINEAR },
 	{ "http://exslt.org/math", "lowest", XPATHFN_COST_LINEAR },
-	{ XPATHFN_NS, NULL, XPATHFN_COST_SETS },	/* every mx: function */
+	{ XPATHFN_NS, "client-rights", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "covers-everything", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "in-range", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "is-private", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "max-range-size", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "range-set", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "range-size", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "overridden-aces", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "ranges-overlap", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "reachable", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "relay-method", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "selected-connectors", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "tied-with", XPATHFN_COST_SETS },
+	{ XPATHFN_NS, "sorted-join", XPATHFN_COST_SETS },
 };
 
 static int
@@ -923,8 +936,7 @@ xpathfn_metered_index(const xmlChar *name, const xmlChar *ns)
 		    (ns != NULL && strcmp(xpathfn_metered[i].ns,
 		    (const char *)ns) != 0))
 			continue;
-		if (xpathfn_metered[i].name == NULL ||
-		    strcmp(xpathfn_metered[i].name, (const char *)name) == 0)
+		if (strcmp(xpathfn_metered[i].name, (const char *)name) == 0)
 			return (int)i;
 	}
 	return -1;
@@ -973,27 +985,28 @@ xpathfn_mul8(unsigned long a, unsigned long b)
 }
 
 /*
- * Every metered function is called through here: charge its cost, then
- * call the function registered under its name.
+ * Every metered function is called through here, by its own wrapper
+ * (xpathfn_meter_N): charge its cost, then call the function registered
+ * under its name.  The wrapper, not the context, says which function it
+ * is: libxml2 caches the namespace of a call in the compiled expression,
+ * pointing into the context that first ran it.
  */
 static void
-xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs)
+xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs, int k)
 {
 	xmlXPathContextPtr c = ctxt->context;
-	const xmlChar *name = c->function, *ns = c->functionURI;
 	xmlXPathFunction fn;
 	unsigned long cost = 1, size[2] = { 0, 0 }, n;
-	enum xpathfn_cost kind;
-	int i, k, first;
+	enum xpathfn_cost kind = xpathfn_metered[k].cost;
+	int i, first;
 
-	k = name != NULL ? xpathfn_metered_index(name, ns) : -1;
-	fn = name != NULL ? (xmlXPathFunction)xmlHashLookup2(c->funcHash,
-	    name, ns) : NULL;
-	if (k == -1 || fn == NULL || nargs < 0 || nargs > ctxt->valueNr) {
+	fn = (xmlXPathFunction)xmlHashLookup2(c->funcHash,
+	    (const xmlChar *)xpathfn_metered[k].name,
+	    (const xmlChar *)xpathfn_metered[k].ns);
+	if (fn == NULL || nargs < 0 || nargs > ctxt->valueNr) {
 		xmlXPathErr(ctxt, XPATH_UNKNOWN_FUNC_ERROR);
 		return;
 	}
-	kind = xpathfn_metered[k].cost;
 	first = ctxt->valueNr - nargs;
 	for (i = 0; i < nargs; i++) {
 		xmlXPathObjectPtr o = ctxt->valueTab[first + i];
@@ -1003,7 +1016,7 @@ xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs)
 		if (i < 2)
 			size[i] = n;
 		cost = xpathfn_add(cost, n);
-		if (kind == XPATHFN_COST_PADDING && i == 0 &&
+		if (kind == XPATHFN_COST_PADDING && i == 0 && o != NULL &&
 		    o->type == XPATH_NUMBER && o->floatval > 0)
 			cost = xpathfn_add(cost, o->floatval >= 1e18 ? ~0UL :
 			    (unsigned long)o->floatval);
@@ -1018,16 +1031,74 @@ xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs)
 	fn(ctxt, nargs);
 }
 
+#define XPATHFN_METER(k) \
+	static void \
+	xpathfn_meter_##k(xmlXPathParserContextPtr ctxt, int nargs) \
+	{ \
+		xpathfn_meter(ctxt, nargs, k); \
+	}
+XPATHFN_METER(0)
+XPATHFN_METER(1)
+XPATHFN_METER(2)
+XPATHFN_METER(3)
+XPATHFN_METER(4)
+XPATHFN_METER(5)
+XPATHFN_METER(6)
+XPATHFN_METER(7)
+XPATHFN_METER(8)
+XPATHFN_METER(9)
+XPATHFN_METER(10)
+XPATHFN_METER(11)
+XPATHFN_METER(12)
+XPATHFN_METER(13)
+XPATHFN_METER(14)
+XPATHFN_METER(15)
+XPATHFN_METER(16)
+XPATHFN_METER(17)
+XPATHFN_METER(18)
+XPATHFN_METER(19)
+XPATHFN_METER(20)
+XPATHFN_METER(21)
+XPATHFN_METER(22)
+XPATHFN_METER(23)
+XPATHFN_METER(24)
+XPATHFN_METER(25)
+XPATHFN_METER(26)
+XPATHFN_METER(27)
+XPATHFN_METER(28)
+XPATHFN_METER(29)
+XPATHFN_METER(30)
+XPATHFN_METER(31)
+XPATHFN_METER(32)
+XPATHFN_METER(33)
+XPATHFN_METER(34)
+XPATHFN_METER(35)
+XPATHFN_METER(36)
+XPATHFN_METER(37)
+
+static const xmlXPathFunction xpathfn_meters[] = {
+	xpathfn_meter_0, xpathfn_meter_1, xpathfn_meter_2, xpathfn_meter_3,
+	xpathfn_meter_4, xpathfn_meter_5, xpathfn_meter_6, xpathfn_meter_7,
+	xpathfn_meter_8, xpathfn_meter_9, xpathfn_meter_10, xpathfn_meter_11,
+	xpathfn_meter_12, xpathfn_meter_13, xpathfn_meter_14, xpathfn_meter_15,
+	xpathfn_meter_16, xpathfn_meter_17, xpathfn_meter_18, xpathfn_meter_19,
+	xpathfn_meter_20, xpathfn_meter_21, xpathfn_meter_22, xpathfn_meter_23,
+	xpathfn_meter_24, xpathfn_meter_25, xpathfn_meter_26, xpathfn_meter_27,
+	xpathfn_meter_28, xpathfn_meter_29, xpathfn_meter_30, xpathfn_meter_31,
+	xpathfn_meter_32, xpathfn_meter_33, xpathfn_meter_34, xpathfn_meter_35,
+	xpathfn_meter_36, xpathfn_meter_37,
+};
+
 /* The function lookup of our contexts: metered functions first. */
 static xmlXPathFunction
 xpathfn_lookup(void *data, const xmlChar *name, const xmlChar *ns)
 {
 	xmlXPathContextPtr ctx = data;
+	int k = xpathfn_metered_index(name, ns);
 
-	if (xpathfn_metered_index(name, ns) == -1 ||
-	    xmlHashLookup2(ctx->funcHash, name, ns) == NULL)
+	if (k == -1 || xmlHashLookup2(ctx->funcHash, name, ns) == NULL)
 		return NULL;
-	return xpathfn_meter;
+	return xpathfn_meters[k];
 }
 
 /*
@@ -1054,6 +1125,12 @@ xpathfn_register(xmlXPathContextPtr ctx)
 	    exsltMathXpathCtxtRegister(ctx, (const xmlChar *)"math") != 0 ||
 	    exsltSetsXpathCtxtRegister(ctx, (const xmlChar *)"set") != 0 ||
 	    exsltStrXpathCtxtRegister(ctx, (const xmlChar *)"str") != 0)
+		return -1;
+	/* One wrapper per metered function, the table complete. */
+	if (sizeof(xpathfn_meters) / sizeof(*xpathfn_meters) !=
+	    sizeof(xpathfn_metered) / sizeof(*xpathfn_metered) ||
+	    sizeof(xpathfn_table) / sizeof(*xpathfn_table) !=
+	    14)
 		return -1;
 	xmlXPathRegisterFuncLookup(ctx, xpathfn_lookup, ctx);
 	return 0;
