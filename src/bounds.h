@@ -69,10 +69,12 @@
 /*
  * Elements reached through <Ref>s, each Ref counting the whole object it
  * names: at most as many as the file holds, or this many in a smaller
- * file.  Thirty connectors naming one list of 16,000 ranges are refused
- * instead of filling a model with 480,000 copied ranges.
+ * file (PowerShell writes a Ref for an object serialised again, which in
+ * the cmdlets we read is small).  Thirty connectors naming one list of
+ * 16,000 ranges are refused instead of filling a model with 480,000
+ * copied ranges.
  */
-#define CLIXML_REF_ELEMENTS_MIN	100000UL
+#define CLIXML_REF_ELEMENTS_MIN	20000UL
 
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */
