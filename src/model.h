@@ -92,12 +92,15 @@ struct model_ace {
 	const char	*access;	/* "ExtendedRight", "GenericAll"... */
 	int		 inherited;
 	const char	*inheritance;	/* "None", "All"... */
+	int		 inherit_only;	/* INHERIT_ONLY: not in force here */
+	const char	*object_type;	/* a non-right ObjectType, or NULL */
+	const char	*inherited_object_type;	/* class it is inherited by */
 };
 
 /* Add an <ace> to a connector, with the SID of well-known principals. */
 xmlNodePtr	 model_add_ace(xmlNodePtr conn, const struct model_ace *);
 
-/* SID of a well-known principal name (English or French), or NULL. */
+/* SID of a well-known principal name (principal.h languages), or NULL. */
 const char	*model_well_known_sid(const char *principal);
 
 /*
