@@ -1277,6 +1277,8 @@ ad_map_finish(struct ad_map *m, struct mx_err *err)
 			if (map[k](m, v[i], err) == -1)
 				return -1;
 	}
+	/* Permission groups and effective rights come from the entries. */
+	model_derive(m->model);
 	return 0;
 }
 

@@ -404,10 +404,13 @@ effrights_has_named(xmlNodePtr conn, const char *child, const char *name)
 struct effrights_acl {
 	struct effrights_ace	*aces;
 	xmlNodePtr		*nodes;
+	size_t			*pos;		/* 1-based place among <ace> */
 	size_t			 n;
 	int			 null_dacl;	/* security-descriptor dacl null/absent */
 	int			 from_sd;	/* a security descriptor was read */
 };
+
+static void	effrights_acl_canonical(struct effrights_acl *);
 
 static void
 effrights_acl_read(xmlNodePtr conn, struct effrights_acl *acl)
@@ -430,6 +433,7 @@ effrights_acl_read(xmlNodePtr conn, struct effrights_acl *acl)
 	}
 	acl->aces = xcalloc(n ? n : 1, sizeof(*acl->aces));
 	acl->nodes = xcalloc(n ? n : 1, sizeof(*acl->nodes));
+	acl->pos = xcalloc(n ? n : 1, sizeof(*acl->pos));
 	for (c = conn->children; c != NULL; c = c->next) {
 		struct effrights_ace *a;
 		const char *right, *otype;
@@ -437,6 +441,7 @@ effrights_acl_read(xmlNodePtr conn, struct effrights_acl *acl)
 		if (!effrights_is(c, "ace"))
 			continue;
 		a = &acl->aces[acl->n];
+		acl->pos[acl->n] = acl->n + 1;
 		acl->nodes[acl->n++] = c;
 		v = xml_attr(c, "type");
 		a->deny = v != NULL && strcmp(v, "deny") == 0;
@@ -466,6 +471,48 @@ effrights_acl_read(xmlNodePtr conn, struct effrights_acl *acl)
 		    (inh != NULL && (strcasecmp(inh, "Descendents") == 0 ||
 		    strcasecmp(inh, "Children") == 0));
 	}
+	if (!acl->from_sd)
+		effrights_acl_canonical(acl);
+}
+
+/*
+ * Put a permission list that did not come from a security descriptor in
+ * canonical order ([MS-DTYP] 2.4.5: explicit deny, explicit allow, then
+ * the inherited entries as listed).  AD keeps a DACL so when Windows and
+ * Exchange tools write it, and Get-ADPermission lists it in that order;
+ * sorting makes a re-sorted or hand-edited export give the same verdict.
+ * A descriptor read from the directory is taken in its stored order,
+ * which is the one the access check uses.
+ */
+static void
+effrights_acl_canonical(struct effrights_acl *acl)
+{
+	struct effrights_ace *aces;
+	xmlNodePtr *nodes;
+	size_t *pos, i, k = 0;
+	int pass;
+
+	aces = xcalloc(acl->n ? acl->n : 1, sizeof(*aces));
+	nodes = xcalloc(acl->n ? acl->n : 1, sizeof(*nodes));
+	pos = xcalloc(acl->n ? acl->n : 1, sizeof(*pos));
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < acl->n; i++) {
+			int inh = effrights_true(acl->nodes[i], "inherited");
+
+			if ((pass == 0 && (inh || !acl->aces[i].deny)) ||
+			    (pass == 1 && (inh || acl->aces[i].deny)) ||
+			    (pass == 2 && !inh))
+				continue;
+			aces[k] = acl->aces[i];
+			nodes[k] = acl->nodes[i];
+			pos[k++] = acl->pos[i];
+		}
+	free(acl->aces);
+	free(acl->nodes);
+	free(acl->pos);
+	acl->aces = aces;
+	acl->nodes = nodes;
+	acl->pos = pos;
 }
 
 static void
@@ -473,6 +520,7 @@ effrights_acl_free(struct effrights_acl *acl)
 {
 	free(acl->aces);
 	free(acl->nodes);
+	free(acl->pos);
 }
 
 /* The SID a principal name ending in "\account" has somewhere in doc. */
@@ -526,21 +574,6 @@ effrights_drop(xmlNodePtr conn, const char *name)
 	}
 }
 
-/* Does any in-force entry that could decide a right name a SID of t? */
-static int
-effrights_names_client(const struct effrights_acl *acl,
-    const struct effrights_token *t)
-{
-	size_t i;
-
-	for (i = 0; i < acl->n; i++)
-		if (acl->aces[i].sid != NULL &&
-		    strcmp(acl->aces[i].sid, PRINCIPAL_SID_EVERYONE) != 0 &&
-		    effrights_token_has(t, acl->aces[i].sid))
-			return 1;
-	return 0;
-}
-
 /* What the derivation found for one client kind. */
 struct effrights_fact {
 	uint32_t			 granted;
@@ -592,18 +625,22 @@ effrights_fact(xmlNodePtr conn, const struct effrights_acl *acl,
 		f->everyone_dependent = without != f->granted;
 	}
 	/*
-	 * Permissions not exported with the connector (a Get-ReceiveConnector
-	 * export alone, or Get-ADPermission filtered to other principals):
-	 * the permission group Exchange computed stands for its entries.
+	 * A permission list exported without its descriptor (Get-ADPermission,
+	 * often filtered to the rights an administrator added): the
+	 * permission groups Exchange computed from the whole descriptor say
+	 * which group rights the principal holds; they fill the rights that no
+	 * listed entry decides.
 	 */
-	if (!acl->from_sd && !effrights_names_client(acl, &t) &&
-	    effrights_has_named(conn, "permission-group",
+	if (!acl->from_sd && effrights_has_named(conn, "permission-group",
 	    effrights_group_of[who].group)) {
-		f->from_group = effrights_group_of[who].grant & ~f->granted;
-		f->granted |= f->from_group;
 		for (r = 0; r < EFFRIGHTS_RIGHT_COUNT; r++)
-			if (f->from_group & EFFRIGHTS_BIT(r))
+			if ((effrights_group_of[who].grant & EFFRIGHTS_BIT(r)) &&
+			    f->why[r].ace == EFFRIGHTS_NO_ACE &&
+			    !(f->granted & EFFRIGHTS_BIT(r))) {
+				f->from_group |= EFFRIGHTS_BIT(r);
 				f->why[r].granted = 1;
+			}
+		f->granted |= f->from_group;
 	}
 	if ((xml_attr(conn, "permissions") != NULL &&
 	    strcmp(xml_attr(conn, "permissions"), "unreadable") == 0))
@@ -632,7 +669,7 @@ effrights_write_decision(xmlNodePtr eff, const struct effrights_acl *acl,
 	effrights_set(n, "granted", d->granted ? "true" : "false");
 	if (d->ace != EFFRIGHTS_NO_ACE) {
 		ace = acl->nodes[d->ace];
-		snprintf(idx, sizeof(idx), "%zu", d->ace + 1);
+		snprintf(idx, sizeof(idx), "%zu", acl->pos[d->ace]);
 		effrights_set(n, "ace", idx);
 		effrights_set(n, "principal", xml_attr(ace, "principal"));
 		sid = acl->aces[d->ace].sid;
@@ -702,7 +739,7 @@ effrights_write(xmlNodePtr conn, const struct effrights_acl *acl,
 		if (n == NULL)
 			continue;
 		effrights_set(n, "name", xml_attr(acl->nodes[i], "principal"));
-		snprintf(idx, sizeof(idx), "%zu", i + 1);
+		snprintf(idx, sizeof(idx), "%zu", acl->pos[i]);
 		effrights_set(n, "ace", idx);
 		effrights_set(n, "reason", acl->aces[i].mask_known ?
 		    "no SID for this principal name" :

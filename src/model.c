@@ -746,12 +746,18 @@ model_sort_children(xmlNodePtr parent, int by_name)
 }
 
 void
+model_derive(struct model *m)
+{
+	model_index_drop(m);		/* derived elements are replaced */
+	effrights_derive(m->root);
+}
+
+void
 model_normalize(struct model *m)
 {
 	xmlNodePtr org = NULL, s, c;
 
-	model_index_drop(m);		/* the cursors are about to move */
-	effrights_derive(m->root);	/* derived facts, never trusted */
+	model_derive(m);		/* derived facts, never trusted */
 	for (c = m->root->children; c != NULL; c = c->next)
 		if (model_is(c, "organization"))
 			org = c;

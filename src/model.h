@@ -138,6 +138,14 @@ void		 model_add_setting(xmlNodePtr conn, const char *name,
  */
 void		 model_normalize(struct model *);
 
+/*
+ * Recompute the derived facts (effrights.h: what each client kind may do
+ * on each connector; the permission groups of connectors read from a
+ * security descriptor).  model_normalize, model_write and model loading
+ * do it too; collectors call it when they finish.
+ */
+void		 model_derive(struct model *);
+
 /* Validate against schemas/model.rng.  0, or -1 with MX_ERR_INPUT. */
 int		 model_validate(struct model *, const char *name,
 		    struct mx_err *);
