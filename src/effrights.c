@@ -949,36 +949,38 @@ effrights_relay_method(xmlNodePtr conn)
 	return "";
 }
 
-int
-effrights_ace_cancelled(xmlNodePtr conn, xmlNodePtr ace)
+xmlNodePtr *
+effrights_cancelled(xmlNodePtr conn, size_t *n)
 {
 	struct effrights_decision why[EFFRIGHTS_RIGHT_COUNT];
 	struct effrights_token t;
 	struct effrights_acl acl;
 	const struct effrights_ace *a;
+	xmlNodePtr *out;
 	uint32_t cover;
 	size_t i;
-	int r, cancelled = 0;
+	int r;
 
+	*n = 0;
 	effrights_acl_read(conn, &acl);
-	for (i = 0; i < acl.n && acl.nodes[i] != ace; i++)
-		;
-	if (i == acl.n || acl.null_dacl)
-		goto out;
-	a = &acl.aces[i];
-	if (a->deny || a->inherit_only || a->sid == NULL ||
-	    (cover = effrights_ace_covers(a)) == 0)
-		goto out;
-	memset(&t, 0, sizeof(t));
-	effrights_token_add(&t, a->sid);
-	if (strcmp(a->sid, PRINCIPAL_SID_EVERYONE) != 0)
-		effrights_token_add(&t, PRINCIPAL_SID_EVERYONE);
-	effrights_check(acl.aces, acl.n, 0, &t, why);
-	for (r = 0; r < EFFRIGHTS_RIGHT_COUNT; r++)
-		if ((cover & EFFRIGHTS_BIT(r)) && !why[r].granted &&
-		    why[r].ace != EFFRIGHTS_NO_ACE && why[r].ace < i)
-			cancelled = 1;
-out:
+	out = xcalloc(acl.n ? acl.n : 1, sizeof(*out));
+	for (i = 0; i < acl.n && !acl.null_dacl; i++) {
+		a = &acl.aces[i];
+		if (a->deny || a->inherit_only || a->sid == NULL ||
+		    (cover = effrights_ace_covers(a)) == 0)
+			continue;
+		memset(&t, 0, sizeof(t));
+		effrights_token_add(&t, a->sid);
+		if (strcmp(a->sid, PRINCIPAL_SID_EVERYONE) != 0)
+			effrights_token_add(&t, PRINCIPAL_SID_EVERYONE);
+		effrights_check(acl.aces, acl.n, 0, &t, why);
+		for (r = 0; r < EFFRIGHTS_RIGHT_COUNT; r++)
+			if ((cover & EFFRIGHTS_BIT(r)) && !why[r].granted &&
+			    why[r].ace != EFFRIGHTS_NO_ACE && why[r].ace < i) {
+				out[(*n)++] = acl.nodes[i];
+				break;
+			}
+	}
 	effrights_acl_free(&acl);
-	return cancelled;
+	return out;
 }

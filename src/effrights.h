@@ -161,10 +161,11 @@ uint32_t	 effrights_of(xmlNodePtr conn, enum effrights_client);
 const char	*effrights_relay_method(xmlNodePtr conn);
 
 /*
- * Is this allow entry of conn cancelled: for some right it grants, is the
- * access check of a token holding its SID (and Everyone) decided by a
- * deny entry instead?
+ * The allow entries of conn that are cancelled: for some right such an
+ * entry grants, the access check of a token holding its SID (and
+ * Everyone) is decided by an earlier deny entry instead.  Returns an
+ * array of *n <ace> nodes, in access-check order, that the caller frees.
  */
-int		 effrights_ace_cancelled(xmlNodePtr conn, xmlNodePtr ace);
+xmlNodePtr	*effrights_cancelled(xmlNodePtr conn, size_t *n);
 
 #endif /* MXBPA_EFFRIGHTS_H */

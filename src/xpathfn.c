@@ -705,7 +705,8 @@ static void
 xpathfn_overridden_aces(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	xmlNodeSetPtr set;
-	xmlNodePtr conn, c;
+	xmlNodePtr conn, *aces = NULL;
+	size_t n = 0, i;
 
 	if (nargs > 1) {
 		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
@@ -714,11 +715,11 @@ xpathfn_overridden_aces(xmlXPathParserContextPtr ctxt, int nargs)
 	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
 		return;
 	set = xmlXPathNodeSetCreate(NULL);
-	for (c = conn != NULL ? conn->children : NULL; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)c->name, "ace") == 0 &&
-		    effrights_ace_cancelled(conn, c))
-			xmlXPathNodeSetAdd(set, c);
+	if (conn != NULL)
+		aces = effrights_cancelled(conn, &n);
+	for (i = 0; i < n; i++)
+		xmlXPathNodeSetAdd(set, aces[i]);
+	free(aces);
 	valuePush(ctxt, xmlXPathWrapNodeSet(set));
 }
 
