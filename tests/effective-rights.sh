@@ -234,6 +234,25 @@ cx_case mask-all yes RELAY-001
 cx_case mask-network yes !TOPO-002 RELAY-004
 cx_case deny-cancels no RELAY-014 !RELAY-001
 cx_case inherit-only no !RELAY-001
+# An unknown principal alone: the relay headline must not say none-found.
+cu=$scratch/unknown.clixml
+{
+	echo "<Objs Version=\"1.1.0.1\" xmlns=\"$ns\">"
+	connector unknown SRV-unknown "Custom" 0.0.0.0-255.255.255.255
+	permission 'SRV-unknown\unknown' 'NT-AUTORITÄT\ANONYM' false None \
+	    ms-Exch-SMTP-Accept-Any-Recipient
+	echo "</Objs>"
+} >"$cu"
+run_mxbpa audit --import "$cu" --format xml -o "$scratch/cu.xml"
+v=$("$XMLLINT" --xpath "string(//*[local-name()='relay']/@verdict)" "$scratch/cu.xml" 2>/dev/null || true)
+check "an unknown principal keeps the relay headline from none-found (got $v)" \
+    test -n "$v" -a "$v" != none-found
+n=$(xcount "//*[local-name()='relay']/*[local-name()='missing'][contains(., 'SRV-unknown\\unknown')]" "$scratch/cu.xml")
+check "the headline names the connector whose verdict is incomplete" \
+    test "$n" -ge 1
+n=$(fired "$scratch/cu.xml" RELAY-016 'SRV-unknown\unknown')
+check "RELAY-016 reports the unknown principal" test "$n" = 1
+
 n=$(xcount "//*[local-name()='receive-connector'][@name='german']/*[local-name()='ace'][@sid='S-1-5-7']" "$scratch/cx-model.xml")
 check "NT-AUTORITÄT\\ANONYMOUS-ANMELDUNG gets the SID S-1-5-7" test "$n" = 2
 n=$(xcount "//*[local-name()='remote-ip-range'][@text='10.0.9.0(255.255.255.0)'][@first='10.0.9.0'][@last='10.0.9.255']" "$scratch/cm-model.xml")
