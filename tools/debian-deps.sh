@@ -15,7 +15,7 @@ apt-get install -y -q --no-install-recommends \
 	libxml2-dev libxslt1-dev libssl-dev libldap-dev \
 	libxml2-utils man-db groff-base bsdextrautils \
 	slapd ldap-utils openssl ca-certificates procps iproute2 time \
-	postfix libsasl2-modules swaks nmap \
+	postfix libsasl2-modules swaks libnet-ssleay-perl nmap \
 	valgrind clang jq chromium python3 xsltproc
 
 # Exim and OpenSMTPD, the independent MTAs the probe is tested against,
