@@ -17,9 +17,12 @@
 # The caller sets mta_dir (an empty scratch directory), then calls:
 #
 #   mta_env_missing          prints the first missing tool, or nothing
-#   mta_env_exim TRAP        starts Exim as TRAP (below); sets mta_port
+#   mta_env_exim TRAP [N]    starts Exim as TRAP (below), listening on N
+#                            free ports (default 1); sets mta_port (the
+#                            first)
 #   mta_env_smtpd TRAP       starts OpenSMTPD as TRAP: open, closed
 #   mta_env_port NAME        prints the port of a started server
+#   mta_env_ports NAME       prints all its ports
 #   mta_env_log NAME         prints the path of its main log
 #   mta_env_stop             stops every server it started (by PID; safe
 #                            twice, from a trap)
@@ -125,6 +128,11 @@ mta_env_wait() {
 }
 
 mta_env_port() {
+	set -- $(cat "$mta_dir/$1/port")
+	echo "$1"
+}
+
+mta_env_ports() {
 	cat "$mta_dir/$1/port"
 }
 
@@ -211,7 +219,8 @@ tls_privatekey = $mta_dir/$1/key.pem"
 	esac
 }
 
-# mta_env_exim TRAP: start a private Exim playing TRAP; sets mta_port.
+# mta_env_exim TRAP [N]: start a private Exim playing TRAP on N ports;
+# sets mta_port.
 mta_env_exim() {
 	d=$mta_dir/$1
 	mkdir -p "$d/spool" "$d/log"
@@ -222,15 +231,26 @@ mta_env_exim() {
 		    "$d/cert.pem" || return 1
 	fi
 	mta_env_exim_trap "$1" || return 1
-	mta_port=$(mta_env_free_port) || return 1
-	echo "$mta_port" >"$d/port"
+	ports=
+	i=0
+	while [ $i -lt "${2:-1}" ]; do
+		p=$(mta_env_free_port) || return 1
+		case " $ports " in
+		*" $p "*) continue ;;
+		esac
+		ports="${ports:+$ports }$p"
+		i=$((i + 1))
+	done
+	mta_port=${ports%% *}
+	echo "$ports" >"$d/port"
+	ports=$(echo "$ports" | sed 's/ / : /g')
 	echo "$d/log/mainlog" >"$d/logname"
 	cat >"$d/exim.conf" <<EOF
 primary_hostname = mx.exim.test
 qualify_domain = mx.exim.test
 domainlist local_domains = @ : @[]
 local_interfaces = 127.0.0.1
-daemon_smtp_ports = $mta_port
+daemon_smtp_ports = $ports
 spool_directory = $d/spool
 log_file_path = $d/log/%slog
 pid_file_path = $d/exim.pid
@@ -275,7 +295,9 @@ EOF
 	    return 1
 	mta_names="$mta_names $1"
 	echo exim >"$d/kind"
-	mta_env_wait "$mta_port"
+	for p in $(cat "$d/port"); do
+		mta_env_wait "$p" || return 1
+	done
 }
 
 # mta_env_smtpd TRAP: start a private OpenSMTPD playing TRAP (open,
