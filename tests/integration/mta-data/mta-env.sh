@@ -33,8 +33,9 @@
 #   closed    relays nothing: RCPT to another domain, or to an unknown
 #             local part, gets 550; a stock Exim otherwise: domain
 #             literals refused (501), sessions cut after 3 syntax errors
-#   tarpit    closed, and every refusal of the RCPT ACL waits 5 s, as
-#             Exchange tarpits
+#   tarpit    closed (domain literals allowed, so that most variants
+#             reach the RCPT ACL), and every refusal of the RCPT ACL waits
+#             5 s, as Exchange tarpits
 #   open      accepts every recipient
 #   percent   closed, but percent_hack_domains makes user%other@mx.exim.test
 #             a relay to user@other (the tricks variants look for)
@@ -168,6 +169,10 @@ mta_env_exim_trap() {
 	case $1 in
 	closed) ;;
 	tarpit)
+		# Domain literals allowed, so that more variants reach the
+		# RCPT ACL and its delay: the worst case for the probe.
+		x_global="$x_global
+allow_domain_literals = true"
 		x_rcpt='  accept  domains = +local_domains
           verify = recipient
   deny    message = relay not permitted
