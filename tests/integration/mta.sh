@@ -299,6 +299,13 @@ c=$(xcount "$(probe_el closed)/$rt[@variant!='exbpa']
 ok $r "every variant after the first keeps its transcript, with its QUIT ($c)"
 
 run_mxbpa analyze "$m" -o "$scratch/all.findings.xml"
+# The findings carry each listener's verdict, for the report's headline.
+sum="//*[local-name()='model']/*[local-name()='probe']"
+c=$(xcount "$sum[@relay='accepted']" "$scratch/all.findings.xml")
+a=$(xcount "$sum[@relay='catch-all']" "$scratch/all.findings.xml")
+rf=$(xcount "$sum[@relay='refused']" "$scratch/all.findings.xml")
+[ "$c" = 5 ] && [ "$a" = 2 ] && [ "$rf" = 4 ] && r=0 || r=1
+ok $r "the findings list each listener's verdict (5 accepted, 2 catch-all, 4 refused)"
 for t in open percent quoted discard smtpd-open; do
 	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
 	    [contains(@object, ':$(port $t)')]" "$scratch/all.findings.xml")
@@ -392,6 +399,11 @@ c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']" \
     "$scratch/refused-sender.xml")
 [ "$c" = 0 ] && r=0 || r=1
 ok $r "and no relay is claimed ($c)"
+c=$(xcount "//*[local-name()='model']/*[local-name()='probe'][@relay='unknown']
+    [contains(@relay-reason, 'sender refused, recipient not tried')]" \
+    "$scratch/refused-sender.xml")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "the findings say the listener could not be determined, and why"
 
 # Every probe failed: a finding per listener, no score, exit 1.
 dead=$(mta_env_free_port)

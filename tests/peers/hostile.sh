@@ -571,6 +571,44 @@ if run_probe variant-only --variants exbpa; then
 	ok $r "variant-only: the analyzer's test alone finds nothing ($rel)"
 fi
 
+# --- sessions the server drops -------------------------------------------
+
+before=$tap_failed
+if run_probe drop-after-refusal --variants exbpa; then
+	common drop-after-refusal
+	c=$(xcount "$probe_el[@status='completed'][@relay='refused']
+	    /$(e relay-test)[@verdict='refused'][@connections='1']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-after-refusal: a drop after the verdict leaves it refused, complete"
+	c=$(grep -c '^[0-9]* \* connect' "$log" || true)
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-after-refusal: no second connection ($c)"
+	explain "$before"
+fi
+before=$tap_failed
+if run_probe drop-in-rcpt --variants exbpa; then
+	status_is 0 "drop-in-rcpt: mxbpa probe exits 0"
+	c=$(grep -c '^[0-9]* \* connect' "$log" || true)
+	[ "$c" = 2 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: the variant is tried on a second connection ($c)"
+	c=$(xcount "$probe_el[@status='unknown'][@relay='unknown']
+	    /$(e relay-test)[@verdict='unknown'][@connections='2']
+	    [contains(@reason, 'closed by the peer in RCPT')]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: then unknown, with the reason"
+	rr=$(xstr "$probe_el/@relay-reason" "$model")
+	printf '%s\n' "$rr" | grep -q '^1 of 1 relay test not decided: exbpa: ' &&
+	    r=0 || r=1
+	ok $r "drop-in-rcpt: relay-reason names the variant ($rr)"
+	run_mxbpa analyze "$model" -o "$scratch/drop.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-011']
+	    [@severity='warning'][contains(., 'exbpa')]" \
+	    "$scratch/drop.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: PROBE-011 reports the test not completed"
+	explain "$before"
+fi
+
 # --- the confirming message: only when asked, to the user's own mailbox --
 
 run_mxbpa probe 127.0.0.1:9 --confirm-relay -o "$scratch/no.xml"
