@@ -369,6 +369,19 @@ ok $r "Exim discarded what it took ($c)"
 # --- nothing sent, nothing delivered --------------------------------------
 
 n=0
+for f in exbpa all from tarpit; do
+	c=$(xcount "//*[local-name()='step'][@dir='send']
+	    [@text='DATA' or starts-with(@text, 'BDAT')]" "$scratch/$f.xml")
+	n=$((n + c))
+done
+[ "$n" = 0 ] && r=0 || r=1
+ok $r "no probe without --confirm-relay sent DATA, in any transcript ($n)"
+c=$(xcount "//*[local-name()='step'][@dir='send'][@text='DATA']" \
+    "$scratch/confirm.xml")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "the search finds the one DATA of --confirm-relay (it can fail: $c)"
+
+n=0
 for t in $exim_traps; do
 	[ "$t" = discard ] && continue
 	c=$(grep -c ' <= ' "$mta_dir/$t/log/mainlog" || true)
