@@ -120,4 +120,90 @@ run_mxbpa audit $cheap --import "$scratch/big-model.xml" \
     --baseline "$scratch/big-findings.xml" --format xml -o "$scratch/b2.xml"
 status_is 0 "--baseline reads such a findings file"
 
+# --- outputs: devices, standard output, modes, collisions -------------------
+demo=examples/contoso/receive-connectors.xml
+o=$scratch/out
+mkdir "$o"
+# A symbolic link to standard output (as /dev/stdout is) is written
+# through, not replaced by a file.
+ln -s /proc/self/fd/1 "$o/stdout-link"
+set +e
+$MXBPA_WRAP "$MXBPA" audit --import $demo -o "$o/stdout-link" 2>"$scratch/stderr" |
+    cat >"$o/piped.txt"
+set -e
+check "-o a link to standard output: the link stays a link" test -h "$o/stdout-link"
+check "-o a link to standard output: the report went down the pipe" \
+    grep -q 'Relay' "$o/piped.txt"
+if [ -h "$o/stdout-link" ]; then
+	# Only once the link above was kept: an mxbpa that renames over its
+	# output would replace the system's /dev/stdout when run as root.
+	set +e
+	$MXBPA_WRAP "$MXBPA" audit --import $demo -o /dev/stdout \
+	    >"$o/redirected.txt" 2>"$scratch/stderr"
+	set -e
+	check "-o /dev/stdout writes to standard output" \
+	    grep -q 'Relay' "$o/redirected.txt"
+	check "-o /dev/stdout: /dev/stdout is still a link" test -h /dev/stdout
+else
+	ok 1 "-o /dev/stdout writes to standard output (not tried)"
+	ok 1 "-o /dev/stdout: /dev/stdout is still a link (not tried)"
+fi
+mkfifo "$o/fifo"
+cat "$o/fifo" >"$o/from-fifo.txt" &
+reader=$!
+run_mxbpa audit --import $demo -o "$o/fifo"
+wait $reader || true
+check "-o a FIFO writes into it" grep -q 'Relay' "$o/from-fifo.txt"
+check "-o a FIFO: it stays a FIFO" test -p "$o/fifo"
+
+# Modes: 0666 & ~umask for reports, 0600 & ~umask for archives, an
+# existing file keeps its mode.
+mode() { stat -c %a "$1"; }
+(umask 077; run_mxbpa audit --import $demo -o "$o/r077.txt" \
+    --archive "$o/a077.tar"; [ "$(mode "$o/r077.txt")" = 600 ]) &&
+    ok 0 "umask 077: the report is created 0600" ||
+    ok 1 "umask 077: the report is created 0600 (mode $(mode "$o/r077.txt"))"
+check "umask 077: the archive is created 0600" test "$(mode "$o/a077.tar")" = 600
+(umask 022; run_mxbpa audit --import $demo -o "$o/r022.txt" \
+    --archive "$o/a022.tar")
+check "umask 022: the report is created 0644" test "$(mode "$o/r022.txt")" = 644
+check "umask 022: the archive is still created 0600" test "$(mode "$o/a022.tar")" = 600
+(umask 027; run_mxbpa collect --import $demo -o "$o/m027.xml")
+check "umask 027: a model is created 0640" test "$(mode "$o/m027.xml")" = 640
+echo old >"$o/kept.txt"
+chmod 604 "$o/kept.txt"
+(umask 077; run_mxbpa audit --import $demo -o "$o/kept.txt")
+check "a replaced report keeps the mode of the file it replaces" \
+    test "$(mode "$o/kept.txt")" = 604
+
+# Collisions, refused before any work.
+cp $demo "$o/in.xml"
+sum_before=$(sha256sum "$o/in.xml")
+run_mxbpa audit --import "$o/in.xml" -o "$o/in.xml" --archive "$o/c1.tar"
+status_is 2 "-o equal to an input is refused"
+check "the input is intact" test "$(sha256sum "$o/in.xml")" = "$sum_before"
+check "no archive is written" test ! -e "$o/c1.tar"
+ln "$o/in.xml" "$o/in-hardlink.xml"
+run_mxbpa audit --import "$o/in.xml" -o "$o/in-hardlink.xml"
+status_is 2 "-o naming an input by another link (same inode) is refused"
+check "the input is intact" test "$(sha256sum "$o/in.xml")" = "$sum_before"
+run_mxbpa audit --import "$o/in.xml" -o "$o/same" --archive "$o/same"
+status_is 2 "-o X --archive X is refused"
+check "the error names both options" grep -q -- '-o and --archive' "$scratch/stderr"
+check "nothing is written" test ! -e "$o/same"
+run_mxbpa audit --import "$o/in.xml" -o "$o/same2" --archive "$o/./same2"
+status_is 2 "-o X --archive ./X (one file, two spellings) is refused"
+run_mxbpa audit --import "$o/in.xml" -o "$o/r.txt" --archive "$o/in.xml"
+status_is 2 "--archive equal to an input is refused"
+check "the input is intact" test "$(sha256sum "$o/in.xml")" = "$sum_before"
+run_mxbpa analyze "$o/m027.xml" -o "$o/m027.xml"
+status_is 2 "analyze -o equal to its model is refused"
+# The report and the archive are put in place together, or neither.
+run_mxbpa audit --import "$o/in.xml" -o "$o/lonely.txt" \
+    --archive "$o/no-such-dir/a.tar"
+status_is 3 "an archive that cannot be written is a runtime error"
+check "and the report is not left behind" test ! -e "$o/lonely.txt"
+check "no temporary file is left behind" \
+    sh -c "! ls '$o' | grep -q tmp"
+
 finish
