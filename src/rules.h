@@ -33,6 +33,10 @@ struct rule {
 	xmlXPathCompExprPtr	 assert;
 	const char		*evidence_text;	/* NULL: the object only */
 	xmlXPathCompExprPtr	 evidence;
+	unsigned		 needs;		/* coverage.h input mask */
+	int			 needs_declared; /* has a needs attribute */
+	int			 headline;	/* headline="relay": a failure
+						   means relay is possible */
 };
 
 struct rule_set	*rule_set_new(void);
