@@ -633,7 +633,12 @@ engine_render(xmlXPathContextPtr ctxt, struct engine_comps *comps,
 
 	memset(&o, 0, sizeof(o));
 	o.buf = xmalloc(RULE_TEXT_MAX);
-	o.keep_lines = strcmp((const char *)el->name, "remediation") == 0;
+	/*
+	 * A plain remediation keeps its lines (a script); one made of parts
+	 * is laid out by its markup, and its line breaks are white space.
+	 */
+	o.keep_lines = strcmp((const char *)el->name, "remediation") == 0 &&
+	    xmlFirstElementChild(el) == NULL;
 	o.line_start = 1;
 	t.ctxt = ctxt;
 	t.object = object;
