@@ -307,12 +307,16 @@ engine_interpolate(xmlXPathContextPtr ctxt, xmlNodePtr node,
  * each line keeps its breaks and loses its indentation), the values of
  * {expr} and <arg> are copied as they are.
  */
+#define ENGINE_COMMANDS_MAX	32	/* <command> parts kept apart */
+
 struct engine_out {
 	char	*buf;			/* RULE_TEXT_MAX bytes */
 	size_t	 len;
 	int	 space;			/* template white space pending */
 	int	 line_start;
 	int	 keep_lines;
+	size_t	 cmd[ENGINE_COMMANDS_MAX][2];	/* [start, end) of each */
+	size_t	 ncmd;
 };
 
 static void
@@ -613,23 +617,37 @@ engine_render_parts(struct engine_render *t, struct engine_out *o,
 				if (holds)
 					break;
 			}
-		} else if (engine_render_parts(t, o, c) == -1) {
-			return -1;		/* <command> */
+		} else {
+			/* <command>: where it starts and ends, as a part */
+			size_t start = o->len;
+
+			if (engine_render_parts(t, o, c) == -1)
+				return -1;
+			if (start < o->len && o->buf[start] == ' ')
+				start++;
+			if (o->ncmd < ENGINE_COMMANDS_MAX && start < o->len) {
+				o->cmd[o->ncmd][0] = start;
+				o->cmd[o->ncmd++][1] = o->len;
+			}
 		}
 	}
 	return 0;
 }
 
 /*
- * Render the text element el on object (remediations keep their line
- * breaks).  Returns a new string, or NULL with the error set.
+ * Render the text element el on object as a child of finding (its
+ * <command> parts as elements).  0, or -1 with the error set.
  */
-static char *
-engine_render(xmlXPathContextPtr ctxt, struct engine_comps *comps,
-    xmlNodePtr object, xmlNodePtr el, const char *where, struct mx_err *err)
+static int
+engine_render(struct engine_run *run, xmlNodePtr finding, xmlNodePtr object,
+    xmlNodePtr el, const char *where, struct mx_err *err)
 {
 	struct engine_render t;
 	struct engine_out o;
+	xmlNodePtr e;
+	xmlChar *lang;
+	size_t at = 0, i, end;
+	char *text;
 
 	memset(&o, 0, sizeof(o));
 	o.buf = xmalloc(RULE_TEXT_MAX);
@@ -640,16 +658,35 @@ engine_render(xmlXPathContextPtr ctxt, struct engine_comps *comps,
 	o.keep_lines = strcmp((const char *)el->name, "remediation") == 0 &&
 	    xmlFirstElementChild(el) == NULL;
 	o.line_start = 1;
-	t.ctxt = ctxt;
+	t.ctxt = run->ctxt;
 	t.object = object;
-	t.comps = comps;
+	t.comps = run->comps;
 	t.where = where;
 	t.err = err;
 	if (engine_render_parts(&t, &o, el) == -1) {
 		free(o.buf);
-		return NULL;
+		return -1;
 	}
-	return engine_out_end(&o);
+	text = engine_out_end(&o);
+	e = xmlNewChild(finding, run->ns, el->name, NULL);
+	for (i = 0; i <= o.ncmd; i++) {
+		end = i < o.ncmd && o.cmd[i][0] < o.len ? o.cmd[i][0] : o.len;
+		if (end > at)
+			xmlAddChild(e, xmlNewTextLen((const xmlChar *)text + at,
+			    (int)(end - at)));
+		if (i == o.ncmd || end == o.len)
+			break;
+		at = o.cmd[i][1] < o.len ? o.cmd[i][1] : o.len;
+		xmlAddChild(xmlNewChild(e, run->ns, (const xmlChar *)"command",
+		    NULL), xmlNewTextLen((const xmlChar *)text + end,
+		    (int)(at - end)));
+	}
+	lang = xmlNodeGetLang(el);
+	if (lang != NULL)
+		xmlNodeSetLang(e, lang);
+	xmlFree(lang);
+	free(text);
+	return 0;
 }
 
 static xmlNodePtr
@@ -682,28 +719,16 @@ engine_add_texts(struct engine_run *run, xmlNodePtr finding,
     struct mx_err *err)
 {
 	char where[300];
-	xmlNodePtr c, e;
+	xmlNodePtr c;
 
 	for (c = r->node->children; c != NULL; c = c->next) {
-		xmlChar *lang;
-		char *value;
-
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, element) != 0)
 			continue;
 		snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file,
 		    xml_line(c), r->id);
-		value = engine_render(run->ctxt, run->comps, object, c, where,
-		    err);
-		if (value == NULL)
+		if (engine_render(run, finding, object, c, where, err) == -1)
 			return -1;
-		e = xmlNewTextChild(finding, run->ns,
-		    (const xmlChar *)element, (const xmlChar *)value);
-		free(value);
-		lang = xmlNodeGetLang(c);
-		if (lang != NULL)
-			xmlNodeSetLang(e, lang);
-		xmlFree(lang);
 	}
 	return 0;
 }

@@ -430,7 +430,8 @@ rules_visit_parts(xmlNodePtr parent, int command,
 	for (c = parent->children; c != NULL && rc == 0; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
 			rc = rules_visit_text((const char *)c->content,
-			    xml_line(c), command, fn, arg);
+			    xml_line(c) > 0 ? xml_line(c) : xml_line(parent),
+			    command, fn, arg);
 		else if (rules_is(c, "when"))
 			rc = rules_visit(fn, arg, RULE_EXPR_WHEN,
 			    xml_attr(c, "test"), xml_line(c), NULL);
@@ -635,7 +636,8 @@ rules_check_parts(struct rule_set *rs, xmlNodePtr parent, const char *file,
 	xmlNodePtr c;
 
 	for (c = parent->children; c != NULL; c = c->next) {
-		snprintf(where, sizeof(where), "%s:%ld", file, xml_line(c));
+		snprintf(where, sizeof(where), "%s:%ld", file,
+		    xml_line(c) > 0 ? xml_line(c) : xml_line(parent));
 		if (c->type == XML_TEXT_NODE ||
 		    c->type == XML_CDATA_SECTION_NODE) {
 			if (engine_check_text(rs->compiler,

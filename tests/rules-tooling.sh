@@ -62,6 +62,28 @@ lint_error bad-severity.xml "bad-severity.xml:[0-9]*" \
 	"a schema error names the file and line"
 lint_error unknown-waiver.xml "unknown-waiver.xml:[0-9]*: waiver names no loaded rule: NOPE-001" \
 	"a waiver of an unknown rule is named"
+# The rule language: names (let), optional parts, quoted command arguments.
+lint_error let-unused.xml "let-unused.xml:10: rule BRK-010: let forgotten is never used" \
+	"a let nothing uses is named"
+lint_error pack-let-unused.xml "pack-let-unused.xml:4: pack broken: let org is never used" \
+	"a pack's let no rule uses is named"
+lint_error let-twice.xml "let-twice.xml:10: let relays is defined twice (first at line 9)" \
+	"a name defined twice is named with its first definition"
+lint_error let-hides-pack.xml "let-hides-pack.xml:9: let servers hides the pack's let of that name (line 4)" \
+	"a rule's let may not hide the pack's"
+lint_error let-forward.xml 'let-forward.xml:9: \$relays is used before its let (line 10)' \
+	"a name used before its let is named, with the let's line"
+lint_error let-unknown.xml 'let-unknown.xml:10: unknown variable \$relay' \
+	"a misspelt name is named"
+lint_error let-in-select.xml 'let-in-select.xml:8: select uses \$relays, a let of the rule' \
+	"select may not use a let computed per selected object"
+lint_error substring-idiom.xml "substring-idiom.xml:10: rule BRK-017: substring(..., 1, N \* ...) builds an optional text" \
+	"the substring(..., 1, N * cond) idiom in a text is refused"
+lint_error substring-idiom-after.xml "substring-idiom-after.xml:9: rule BRK-018: substring(..., 1, N \* ...)" \
+	"the idiom with the multiplier after the condition, in a let, is refused"
+lint_error raw-in-command.xml "raw-in-command.xml:12: {@identity} in a command: a value enters a command only through <arg" \
+	"a raw {expr} in a command is refused"
+
 run_mxbpa rules lint --no-builtin-rules rules/relay.xml "$broken/duplicate-id.xml"
 status_is 2 "lint refuses an id defined twice"
 check "the duplicate id is named with its first definition" \
