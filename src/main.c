@@ -672,7 +672,9 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 				    "no rule with id \"%s\"", cli->args[1]);
 			}
 			rules_show(stdout, r, cli->lang, flags);
-		} else
+		} else {
+			if (flags & RULES_SHOW_MARKDOWN)
+				rules_show_index(stdout);
 			for (i = 0; i < rule_set_count(rs); i++) {
 				r = rule_set_get(rs, i);
 				if ((cli->pack != NULL &&
@@ -684,6 +686,7 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 					continue;
 				rules_show_line(stdout, r, cli->lang, flags);
 			}
+		}
 		rule_set_free(rs);
 		return MX_EXIT_OK;
 	}

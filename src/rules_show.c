@@ -75,27 +75,75 @@ rules_show_trim(const char *s, size_t n)
 	return t;
 }
 
-/* The name of a placeholder {$name} or {@name}, or NULL. */
+/*
+ * The name of a placeholder that reads a value, or NULL: {$name} and
+ * {@name} by their name, a path by its steps without predicates
+ * ({$server/@name}: "server name", {../@name}: "parent name"), also
+ * inside mx:sorted-join(path, separator).
+ */
 static const char *
 rules_show_name(const char *expr, char *buf, size_t size)
 {
-	char *t = rules_show_trim(expr, strlen(expr));
-	const char *p = t;
-	size_t i;
+	char *t = rules_show_trim(expr, strlen(expr)), *p, *end;
+	size_t n = 0;
+	int depth = 0;
 
-	if (*p == '$' || *p == '@')
-		p++;
-	for (i = 0; p[i] != '\0'; i++)
-		if (!isalnum((unsigned char)p[i]) && p[i] != '-' &&
-		    p[i] != '_')
-			break;
-	if ((t[0] != '$' && t[0] != '@') || i == 0 || p[i] != '\0') {
-		free(t);
-		return NULL;
+	p = t;
+	if (strncmp(p, "mx:sorted-join(", 15) == 0) {
+		p += 15;
+		/* the first argument, up to its top-level comma */
+		for (end = p; *end != '\0'; end++) {
+			if (*end == '[' || *end == '(')
+				depth++;
+			else if (*end == ']' || *end == ')')
+				depth--;
+			else if (*end == ',' && depth == 0)
+				break;
+		}
+		if (*end != ',')
+			goto none;
+		*end = '\0';
 	}
-	util_strlcpy(buf, p, size);
+	for (depth = 0; *p != '\0'; p++) {
+		if (*p == '[') {
+			depth++;
+			continue;
+		}
+		if (*p == ']') {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (strncmp(p, "../", 3) == 0) {
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+			    "%sparent", n ? " " : "");
+			p += 2;
+			continue;
+		}
+		if (*p == '/') {
+			if (n < size - 1)
+				buf[n++] = ' ';
+			continue;
+		}
+		if (*p == '$' || *p == '@')
+			continue;
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != ' ')
+			goto none;
+		if (*p == ' ')
+			continue;
+		if (n < size - 1)
+			buf[n++] = *p;
+	}
+	if (n == 0 || n >= size || depth != 0)
+		goto none;
+	buf[n] = '\0';
 	free(t);
 	return buf;
+none:
+	free(t);
+	return NULL;
 }
 
 /*
@@ -370,9 +418,7 @@ rules_show_parts(FILE *fp, xmlNodePtr parent, const char *lang,
 			fputs("]", fp);
 		} else {
 			/* <command> */
-			fputs((flags & RULES_SHOW_MARKDOWN) ? " `" : " ", fp);
 			rules_show_parts(fp, c, lang, flags);
-			fputs((flags & RULES_SHOW_MARKDOWN) ? "` " : " ", fp);
 		}
 	}
 }
@@ -503,12 +549,18 @@ rules_show_md_lang(FILE *fp, const struct rule *r, const char *lang,
 	rules_show_checks(fp, r, lang);
 	fprintf(fp, "\n### %s\n\n", rules_show_label(RS_FIRES, lang));
 	rules_show_fires(fp, r, lang, flags, "");
-	fprintf(fp, "\n### %s\n\n", rules_show_label(RS_MESSAGE, lang));
+	/* In fences, so that <name> stays text, as "rules show" prints it. */
+	fprintf(fp, "\n### %s\n\n```text\n", rules_show_label(RS_MESSAGE,
+	    lang));
 	rules_show_element(fp, rule_text_node(r, "message", lang), lang,
-	    flags, "> ");
+	    flags & ~RULES_SHOW_MARKDOWN, "");
+	fputs("```\n", fp);
 	if ((el = rule_text_node(r, "remediation", lang)) != NULL) {
-		fprintf(fp, "\n### %s\n\n", rules_show_label(RS_FIX, lang));
-		rules_show_element(fp, el, lang, flags, "> ");
+		fprintf(fp, "\n### %s\n\n```text\n",
+		    rules_show_label(RS_FIX, lang));
+		rules_show_element(fp, el, lang, flags & ~RULES_SHOW_MARKDOWN,
+		    "");
+		fputs("```\n", fp);
 	}
 	fputc('\n', fp);
 }
@@ -557,6 +609,15 @@ rules_show(FILE *fp, const struct rule *r, const char *lang, unsigned flags)
 		fprintf(fp, "XPath:\n");
 		rules_show_xpath(fp, r, "  ", 0);
 	}
+}
+
+void
+rules_show_index(FILE *fp)
+{
+	fputs("# mxbpa rule reference\n\nGenerated from the rule packs; "
+	    "`mxbpa rules show ID` prints the same page as text.\n\n"
+	    "| Rule | Severity | Category | Pack | Title |\n"
+	    "|---|---|---|---|---|\n", fp);
 }
 
 void

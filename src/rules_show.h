@@ -23,7 +23,10 @@ struct rule;
 void	rules_show(FILE *fp, const struct rule *r, const char *lang,
 	    unsigned flags);
 
-/* One line of the rule index (Markdown table row with RULES_SHOW_...). */
+/* The head of the Markdown rule index (docs/rules/index.md). */
+void	rules_show_index(FILE *fp);
+
+/* One line of "rules list" (a row of the index with RULES_SHOW_MARKDOWN). */
 void	rules_show_line(FILE *fp, const struct rule *r, const char *lang,
 	    unsigned flags);
 

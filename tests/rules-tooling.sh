@@ -32,6 +32,35 @@ check "rules show --lang fr gives the French title" \
 check "rules show --lang fr gives the French remediation" \
 	grep -q "Supprimez le domaine générique" "$scratch/stdout"
 
+# rules show: prose with named placeholders, what fires, references; the
+# XPath on request; ids in any case.
+run_mxbpa rules show log-001
+status_is 0 "rules show finds a rule whatever the case of its id"
+check "rules show names the placeholders of a message" \
+	grep -qF 'Connector "<identity>" (<role>, bindings <bindings>' "$scratch/stdout"
+check "rules show prints a command with its quoted argument" \
+	grep -qF "Set-ReceiveConnector '<identity>' -ProtocolLoggingLevel Verbose" "$scratch/stdout"
+check "rules show lists when the rule fires, by name" \
+	sh -c "grep -qx '  - logging off' '$scratch/stdout' &&
+	    grep -qx '  - accepts anonymous or not made by setup' '$scratch/stdout'"
+check "rules show lists the references" \
+	grep -q "Configure protocol logging <https://" "$scratch/stdout"
+check "rules show hides the XPath unless asked" \
+	sh -c "! grep -q 'sorted-join' '$scratch/stdout'"
+run_mxbpa rules show LOG-001 --xpath
+check "rules show --xpath prints the lets, select and assert" \
+	sh -c "grep -qF \"let \\\$logging-off := @protocol-logging = 'None'\" '$scratch/stdout' &&
+	    grep -qF 'assert: not(\$logging-off and' '$scratch/stdout'"
+check "rules show --xpath prints the raw placeholders" \
+	grep -qF '{$bindings}' "$scratch/stdout"
+run_mxbpa rules show PROBE-006
+check "rules show prints the first-that-holds parts" \
+	grep -qF '[the first that holds: if $certificate/san: , names <certificate san value>; otherwise: , no subject alternative name]' "$scratch/stdout"
+run_mxbpa rules show BANNER-002 --lang fr
+check "rules show --lang fr prints the French labels and texts" \
+	sh -c "grep -q '^Se déclenche quand:' '$scratch/stdout' &&
+	    grep -q 'qui nomme le produit' '$scratch/stdout'"
+
 # --- lint ---------------------------------------------------------------------
 run_mxbpa rules lint rules/*.xml
 status_is 0 "rules lint is clean on the shipped packs"
