@@ -473,8 +473,14 @@ rules_show_checks(FILE *fp, const struct rule *r, const char *lang)
 	    !isspace((unsigned char)last[n]); n++)
 		;
 	filtered = last[n] != '\0';
-	fprintf(fp, "%s %.*s", rules_show_label(RS_EACH, lang), (int)n,
-	    last);
+	if (*last == '$') {
+		/* a pack's let: its name as words */
+		fprintf(fp, "%s ", rules_show_label(RS_EACH, lang));
+		for (p = last + 1; p < last + n; p++)
+			fputc(*p == '-' ? ' ' : *p, fp);
+	} else
+		fprintf(fp, "%s %.*s", rules_show_label(RS_EACH, lang),
+		    (int)n, last);
 	if (filtered)
 		fprintf(fp, " (%s)", rules_show_label(RS_FILTERED, lang));
 	fputc('\n', fp);

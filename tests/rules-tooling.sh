@@ -121,6 +121,24 @@ check "the duplicate id is named with its first definition" \
 run_mxbpa rules lint --fixtures tests/data/rules-site-fixtures tests/data/rules-site/site.xml
 status_is 0 "lint accepts the site pack (its entries name built-in rules)"
 
+# --- the walkthrough of docs/rules.md ------------------------------------------
+walk=tests/data/rules-walkthrough
+run_mxbpa rules lint --fixtures "$walk-fixtures" "$walk/site.xml"
+status_is 0 "the walkthrough's site pack lints clean"
+run_mxbpa analyze "$walk-fixtures/SITE-101/bad.xml" --rules "$walk" -o "$scratch/walk.xml"
+check "its rule fires on bad.xml with the message of the walkthrough" \
+	test "$(xcount "//*[local-name()='finding'][@rule='SITE-101']/*[local-name()='message'][@xml:lang='en'][. = 'Relay connector \"EX01\\Relay Scanners\" records no session.']" "$scratch/walk.xml")" = 1
+check "and the command of the walkthrough" \
+	test "$(xcount "//*[local-name()='finding'][@rule='SITE-101']/*[local-name()='remediation'][@xml:lang='en']/*[local-name()='command'][. = \"Set-ReceiveConnector 'EX01\\Relay Scanners' -ProtocolLoggingLevel Verbose\"]" "$scratch/walk.xml")" = 1
+run_mxbpa analyze "$walk-fixtures/SITE-101/good.xml" --rules "$walk" -o "$scratch/walk.xml"
+check "it stays quiet on good.xml" \
+	test "$(xcount "//*[local-name()='finding'][@rule='SITE-101']" "$scratch/walk.xml")" = 0
+run_mxbpa rules show site-101 --rules "$walk"
+check "rules show prints it as the walkthrough says" \
+	sh -c "grep -qx '  each relay connectors' '$scratch/stdout' &&
+	    grep -qx '  - not logs sessions' '$scratch/stdout' &&
+	    grep -qF \"Log every session: Set-ReceiveConnector '<identity>' -ProtocolLoggingLevel Verbose\" '$scratch/stdout'"
+
 # --- a site pack on a model ---------------------------------------------------
 model=tests/rules/RELAY-008/bad.xml
 run_mxbpa analyze "$model" --fail-on error -o "$scratch/plain.xml"
