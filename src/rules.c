@@ -531,6 +531,9 @@ rules_scope_var(void *arg, const char *name)
 	if (ri != 0 && s->rule != NULL && e->kind != RULE_EXPR_SELECT &&
 	    (s->all || ri <= s->nrule))
 		return 0;
+	if (e->kind == RULE_EXPR_LET && strcmp(e->let, name) == 0)
+		return mx_err_set(s->err, MX_ERR_INPUT, where, "let %s uses "
+		    "itself", name);
 	if (ri != 0 && e->kind == RULE_EXPR_SELECT)
 		return mx_err_set(s->err, MX_ERR_INPUT, where, "select uses "
 		    "$%s, a let of the rule, computed for each selected "
