@@ -189,81 +189,76 @@ engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
     const char *where, struct mx_err *err, struct engine_comps *comps)
 {
 	char *out = xmalloc(RULE_TEXT_MAX);
-	char expr[RULE_TEXT_MAX], msg[256];
-	size_t len = 0, n;
-	const char *p = text, *end;
+	char expr[RULE_TEXT_MAX], msg[256], c;
+	size_t len = 0, plen;
+	const char *p = text, *before, *piece;
+	enum rule_piece k;
 	int exprs = 0;
 
-	for (; *p != '\0'; p++) {
-		const char *piece = p;
-		size_t plen = 1;
+	for (;;) {
 		xmlChar *value = NULL;
 
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			p++;
-		} else if (p[0] == '}') {
+		before = p;
+		if ((k = rule_text_piece(&p, &c, expr, sizeof(expr))) ==
+		    RULE_PIECE_END)
+			break;
+		piece = &c;
+		plen = 1;
+		if (k == RULE_PIECE_CHAR && c == '}' && p - before == 1) {
 			mx_err_set(err, MX_ERR_INPUT, where,
 			    "unbalanced '}' in text (write '}}' for a brace)");
 			goto fail;
-		} else if (p[0] == '{') {
-			end = strchr(p + 1, '}');
-			if (end == NULL) {
+		}
+		if (k == RULE_PIECE_OPEN) {
+			mx_err_set(err, MX_ERR_INPUT, where,
+			    "unterminated '{' in text");
+			goto fail;
+		}
+		if (k == RULE_PIECE_EXPR && ++exprs > RULE_TEXT_EXPR_MAX) {
+			mx_err_set(err, MX_ERR_LIMIT, where,
+			    "more than %d expressions in one text "
+			    "(RULE_TEXT_EXPR_MAX)", RULE_TEXT_EXPR_MAX);
+			goto fail;
+		}
+		if (k == RULE_PIECE_EXPR && node == NULL) {
+			xmlXPathCompExprPtr comp;
+
+			msg[0] = '\0';
+			ctxt->error = engine_xpath_error;
+			ctxt->userData = msg;
+			comp = xmlXPathCtxtCompile(ctxt, (const xmlChar *)expr);
+			ctxt->error = NULL;
+			ctxt->userData = NULL;
+			if (comp == NULL) {
 				mx_err_set(err, MX_ERR_INPUT, where,
-				    "unterminated '{' in text");
+				    "XPath error in {%s}: %s", expr,
+				    msg[0] ? msg : "invalid");
 				goto fail;
 			}
-			if (++exprs > RULE_TEXT_EXPR_MAX) {
-				mx_err_set(err, MX_ERR_LIMIT, where,
-				    "more than %d expressions in one text "
-				    "(RULE_TEXT_EXPR_MAX)", RULE_TEXT_EXPR_MAX);
+			xmlXPathFreeCompExpr(comp);
+			if (xpathfn_check_calls(ctxt, expr, msg,
+			    sizeof(msg)) == -1) {
+				mx_err_set(err, MX_ERR_INPUT, where,
+				    "unknown XPath function %s() in {%s}", msg,
+				    expr);
 				goto fail;
 			}
-			n = (size_t)(end - p - 1);
-			memcpy(expr, p + 1, n);
-			expr[n] = '\0';
-			p = end;
-			if (node == NULL) {
-				xmlXPathCompExprPtr comp;
+			continue;
+		}
+		if (k == RULE_PIECE_EXPR) {
+			xmlXPathObjectPtr res;
 
-				msg[0] = '\0';
-				ctxt->error = engine_xpath_error;
-				ctxt->userData = msg;
-				comp = xmlXPathCtxtCompile(ctxt,
-				    (const xmlChar *)expr);
-				ctxt->error = NULL;
-				ctxt->userData = NULL;
-				if (comp == NULL) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "XPath error in {%s}: %s", expr,
-					    msg[0] ? msg : "invalid");
-					goto fail;
-				}
-				xmlXPathFreeCompExpr(comp);
-				if (xpathfn_check_calls(ctxt, expr, msg,
-				    sizeof(msg)) == -1) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "unknown XPath function %s() in "
-					    "{%s}", msg, expr);
-					goto fail;
-				}
-				continue;
-			} else {
-				xmlXPathObjectPtr res;
-
-				res = engine_eval(ctxt, node,
-				    engine_comp(comps, ctxt, expr), expr, msg);
-				if (res == NULL) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "XPath error in {%s}: %s", expr,
-					    msg);
-					goto fail;
-				}
-				value = xmlXPathCastToString(res);
-				xmlXPathFreeObject(res);
-				piece = (const char *)value;
-				plen = value ? strlen(piece) : 0;
+			res = engine_eval(ctxt, node, engine_comp(comps, ctxt,
+			    expr), expr, msg);
+			if (res == NULL) {
+				mx_err_set(err, MX_ERR_INPUT, where,
+				    "XPath error in {%s}: %s", expr, msg);
+				goto fail;
 			}
+			value = xmlXPathCastToString(res);
+			xmlXPathFreeObject(res);
+			piece = (const char *)value;
+			plen = value ? strlen(piece) : 0;
 		}
 		if (len + plen >= RULE_TEXT_MAX - 4)
 			plen = len < RULE_TEXT_MAX - 4 ?
@@ -507,31 +502,20 @@ static int
 engine_render_text(struct engine_render *t, struct engine_out *o,
     const char *text)
 {
-	char expr[RULE_TEXT_MAX];
+	char expr[RULE_TEXT_MAX], c;
 	xmlXPathObjectPtr res;
-	const char *p, *end;
+	enum rule_piece k;
 	xmlChar *value;
-	size_t n;
 
-	for (p = text; *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			engine_out_template(o, *p++);
-			continue;
-		}
-		if (p[0] != '{') {
-			engine_out_template(o, *p);
-			continue;
-		}
-		if ((end = strchr(p + 1, '}')) == NULL)
+	while ((k = rule_text_piece(&text, &c, expr, sizeof(expr))) !=
+	    RULE_PIECE_END) {
+		if (k == RULE_PIECE_OPEN)
 			return mx_err_set(t->err, MX_ERR_INPUT, t->where,
 			    "unterminated '{' in text");
-		n = (size_t)(end - p - 1);
-		if (n >= sizeof(expr))
-			n = sizeof(expr) - 1;
-		memcpy(expr, p + 1, n);
-		expr[n] = '\0';
-		p = end;
+		if (k == RULE_PIECE_CHAR) {
+			engine_out_template(o, c);
+			continue;
+		}
 		if ((res = engine_render_eval(t, "{}", expr)) == NULL)
 			return -1;
 		value = xmlXPathCastToString(res);

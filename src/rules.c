@@ -387,35 +387,50 @@ rules_visit(int (*fn)(void *, const struct rule_expr *), void *arg,
 	return fn(arg, &e);
 }
 
+enum rule_piece
+rule_text_piece(const char **p, char *c, char *expr, size_t size)
+{
+	const char *s = *p, *end;
+	size_t n;
+
+	if (*s == '\0')
+		return RULE_PIECE_END;
+	if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+		*c = s[0];
+		*p = s + 2;
+		return RULE_PIECE_CHAR;
+	}
+	*c = s[0];
+	*p = s + 1;
+	if (s[0] != '{')
+		return RULE_PIECE_CHAR;
+	if ((end = strchr(s + 1, '}')) == NULL)
+		return RULE_PIECE_OPEN;
+	n = (size_t)(end - s - 1);
+	if (n >= size)
+		n = size - 1;
+	memcpy(expr, s + 1, n);
+	expr[n] = '\0';
+	*p = end + 1;
+	return RULE_PIECE_EXPR;
+}
+
 /* The {expr} parts of a text node (in a command: every raw one). */
 static int
 rules_visit_text(const char *text, long line, int command,
     int (*fn)(void *, const struct rule_expr *), void *arg)
 {
-	char expr[RULE_TEXT_MAX];
-	const char *p, *end;
-	size_t n;
+	char expr[RULE_TEXT_MAX], c;
+	enum rule_piece k;
 	int rc;
 
-	for (p = text; p != NULL && *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			p++;
-			continue;
-		}
-		if (p[0] != '{' || (end = strchr(p + 1, '}')) == NULL)
-			continue;
-		n = (size_t)(end - p - 1);
-		if (n >= sizeof(expr))
-			n = sizeof(expr) - 1;
-		memcpy(expr, p + 1, n);
-		expr[n] = '\0';
-		p = end;
-		rc = rules_visit(fn, arg, command ? RULE_EXPR_RAW :
-		    RULE_EXPR_TEXT, expr, line, NULL);
-		if (rc != 0)
+	while (text != NULL &&
+	    (k = rule_text_piece(&text, &c, expr, sizeof(expr))) !=
+	    RULE_PIECE_END)
+		if (k == RULE_PIECE_EXPR && (rc = rules_visit(fn, arg,
+		    command ? RULE_EXPR_RAW : RULE_EXPR_TEXT, expr, line,
+		    NULL)) != 0)
 			return rc;
-	}
 	return 0;
 }
 

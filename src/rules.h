@@ -73,6 +73,19 @@ int		 rule_each_expr(xmlNodePtr node,
 		    int (*fn)(void *, const struct rule_expr *), void *arg);
 
 /*
+ * The next piece of a rule text at *p, which it advances: RULE_PIECE_CHAR
+ * with *c a character ("{{" and "}}" give one brace), RULE_PIECE_EXPR with
+ * the XPath of a {expr} in expr[0..size) (cut to fit), RULE_PIECE_OPEN for
+ * a '{' never closed (*c is '{'), RULE_PIECE_END at the end.
+ */
+enum rule_piece {
+	RULE_PIECE_END, RULE_PIECE_CHAR, RULE_PIECE_EXPR, RULE_PIECE_OPEN
+};
+
+enum rule_piece	 rule_text_piece(const char **p, char *c, char *expr,
+		    size_t size);
+
+/*
  * Call fn on each $name referenced by the XPath expression (outside
  * string literals); stops at and returns the first non-zero result.
  */

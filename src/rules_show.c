@@ -340,27 +340,14 @@ rules_show_fires(FILE *fp, const struct rule *r, const char *lang,
 static void
 rules_show_text(FILE *fp, const char *text, unsigned flags)
 {
-	char name[128], expr[RULE_TEXT_MAX];
-	const char *p, *end;
-	size_t n;
+	char name[128], expr[RULE_TEXT_MAX], c;
+	enum rule_piece k;
 
-	for (p = text; *p != '\0'; p++) {
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			fputc(*p++, fp);
-			continue;
-		}
-		if (p[0] != '{' || (end = strchr(p + 1, '}')) == NULL) {
-			fputc(isspace((unsigned char)*p) ? ' ' : *p, fp);
-			continue;
-		}
-		n = (size_t)(end - p - 1);
-		if (n >= sizeof(expr))
-			n = sizeof(expr) - 1;
-		memcpy(expr, p + 1, n);
-		expr[n] = '\0';
-		p = end;
-		if (!(flags & RULES_SHOW_XPATH) &&
+	while ((k = rule_text_piece(&text, &c, expr, sizeof(expr))) !=
+	    RULE_PIECE_END) {
+		if (k != RULE_PIECE_EXPR)
+			fputc(isspace((unsigned char)c) ? ' ' : c, fp);
+		else if (!(flags & RULES_SHOW_XPATH) &&
 		    rules_show_name(expr, name, sizeof(name)) != NULL)
 			fprintf(fp, "<%s>", name);
 		else
