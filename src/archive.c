@@ -356,8 +356,8 @@ out:
 }
 
 int
-archive_write(struct archive *a, const char *path, int argc,
-    char *const *argv, const char *key, const char *cert,
+archive_write(struct archive *a, struct util_out *out, const char *path,
+    int argc, char *const *argv, const char *key, const char *cert,
     struct mx_err *err)
 {
 	struct archive_buf man = { 0 };
@@ -383,8 +383,20 @@ archive_write(struct archive *a, const char *path, int argc,
 		    err) == -1)
 			goto out;
 	tar_finish(&w);
-	if (util_write_atomic(path, w.buf, w.len, err) == -1)
-		goto out;
+	if (out != NULL) {
+		if (util_out_add(out, path, w.buf, w.len, UTIL_OUT_PRIVATE,
+		    err) == -1)
+			goto out;
+	} else {
+		struct util_out *alone = util_out_new();
+
+		if (util_out_add(alone, path, w.buf, w.len, UTIL_OUT_PRIVATE,
+		    err) == -1 || util_out_commit(alone, err) == -1) {
+			util_out_free(alone);
+			goto out;
+		}
+		util_out_free(alone);
+	}
 	log_info(LOG_MAIN, "evidence archive %s: %zu members, %zu bytes%s",
 	    path, a->n, w.len, sig != NULL ? ", signed" : "");
 	rc = 0;

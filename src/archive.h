@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 struct mx_err;
+struct util_out;
 struct archive;
 
 #define ARCHIVE_MANIFEST	"manifest.txt"
@@ -43,15 +44,17 @@ int		 archive_add_file(struct archive *, const char *dir,
 
 /*
  * Write the archive to path, replaced atomically (a temporary name in the
- * same directory, renamed once complete).  The manifest records version,
+ * same directory, renamed once complete; created 0600 & ~umask).  With
+ * out, the archive joins the outputs of the run (util_out_add) and is put
+ * in place by util_out_commit with them.  The manifest records version,
  * creation time, the command line argv[0..argc) with secrets removed, and
  * every member's SHA-256 and size.  With key and cert (PEM files), the
  * manifest is signed with CMS.  0, or -1 (MX_ERR_IO, MX_ERR_INPUT for an
  * unreadable key or certificate).
  */
-int		 archive_write(struct archive *, const char *path, int argc,
-		    char *const *argv, const char *key, const char *cert,
-		    struct mx_err *);
+int		 archive_write(struct archive *, struct util_out *out,
+		    const char *path, int argc, char *const *argv,
+		    const char *key, const char *cert, struct mx_err *);
 
 /*
  * Verify the archive held in buf[0..len), in memory: the tar structure,

@@ -16,6 +16,17 @@
 #define SCHEMA_FILE_MAX		(1u << 20)	/* one shipped RELAX NG schema */
 
 #define XML_DEPTH_MAX		64	/* element nesting in our own formats */
+/*
+ * Nodes of one parsed XML document: elements, attributes, namespace
+ * declarations, comments, processing instructions and CDATA sections,
+ * counted while parsing (xml.c) and refused past the budget before the
+ * tree grows further.  A tree costs 130 to 220 bytes a node, so this caps
+ * one document at under 1 GiB, where a file of empty elements would
+ * otherwise cost 30 times its size.  Real files stay far below it: a
+ * 1,200-connector model (15 MB) has about 600,000 nodes, a 128 MiB
+ * UTF-16 Export-Clixml about 3 million.
+ */
+#define XML_NODES_MAX		4000000UL
 #define CLIXML_DEPTH_MAX	48	/* object nesting in CLIXML */
 #define CLIXML_OBJECTS_MAX	1000000	/* <Obj> elements in one file */
 #define CLIXML_VALUE_MAX	65536	/* bytes in one decoded property value */
@@ -45,6 +56,13 @@
 #define CLIXML_READS_MAX	2000000	/* values and items read */
 #define CLIXML_READ_BYTES_MAX	(128u << 20)	/* bytes of values read */
 #define CLIXML_STEPS_MAX	200000000UL	/* elements looked at */
+/*
+ * Elements reached through <Ref>s, each Ref counting the whole object it
+ * names: at most as many as the file holds, or this many in a smaller
+ * file.  Thirty connectors naming one list of 16,000 ranges are refused
+ * instead of filling a model with 480,000 copied ranges.
+ */
+#define CLIXML_REF_ELEMENTS_MIN	100000UL
 
 /* XPath functions of the rules (xpathfn.c) */
 #define XPATHFN_JOIN_MAX	(1u << 20)	/* bytes, one mx:sorted-join */

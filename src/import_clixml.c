@@ -14,9 +14,10 @@
  *
  * The import makes two passes over the parsed document.  The first checks
  * the whole document against the bounds of bounds.h and every reference
- * (unknown, duplicate and cyclic RefIds are refused), so that the second,
+ * (unknown, duplicate and forward RefIds are refused), so that the second,
  * which maps the objects of known types to the model, never meets a
- * dangling or looping reference.  Objects are recognised by their type
+ * dangling reference; a Ref to an enclosing object is not followed, and
+ * the elements reached through Refs are counted (import_clixml_resolve).  Objects are recognised by their type
  * names only, with or without the "Deserialized." prefix of remote
  * sessions; other objects and unknown properties are ignored.  Everything
  * is written into a scratch model that is merged into the caller's only
@@ -47,6 +48,10 @@
 /* RDNs of a distinguished name looked at (Exchange's have about 12). */
 #define IMPORT_CLIXML_RDN_MAX		32
 #define IMPORT_CLIXML_DESERIALIZED	"Deserialized."
+
+/* Which lookup budget ran out (struct import_clixml's over). */
+#define IMPORT_CLIXML_OVER_STEPS	1	/* CLIXML_STEPS_MAX */
+#define IMPORT_CLIXML_OVER_REFS		2	/* CLIXML_REF_ELEMENTS_MIN */
 
 enum import_clixml_type {
 	IMPORT_CLIXML_RECEIVE_CONNECTOR,
@@ -156,11 +161,15 @@ struct import_clixml {
 	xmlHashTablePtr	 objs;		/* Obj RefId -> element */
 	xmlHashTablePtr	 types;		/* TN RefId -> element */
 	xmlHashTablePtr	 known;		/* TN RefId -> recognised type + 1 */
+	xmlHashTablePtr	 sizes;		/* Obj RefId -> elements it holds */
 	unsigned long	 nobjs;		/* <Obj> elements seen */
+	unsigned long	 elements;	/* elements of the document */
+	unsigned long	 expanded;	/* elements reached through Refs */
 	unsigned long	 reads;		/* values read (CLIXML_READS_MAX) */
 	size_t		 read_bytes;	/* their bytes (CLIXML_READ_BYTES_MAX) */
 	unsigned long	 steps;		/* children looked at in lookups */
-	int		 over;		/* steps went over CLIXML_STEPS_MAX */
+	int		 over;		/* a lookup budget was exhausted:
+					   IMPORT_CLIXML_OVER_* */
 	unsigned long	 imported;	/* objects mapped to the model */
 	int		 found[IMPORT_CLIXML_TYPE_COUNT];
 	char		 label[128];	/* the object named in messages */
@@ -205,12 +214,18 @@ import_clixml_fail(struct import_clixml *c, xmlNodePtr node,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* A lookup cut short by the budget may be why we fail: say so. */
-	if (c->over) {
+	/* A lookup cut short by a budget may be why we fail: say so. */
+	if (c->over == IMPORT_CLIXML_OVER_STEPS) {
 		code = MX_ERR_LIMIT;
 		snprintf(msg, sizeof(msg), "more than %lu elements looked at, "
 		    "references included (CLIXML_STEPS_MAX)",
 		    (unsigned long)CLIXML_STEPS_MAX);
+	} else if (c->over == IMPORT_CLIXML_OVER_REFS) {
+		code = MX_ERR_LIMIT;
+		snprintf(msg, sizeof(msg), "<Ref>s repeat more elements (%lu) "
+		    "than the file holds (%lu) and over %lu "
+		    "(CLIXML_REF_ELEMENTS_MIN)", c->expanded, c->elements,
+		    (unsigned long)CLIXML_REF_ELEMENTS_MIN);
 	}
 	if (c->label[0] != '\0')
 		return mx_err_set(c->err, code, where, "object \"%s\": %s",
@@ -273,22 +288,22 @@ import_clixml_is_one_of(xmlNodePtr n, const char *const *names)
 static int
 import_clixml_step(struct import_clixml *c)
 {
-	if (++c->steps > CLIXML_STEPS_MAX)
-		c->over = 1;
+	if (++c->steps > CLIXML_STEPS_MAX && !c->over)
+		c->over = IMPORT_CLIXML_OVER_STEPS;
 	return !c->over;
 }
 
 /*
  * First pass.  Walk every element (depth-bounded), count objects and
  * collection items, register Obj and TN RefIds in document order and
- * check that each TNRef and Ref names one registered before it; a Ref to
- * an object that encloses it is a cycle.
+ * check that each TNRef and Ref names one registered before it; count the
+ * elements and what each object holds (what following a Ref to it costs).
  */
 static int
 import_clixml_scan_node(struct import_clixml *c, xmlNodePtr n, int objdepth)
 {
 	const char *id = xml_attr(n, "RefId");
-	xmlNodePtr target, p;
+	xmlNodePtr target;
 
 	if (import_clixml_is(n, "Obj")) {
 		if (++c->nobjs > CLIXML_OBJECTS_MAX)
@@ -319,11 +334,6 @@ import_clixml_scan_node(struct import_clixml *c, xmlNodePtr n, int objdepth)
 			return import_clixml_fail(c, n, MX_ERR_INPUT,
 			    "Ref to unknown object RefId \"%.40s\"",
 			    id ? id : "");
-		for (p = n->parent; p != NULL; p = p->parent)
-			if (p == target)
-				return import_clixml_fail(c, n, MX_ERR_INPUT,
-				    "Ref cycle: RefId \"%.40s\" names an "
-				    "object that encloses the Ref", id);
 	}
 	return 0;
 }
@@ -334,6 +344,8 @@ import_clixml_scan(struct import_clixml *c, xmlNodePtr parent, int depth,
 {
 	unsigned long items = 0;
 	int list = import_clixml_is_one_of(parent, import_clixml_lists);
+	unsigned long before;
+	const char *id;
 	xmlNodePtr n;
 	int d;
 
@@ -349,24 +361,63 @@ import_clixml_scan(struct import_clixml *c, xmlNodePtr parent, int depth,
 			    "elements nested deeper than %d (XML_DEPTH_MAX)",
 			    IMPORT_CLIXML_ELEMENTS_DEEP);
 		d = objdepth + (import_clixml_is(n, "Obj") ? 1 : 0);
+		before = c->elements++;
 		if (import_clixml_scan_node(c, n, d) == -1 ||
 		    import_clixml_scan(c, n, depth + 1, d) == -1)
 			return -1;
+		/* What following a Ref to this object costs. */
+		if (import_clixml_is(n, "Obj") &&
+		    (id = xml_attr(n, "RefId")) != NULL &&
+		    xmlHashAddEntry(c->sizes, BAD_CAST id,
+		    (void *)(uintptr_t)(c->elements - before)) != 0)
+			return import_clixml_fail(c, n, MX_ERR_INTERNAL,
+			    "out of memory");
 	}
 	return 0;
 }
 
-/* The object a Ref stands for (checked by the first pass), else n. */
+/*
+ * The object a Ref stands for (checked by the first pass), else n.
+ *
+ * A Ref to an object that encloses it stands for nothing: PowerShell
+ * writes one where an object refers to itself (a type whose
+ * UnderlyingSystemType is itself), and following it would loop.
+ *
+ * Each Ref followed costs the elements of its object: a small file could
+ * otherwise name one large list from every connector and fill the model
+ * with copies.  Elements reached through Refs may add up to as many as
+ * the file holds, or to CLIXML_REF_ELEMENTS_MIN in a small file; past
+ * that, Refs resolve to nothing and the object fails (over).
+ */
 static xmlNodePtr
 import_clixml_resolve(struct import_clixml *c, xmlNodePtr n)
 {
+	unsigned long size, max;
 	const char *id;
-	xmlNodePtr target;
+	xmlNodePtr target, p;
 
 	if (!import_clixml_is(n, "Ref"))
 		return n;
 	id = xml_attr(n, "RefId");
 	target = id ? xmlHashLookup(c->objs, BAD_CAST id) : NULL;
+	if (target == NULL || c->over)
+		return NULL;
+	for (p = n->parent; p != NULL; p = p->parent)
+		if (p == target) {
+			log_debug(LOG_IMPORT, "%s:%ld: Ref to the enclosing "
+			    "object RefId \"%.40s\" not followed", c->name,
+			    xml_line(n), id);
+			return NULL;
+		}
+	size = (unsigned long)(uintptr_t)xmlHashLookup(c->sizes, BAD_CAST id);
+	max = c->elements > CLIXML_REF_ELEMENTS_MIN ? c->elements :
+	    CLIXML_REF_ELEMENTS_MIN;
+	if (size > max - c->expanded) {
+		c->expanded += size;
+		c->over = IMPORT_CLIXML_OVER_REFS;
+		return NULL;
+	}
+	c->expanded += size;
 	return target;
 }
 
@@ -1499,9 +1550,10 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 	c.objs = xmlHashCreate(256);
 	c.types = xmlHashCreate(64);
 	c.known = xmlHashCreate(64);
+	c.sizes = xmlHashCreate(256);
 	c.model = model_new();
 	if (c.objs == NULL || c.types == NULL || c.known == NULL ||
-	    c.model == NULL) {
+	    c.sizes == NULL || c.model == NULL) {
 		mx_err_set(err, MX_ERR_INTERNAL, name, "out of memory");
 		goto done;
 	}
@@ -1527,7 +1579,8 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 	else
 		log_info(LOG_IMPORT, "%s: %lu objects", name, c.imported);
 	log_debug(LOG_IMPORT, "%s: %lu values read (%zu bytes), %lu elements "
-	    "looked at", name, c.reads, c.read_bytes, c.steps);
+	    "looked at, %lu reached through references", name, c.reads,
+	    c.read_bytes, c.steps, c.expanded);
 	if (model_merge(model, c.model, err) == -1)
 		goto done;
 	rc = 0;
@@ -1540,6 +1593,8 @@ done:
 		xmlHashFree(c.types, NULL);
 	if (c.known != NULL)
 		xmlHashFree(c.known, NULL);
+	if (c.sizes != NULL)
+		xmlHashFree(c.sizes, NULL);
 	model_free(c.model);
 	return rc;
 }

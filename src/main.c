@@ -383,7 +383,8 @@ main_source_sha256(struct model *m, const char *location)
  */
 static int
 main_archive(const struct cli *cli, struct model *m, xmlDocPtr findings,
-    const char *fmt, const char *report, size_t len, struct mx_err *err)
+    const char *fmt, const char *report, size_t len, struct util_out *out,
+    struct mx_err *err)
 {
 	struct archive *a = archive_new();
 	char name[64], *html = NULL;
@@ -417,7 +418,7 @@ main_archive(const struct cli *cli, struct model *m, xmlDocPtr findings,
 	    cli->lang, &html, &hlen, err) == -1 || archive_add_data(a,
 	    "report.html", html, hlen, err) == -1))
 		goto out;
-	rc = archive_write(a, cli->archive, cli->argc, cli->argv,
+	rc = archive_write(a, out, cli->archive, cli->argc, cli->argv,
 	    cli->sign_key, cli->sign_cert, err);
 out:
 	xmlFree(buf);
@@ -469,6 +470,7 @@ static int
 main_cmd_audit(struct cli *cli, struct mx_err *err)
 {
 	const char *fmt = main_format(cli, "text");
+	struct util_out *outs = NULL;
 	struct model *m;
 	xmlDocPtr findings = NULL;
 	char *report = NULL;
@@ -500,15 +502,20 @@ main_cmd_audit(struct cli *cli, struct mx_err *err)
 	if (cli->baseline != NULL && main_baseline(cli, m, findings,
 	    err) == -1)
 		goto out;
+	/* The report and the archive are put in place together, or neither. */
+	outs = util_out_new();
 	if (report_render_mem(findings, fmt, cli->lang, &report, &len,
-	    err) == -1 || util_write_atomic(cli->output ? cli->output : "-",
-	    report, len, err) == -1)
+	    err) == -1 || util_out_add(outs, cli->output ? cli->output : "-",
+	    report, len, 0, err) == -1)
 		goto out;
 	if (cli->archive != NULL && main_archive(cli, m, findings, fmt,
-	    report, len, err) == -1)
+	    report, len, outs, err) == -1)
+		goto out;
+	if (util_out_commit(outs, err) == -1)
 		goto out;
 	rc = main_verdict(cli, findings);
 out:
+	util_out_free(outs);
 	free(report);
 	xmlFreeDoc(findings);
 	model_free(m);
@@ -750,6 +757,54 @@ main_cmd_which_connector(struct cli *cli, struct mx_err *err)
 	return rc == -1 ? -1 : rc == 0 ? MX_EXIT_OK : MX_EXIT_FINDINGS;
 }
 
+/*
+ * Refuse, before any work, a run whose outputs (-o, --archive) name the
+ * same file, or a file it reads (same path or same inode): writing one
+ * would destroy the other.
+ */
+static int
+main_check_outputs(const struct cli *cli, struct mx_err *err)
+{
+	const char *outs[2] = { cli->output, cli->archive };
+	const char *ins[16];
+	size_t nins = 0, i, j;
+	int files;
+
+	files = cli->command == CLI_CMD_ANALYZE ||
+	    cli->command == CLI_CMD_REPORT || cli->command == CLI_CMD_DIFF ||
+	    cli->command == CLI_CMD_VERIFY ||
+	    cli->command == CLI_CMD_WHICH_CONNECTOR;
+	if (outs[0] != NULL && util_same_file(outs[0], outs[1]))
+		return mx_err_set(err, MX_ERR_USAGE, outs[1], "-o and "
+		    "--archive name the same file");
+	ins[nins++] = cli->baseline;
+	ins[nins++] = cli->sign_key;
+	ins[nins++] = cli->sign_cert;
+	ins[nins++] = cli->fixtures;
+	ins[nins++] = cli->ldap.password_file;
+	ins[nins++] = cli->ldap.ca_file;
+	for (j = 0; j < 2; j++) {
+		if (outs[j] == NULL)
+			continue;
+		for (i = 0; i < nins; i++)
+			if (util_same_file(outs[j], ins[i]))
+				goto collide;
+		for (i = 0; i < cli->nimports; i++)
+			if (util_same_file(outs[j], cli->imports[i]))
+				goto collide;
+		for (i = 0; i < cli->nrules_dirs; i++)
+			if (util_same_file(outs[j], cli->rules_dirs[i]))
+				goto collide;
+		for (i = 0; files && i < cli->nargs; i++)
+			if (util_same_file(outs[j], cli->args[i]))
+				goto collide;
+	}
+	return 0;
+collide:
+	return mx_err_set(err, MX_ERR_USAGE, outs[j], "%s names a file this "
+	    "run reads", j == 0 ? "-o" : "--archive");
+}
+
 static int
 main_dispatch(struct cli *cli, struct mx_err *err)
 {
@@ -758,6 +813,8 @@ main_dispatch(struct cli *cli, struct mx_err *err)
 		cli_usage(stdout, cli->command);
 		return MX_EXIT_OK;
 	}
+	if (main_check_outputs(cli, err) == -1)
+		return -1;
 	switch (cli->command) {
 	case CLI_CMD_AUDIT:
 		return main_cmd_audit(cli, err);

@@ -48,13 +48,36 @@ int	 util_read_file(const char *path, size_t max, struct util_file *,
 void	 util_file_free(struct util_file *);
 
 /*
- * Replace path atomically: write a temporary file in the same directory,
- * fsync it, rename it over path.  On error the temporary file is removed
- * and path is untouched.  "-" writes to stdout; an existing device or
- * FIFO (/dev/null) is written in place.
+ * The outputs of one run, put in place together.  util_out_add writes a
+ * regular file's bytes to a temporary file next to it at once (fsync'd;
+ * mode 0666 & ~umask, 0600 & ~umask with UTIL_OUT_PRIVATE, or the mode of
+ * the file it replaces); util_out_commit renames them all into place,
+ * then writes the outputs kept in memory: standard output ("-",
+ * /dev/stdout), character devices and FIFOs, which are written in place.
+ * util_out_free removes what was not committed, so a run that fails
+ * before the commit leaves every output as it was.  Adding a file twice
+ * (same path or same inode) is MX_ERR_USAGE.
  */
+struct util_out;
+
+#define UTIL_OUT_PRIVATE	0x1	/* 0600 & ~umask: evidence archives */
+
+struct util_out	*util_out_new(void);
+int	 util_out_add(struct util_out *, const char *path, const void *,
+	    size_t, int flags, struct mx_err *);
+int	 util_out_commit(struct util_out *, struct mx_err *);
+void	 util_out_free(struct util_out *);
+
+/* One output put in place alone (util_out_add, then commit). */
 int	 util_write_atomic(const char *path, const void *, size_t,
 	    struct mx_err *);
+
+/*
+ * Do two paths name the same regular file (same path, same inode, or the
+ * same name in the same directory when it does not exist yet)?  "-",
+ * standard output, devices and FIFOs never collide.  Returns 1 or 0.
+ */
+int	 util_same_file(const char *, const char *);
 
 /* Lower-case hex SHA-256 of a buffer into out (65 bytes with the NUL). */
 void	 util_sha256_hex(const void *, size_t, char out[65]);

@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
 
 #include "bounds.h"
@@ -68,18 +69,113 @@ xml_init(void)
 	xmlSetExternalEntityLoader(xml_deny_entity);
 }
 
+/*
+ * One parse.  libxml2 reads the bytes through xml_parse_read, a chunk at a
+ * time, so that its input buffer is shrunk behind the parser: a buffer
+ * handed over whole stops at libxml2's 10,000,000-byte lookup limit
+ * ("Huge input lookup") unless in huge mode, which we never ask for.  The
+ * SAX callbacks that make nodes count them first (xml_parse_count).
+ */
+struct xml_parse_state {
+	const char	*data;		/* borrowed from the caller */
+	size_t		 len;
+	size_t		 off;		/* bytes handed to libxml2 */
+	const char	*stopped;	/* why we stopped the parser, or NULL */
+	unsigned long	 nodes;		/* nodes made so far (XML_NODES_MAX) */
+};
+
+static int
+xml_parse_read(void *ctx, char *buf, int len)
+{
+	struct xml_parse_state *st = ctx;
+	size_t n = st->len - st->off;
+
+	if (len <= 0)
+		return 0;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, st->data + st->off, n);
+	st->off += n;
+	return (int)n;
+}
+
+static int
+xml_parse_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 static void
 xml_refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
     const xmlChar *sys)
 {
 	xmlParserCtxtPtr ctxt = ctx;
+	struct xml_parse_state *st = ctxt->_private;
 
 	(void)name;
 	(void)ext;
 	(void)sys;
 	/* Remember why we stopped: _private is ours on a context we own. */
-	ctxt->_private = (void *)"DOCTYPE";
+	st->stopped = "DOCTYPE";
 	xmlStopParser(ctxt);
+}
+
+/*
+ * Count n nodes about to be made.  Past XML_NODES_MAX the parser stops
+ * before making them, so the tree never grows past the budget: a file of
+ * empty elements would otherwise cost some 30 times its size.  Returns 0,
+ * or -1 when the parser was stopped.
+ */
+static int
+xml_parse_count(xmlParserCtxtPtr ctxt, unsigned long n)
+{
+	struct xml_parse_state *st = ctxt->_private;
+
+	if (st->stopped != NULL)
+		return -1;
+	st->nodes += n;
+	if (st->nodes <= XML_NODES_MAX)
+		return 0;
+	st->stopped = "nodes";
+	xmlStopParser(ctxt);
+	return -1;
+}
+
+static void
+xml_count_element(void *ctx, const xmlChar *localname,
+    const xmlChar *prefix, const xmlChar *uri, int nb_namespaces,
+    const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+    const xmlChar **attributes)
+{
+	/* The element, its attributes and its namespace declarations. */
+	if (xml_parse_count(ctx, 1 + (unsigned long)(nb_attributes > 0 ?
+	    nb_attributes : 0) + (unsigned long)(nb_namespaces > 0 ?
+	    nb_namespaces : 0)) == -1)
+		return;
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+	    namespaces, nb_attributes, nb_defaulted, attributes);
+}
+
+static void
+xml_count_comment(void *ctx, const xmlChar *value)
+{
+	if (xml_parse_count(ctx, 1) == 0)
+		xmlSAX2Comment(ctx, value);
+}
+
+static void
+xml_count_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	if (xml_parse_count(ctx, 1) == 0)
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+static void
+xml_count_cdata(void *ctx, const xmlChar *value, int len)
+{
+	if (xml_parse_count(ctx, 1) == 0)
+		xmlSAX2CDataBlock(ctx, value, len);
 }
 
 static void
@@ -115,6 +211,7 @@ xmlDocPtr
 xml_parse(const char *data, size_t len, const char *name, int keep_blanks,
     struct mx_err *err)
 {
+	struct xml_parse_state st = { data, len, 0, NULL, 0 };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc = NULL;
 	const xmlError *xe;
@@ -132,18 +229,31 @@ xml_parse(const char *data, size_t len, const char *name, int keep_blanks,
 		return NULL;
 	}
 	ctxt->sax->internalSubset = xml_refuse_doctype;
-	ctxt->_private = NULL;
+	ctxt->sax->startElementNs = xml_count_element;
+	ctxt->sax->comment = xml_count_comment;
+	ctxt->sax->processingInstruction = xml_count_pi;
+	ctxt->sax->cdataBlock = xml_count_cdata;
+	ctxt->_private = &st;
 	/*
 	 * No forced encoding: Windows PowerShell writes Export-Clixml as
 	 * UTF-16LE with a BOM; libxml2 detects the BOM or the declaration.
 	 */
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts);
-	if (ctxt->_private != NULL) {
+	doc = xmlCtxtReadIO(ctxt, xml_parse_read, xml_parse_close, &st, NULL,
+	    NULL, opts);
+	if (st.stopped != NULL && strcmp(st.stopped, "DOCTYPE") == 0) {
 		snprintf(where, sizeof(where), "%s:%d", name,
 		    ctxt->input ? ctxt->input->line : 1);
 		mx_err_set(err, MX_ERR_INPUT, where,
 		    "DOCTYPE refused (no DTD, entity or external reference is "
 		    "accepted in this format)");
+		goto fail;
+	}
+	if (st.stopped != NULL) {
+		snprintf(where, sizeof(where), "%s:%d", name,
+		    ctxt->input ? ctxt->input->line : 1);
+		mx_err_set(err, MX_ERR_LIMIT, where,
+		    "more than %lu elements, attributes and other nodes "
+		    "(XML_NODES_MAX)", (unsigned long)XML_NODES_MAX);
 		goto fail;
 	}
 	if (doc == NULL || !ctxt->wellFormed) {

@@ -538,9 +538,6 @@ test_messages(void)
 	tap_check(err.code == MX_ERR_INPUT &&
 	    strstr(err.msg, "unknown object RefId \"1\"") != NULL,
 	    "a Ref to an object serialised only later is refused");
-	import_path(m, MALFORMED "ref-cycle.xml", &err);
-	tap_check(err.code == MX_ERR_INPUT && strstr(err.msg, "cycle") != NULL,
-	    "a Ref to an enclosing object is refused as a cycle");
 	import_path(m, MALFORMED "unknown-tnref.xml", &err);
 	tap_check(err.code == MX_ERR_INPUT &&
 	    strstr(err.msg, "TNRef") != NULL,
@@ -692,9 +689,17 @@ test_amplification(void)
 	    "<Obj N=\"Banner\" RefId=\"1\">";
 	static const char walk_mid[] = "<ToString>220 walked</ToString></Obj>"
 	    "</Props></Obj>";
+	static const char range_head[] = "<Objs " PS_NS "><Obj RefId=\"0\">"
+	    CONNECTOR_TN "<Props><S N=\"Identity\">EX01\\R0</S>"
+	    "<Obj N=\"RemoteIPRanges\" RefId=\"1\"><LST>";
+	static const char range_mid[] = "</LST></Obj></Props></Obj>";
+	static const char ref_ranges[] = "<Obj><TNRef RefId=\"0\"/><Props>"
+	    "<S N=\"Identity\">EX01\\R%zu</S>"
+	    "<Ref N=\"RemoteIPRanges\" RefId=\"1\"/></Props></Obj>";
+	struct model *m;
 	struct mx_err err;
-	char *value, *items, *tail;
-	size_t nref, len;
+	char *value, *items, *tail, unit[sizeof(ref_ranges) + 16];
+	size_t nref, len, i;
 	int same;
 
 	value = make_doc(big_head, "a", CLIXML_VALUE_MAX, big_mid, &len);
@@ -712,37 +717,94 @@ test_amplification(void)
 	free(tail);
 	free(value);
 
+	/*
+	 * A long list named again by many Refs: each Ref costs the whole
+	 * list, and Refs may not repeat more elements than the file holds
+	 * (CLIXML_REF_ELEMENTS_MIN in a small file).
+	 */
 	items = make_doc(ace_head, "<S></S>", CLIXML_LIST_MAX, ace_mid, &len);
-	nref = CLIXML_READS_MAX / CLIXML_LIST_MAX;
-	tail = make_doc("", ref_rights, nref, "</Objs>", &len);
-	tap_check(import_generated("reads-max", items, tail, 1, "", &err,
+	tail = make_doc("", ref_rights, 2, "</Objs>", &len);
+	tap_check(import_generated("refs-over", items, tail, 1, "", &err,
 	    &same) == -1 && err.code == MX_ERR_LIMIT &&
-	    strstr(err.msg, "CLIXML_READS_MAX") != NULL && same,
-	    "a long list read again through many Refs is MX_ERR_LIMIT");
+	    strstr(err.msg, "CLIXML_REF_ELEMENTS_MIN") != NULL && same,
+	    "a long list repeated by two Refs (three times its size) is "
+	    "MX_ERR_LIMIT naming CLIXML_REF_ELEMENTS_MIN");
 	free(tail);
-	tail = make_doc("", ref_rights, nref / 2, "</Objs>", &len);
-	tap_check(import_generated("reads-half", items, tail, 1, "", &err,
+	tail = make_doc("", ref_rights, 1, "</Objs>", &len);
+	tap_check(import_generated("refs-once", items, tail, 1, "", &err,
 	    &same) == 0,
-	    "half as many Refs to it stay within CLIXML_READS_MAX");
+	    "one Ref to it (twice its size in all) is accepted");
+	free(tail);
+	free(items);
+
+	/* Thirty connectors naming one list of 16,000 ranges. */
+	items = xmalloc(sizeof(range_head) + 16000 * 24 + sizeof(range_mid));
+	len = (size_t)sprintf(items, "%s", range_head);
+	for (i = 0; i < 16000; i++)
+		len += (size_t)sprintf(items + len, "<S>10.1.%zu.%zu</S>",
+		    i / 256, i % 256);
+	strcpy(items + len, range_mid);
+	tail = make_doc("", "<Obj><TNRef RefId=\"0\"/><Props><S N=\"Identity\">"
+	    "EX01\\Rn</S><Ref N=\"RemoteIPRanges\" RefId=\"1\"/></Props></Obj>",
+	    29, "</Objs>", &len);
+	tap_check(import_generated("ranges-30", items, tail, 1, "", &err,
+	    &same) == -1 && err.code == MX_ERR_LIMIT &&
+	    strstr(err.msg, "CLIXML_REF_ELEMENTS_MIN") != NULL && same,
+	    "30 connectors naming one list of 16,000 ranges are refused");
+	free(tail);
+	tail = xmalloc(6 * sizeof(ref_ranges) + 16);
+	tail[0] = '\0';
+	for (i = 1; i < 6; i++) {
+		snprintf(unit, sizeof(unit), ref_ranges, i);
+		strcat(tail, unit);
+	}
+	strcat(tail, "</Objs>");
+	value = make_doc(items, tail, 1, "", &len);
+	m = model_new();
+	mx_err_init(&err);
+	if (import_buffer(m, value, len, "ranges-6", &err) == -1)
+		tap_diag("ranges-6: %s", err.msg);
+	tap_check(err.code == MX_OK &&
+	    count(m, "count(//m:remote-ip-range)") == 6 * 16000,
+	    "6 connectors naming it stay within CLIXML_REF_ELEMENTS_MIN, "
+	    "each with the whole list");
+	model_free(m);
+	free(value);
 	free(tail);
 	free(items);
 
 	/* An object walked again and again through Refs: a Banner object
 	 * whose ToString comes after many other children. */
 	value = make_doc(walk_head, "<Nil/>", CLIXML_LIST_MAX, walk_mid, &len);
-	nref = CLIXML_STEPS_MAX / CLIXML_LIST_MAX;
-	tail = make_doc("", ref_banner, nref, "</Objs>", &len);
-	tap_check(import_generated("steps-max", value, tail, 1, "", &err,
+	tail = make_doc("", ref_banner, 2, "</Objs>", &len);
+	tap_check(import_generated("walk-over", value, tail, 1, "", &err,
 	    &same) == -1 && err.code == MX_ERR_LIMIT &&
-	    strstr(err.msg, "CLIXML_STEPS_MAX") != NULL && same,
-	    "a large object walked again through many Refs is MX_ERR_LIMIT");
-	free(tail);
-	tail = make_doc("", ref_banner, nref / 2, "</Objs>", &len);
-	tap_check(import_generated("steps-half", value, tail, 1, "", &err,
-	    &same) == 0,
-	    "half as many Refs to it stay within CLIXML_STEPS_MAX");
+	    strstr(err.msg, "CLIXML_REF_ELEMENTS_MIN") != NULL && same,
+	    "a large object walked again through Refs is MX_ERR_LIMIT");
 	free(tail);
 	free(value);
+}
+
+/*
+ * A Ref to an object that encloses it (PowerShell writes one for a type
+ * whose UnderlyingSystemType is itself) is neither followed nor refused.
+ */
+static void
+test_ref_enclosing(void)
+{
+	struct model *m = model_new();
+	struct mx_err err;
+
+	tap_check(import_path(m, FIXTURES "ref-enclosing.xml", &err) == 0,
+	    "a Ref to an enclosing object is accepted");
+	tap_check(count(m, "count(//m:receive-connector)") == 1 &&
+	    count(m, "count(//m:receive-connector/m:binding)") == 1 &&
+	    count(m, "count(//m:remote-ip-range)") == 1,
+	    "the connector, its binding and its range are read");
+	tap_check(import_path(m, FIXTURES "ref-self.xml", &err) == 0,
+	    "a collection that names itself is accepted, and stands for "
+	    "nothing");
+	model_free(m);
 }
 
 static void
@@ -834,6 +896,7 @@ main(void)
 	test_messages();
 	test_limits();
 	test_amplification();
+	test_ref_enclosing();
 	test_contoso();
 	return tap_done();
 }

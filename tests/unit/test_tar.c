@@ -211,7 +211,7 @@ test_verify(void)
 	tap_check(archive_add_data(a, ARCHIVE_MANIFEST, "", 0, &err) == -1,
 	    "the manifest's name is reserved");
 	mx_err_init(&err);
-	rc = archive_write(a, path, 4, argv, NULL, NULL, &err);
+	rc = archive_write(a, NULL, path, 4, argv, NULL, NULL, &err);
 	tap_check(rc == 0, "the archive is written (%s)", err.msg);
 	mx_err_init(&err);
 	if (util_read_file(path, 1u << 20, &f, &err) == -1) {
