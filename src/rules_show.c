@@ -29,7 +29,7 @@
 /* Labels, English then French. */
 enum rules_show_label {
 	RS_WHAT, RS_CHECKS, RS_FIRES, RS_MESSAGE, RS_FIX, RS_REFS, RS_XPATH,
-	RS_IF, RS_FIRST, RS_OTHERWISE, RS_NOT, RS_EACH, RS_FILTERED,
+	RS_IF, RS_FIRST, RS_OTHERWISE, RS_NOT, RS_EACH, RS_EACH_OF, RS_FILTERED,
 	RS_COUNT
 };
 
@@ -47,6 +47,7 @@ static const char *const rules_show_labels[RS_COUNT][2] = {
 	[RS_OTHERWISE] = { "otherwise", "sinon" },
 	[RS_NOT] = { "not", "non" },
 	[RS_EACH] = { "each", "chaque" },
+	[RS_EACH_OF] = { "each of the", "chacun des" },
 	[RS_FILTERED] = { "selected by the rule's filter",
 	    "retenu par le filtre de la règle" },
 };
@@ -462,7 +463,7 @@ rules_show_checks(FILE *fp, const struct rule *r, const char *lang)
 	filtered = last[n] != '\0';
 	if (*last == '$') {
 		/* a pack's let: its name as words */
-		fprintf(fp, "%s ", rules_show_label(RS_EACH, lang));
+		fprintf(fp, "%s ", rules_show_label(RS_EACH_OF, lang));
 		for (p = last + 1; p < last + n; p++)
 			fputc(*p == '-' ? ' ' : *p, fp);
 	} else
