@@ -134,6 +134,33 @@
     <t:s k="waiver-expired" en="Waiver EXPIRED on" fr="Dérogation EXPIRÉE le"/>
     <t:s k="waiver-granted" en="granted by" fr="accordée par"/>
     <t:s k="disabled" en="disabled" fr="désactivée"/>
+    <t:s k="relay" en="Relay" fr="Relais"/>
+    <t:s k="relay-possible" en="RELAY POSSIBLE" fr="RELAIS POSSIBLE"/>
+    <t:s k="relay-none-found" en="NO RELAY FOUND" fr="AUCUN RELAIS TROUVÉ"/>
+    <t:s k="relay-undetermined" en="RELAY COULD NOT BE DETERMINED"
+         fr="RELAIS NON DÉTERMINÉ"/>
+    <t:s k="relay-unknown" en="RELAY NOT JUDGED (findings of an earlier version)"
+         fr="RELAIS NON JUGÉ (constats d'une version antérieure)"/>
+    <t:s k="relay-where" en="where and how" fr="où et comment"/>
+    <t:s k="relay-missing" en="what is missing" fr="ce qui manque"/>
+    <t:s k="relay-basis" en="on complete data" fr="sur des données complètes"/>
+    <t:s k="st-failed" en="failed" fr="non respectée"/>
+    <t:s k="st-passed" en="passed" fr="respectée"/>
+    <t:s k="st-not-applicable" en="not applicable" fr="sans objet"/>
+    <t:s k="st-not-checked" en="NOT CHECKED" fr="NON VÉRIFIÉE"/>
+    <t:s k="st-disabled" en="disabled" fr="désactivée"/>
+    <t:s k="no-score" en="No score: nothing could be checked."
+         fr="Pas de note : rien n'a pu être vérifié."/>
+    <t:s k="coverage" en="Coverage" fr="Couverture"/>
+    <t:s k="cov-connectors" en="connectors" fr="connecteurs"/>
+    <t:s k="cov-permissions" en="permission entries" fr="entrées d'autorisation"/>
+    <t:s k="cov-servers" en="server objects" fr="objets serveur"/>
+    <t:s k="cov-certificates" en="certificates" fr="certificats"/>
+    <t:s k="cov-accepted-domains" en="accepted domains" fr="domaines acceptés"/>
+    <t:s k="cov-probes" en="probes" fr="sondes"/>
+    <t:s k="cov-missing" en="missing" fr="manquants"/>
+    <t:s k="cov-unreadable" en="unreadable" fr="illisibles"/>
+    <t:s k="cov-skipped" en="skipped" fr="ignoré"/>
     <t:s k="organisation" en="Organisation-wide" fr="Ensemble de l'organisation"/>
     <t:s k="server-level" en="Server settings" fr="Paramètres du serveur"/>
     <t:s k="server" en="Server" fr="Serveur"/>
@@ -225,6 +252,51 @@
       </xsl:when>
       <xsl:otherwise>
         <xsl:value-of select="$k"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    The result of a rule (the context f:rule): its status, or for
+    documents of an earlier version, failed / passed / not-applicable
+    from its counts.
+  -->
+  <xsl:template name="rule-status">
+    <xsl:choose>
+      <xsl:when test="@status"><xsl:value-of select="@status"/></xsl:when>
+      <xsl:when test="f:disabled">disabled</xsl:when>
+      <xsl:when test="@failed &gt; 0">failed</xsl:when>
+      <xsl:when test="@checked &gt; 0">passed</xsl:when>
+      <xsl:otherwise>not-applicable</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The relay headline's verdict key (relay-possible...). -->
+  <xsl:template name="relay-key">
+    <xsl:choose>
+      <xsl:when test="/f:findings/f:relay/@verdict">
+        <xsl:value-of select="concat('relay-', /f:findings/f:relay/@verdict)"/>
+      </xsl:when>
+      <xsl:otherwise>relay-unknown</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- One line of the headline's detail (f:where, f:missing, f:basis). -->
+  <xsl:template name="relay-item">
+    <xsl:choose>
+      <xsl:when test="self::f:where">
+        <xsl:value-of select="concat(@object, $colon, ' ', normalize-space(.),
+            ' (', @rule, ')')"/>
+        <xsl:if test="@waived = 'true'">
+          <xsl:text> [</xsl:text>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'waived'"/>
+          </xsl:call-template>
+          <xsl:text>]</xsl:text>
+        </xsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="normalize-space(.)"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

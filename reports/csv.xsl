@@ -40,7 +40,45 @@
     <xsl:value-of select="concat('severity,rule,category,server,connector,',
         'object_kind,object,waived,title,message,remediation,references',
         $EOL)"/>
+    <xsl:call-template name="relay-row"/>
     <xsl:apply-templates select="f:finding"/>
+  </xsl:template>
+
+  <!--
+    The relay headline, first: severity "headline", object_kind "relay",
+    object the verdict (possible, none-found, undetermined), title the
+    verdict in words, message where and how / what is missing / the data
+    it rests on, " | " between items.
+  -->
+  <xsl:template name="relay-row">
+    <xsl:variable name="items">
+      <xsl:for-each select="f:relay/*">
+        <xsl:call-template name="relay-item"/>
+        <xsl:if test="position() != last()"> | </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="label">
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k">
+          <xsl:call-template name="relay-key"/>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="'headline'"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="''"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="'relay'"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="''"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="''"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="'relay'"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="string(f:relay/@verdict)"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="'no'"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="$label"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="$items"/></xsl:call-template>
+    <xsl:call-template name="cell"><xsl:with-param name="s" select="''"/></xsl:call-template>
+    <xsl:call-template name="cell">
+      <xsl:with-param name="s" select="''"/>
+      <xsl:with-param name="last" select="true()"/>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- One quoted, formula-safe cell; a comma follows unless last. -->

@@ -140,6 +140,7 @@
         </nav>
         <xsl:call-template name="toolbar"/>
         <main class="wrap">
+          <xsl:call-template name="relay-headline"/>
           <xsl:call-template name="summary"/>
           <xsl:call-template name="section-topology"/>
           <xsl:call-template name="section-critical"/>
@@ -764,23 +765,50 @@
               <xsl:value-of select="concat($colon, ' ', normalize-space(f:disabled))"/>
             </span>
           </xsl:when>
-          <xsl:when test="@failed = 0">
-            <span class="pass">
-              <xsl:call-template name="ui">
-                <xsl:with-param name="k" select="'passed'"/>
-              </xsl:call-template>
-            </span>
-          </xsl:when>
           <xsl:otherwise>
-            <span class="fail">
+            <xsl:variable name="status">
+              <xsl:call-template name="rule-status"/>
+            </xsl:variable>
+            <span class="st-{$status}">
               <xsl:call-template name="ui">
-                <xsl:with-param name="k" select="'not-passed'"/>
+                <xsl:with-param name="k" select="concat('st-', $status)"/>
               </xsl:call-template>
             </span>
+            <xsl:for-each select="f:not-checked">
+              <br/><span class="why"><xsl:value-of select="."/></span>
+            </xsl:for-each>
           </xsl:otherwise>
         </xsl:choose>
       </td>
     </tr>
+  </xsl:template>
+
+  <!--
+    First in the report: can anyone relay through these servers?  The
+    verdict, then where and how, what is missing, or the data it rests on.
+  -->
+  <xsl:template name="relay-headline">
+    <xsl:variable name="key">
+      <xsl:call-template name="relay-key"/>
+    </xsl:variable>
+    <section id="relay" class="{$key}">
+      <h2>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="'relay'"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat($colon, ' ')"/>
+        <xsl:call-template name="ui">
+          <xsl:with-param name="k" select="$key"/>
+        </xsl:call-template>
+      </h2>
+      <xsl:if test="f:relay/*">
+        <ul>
+          <xsl:for-each select="f:relay/*">
+            <li><xsl:call-template name="relay-item"/></li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+    </section>
   </xsl:template>
 
   <xsl:template name="section-sources">
@@ -862,6 +890,7 @@
         + 5 * sum(f:rule[@severity = 'warning']/@checked)
         + 2 * sum(f:rule[@severity = 'best-practice']/@checked)
         + sum(f:rule[@severity = 'non-default']/@checked)"/>
+    <!-- Only what was checked counts: no score when nothing was. -->
     <xsl:variable name="raw">
       <xsl:choose>
         <xsl:when test="$max &gt; 0 and $lost &lt; $max">
@@ -885,6 +914,17 @@
         <xsl:otherwise>poor</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
+    <xsl:choose>
+    <xsl:when test="$max = 0">
+      <div class="score score-none" id="score">
+        <p class="score-note">
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'no-score'"/>
+          </xsl:call-template>
+        </p>
+      </div>
+    </xsl:when>
+    <xsl:otherwise>
     <div class="score score-{$band}" id="score" data-score="{$score}">
       <div class="score-value"><xsl:value-of select="$score"/></div>
       <div class="score-label">
@@ -902,6 +942,8 @@
         </xsl:call-template>
       </p>
     </div>
+    </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Findings by severity and by server, as inline SVG bar charts. -->
@@ -1330,8 +1372,15 @@ ul.refs .url {
 a { color: #0550ae; }
 code.hash { font-size: 12px; overflow-wrap: anywhere; }
 td.loc { overflow-wrap: anywhere; }
-.pass { color: #1a7f37; font-weight: 600; }
-.fail { color: var(--error); font-weight: 600; }
+.pass, .st-passed { color: #1a7f37; font-weight: 600; }
+.fail, .st-failed { color: var(--error); font-weight: 600; }
+.st-not-checked { color: var(--warning); font-weight: 700; }
+.st-not-applicable { color: var(--muted); }
+.why { font-size: 12px; color: var(--muted); }
+#relay { border-left: 6px solid var(--muted); padding: 4px 14px; margin: 12px 0; }
+#relay.relay-possible { border-left-color: var(--error); }
+#relay.relay-none-found { border-left-color: #1a7f37; }
+#relay.relay-undetermined { border-left-color: var(--warning); }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
 .toolbar {
   background: var(--soft);

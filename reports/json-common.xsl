@@ -43,6 +43,83 @@
     </xsl:choose>
   </xsl:template>
 
+  <!--
+    The relay headline as a JSON object: {"verdict": "possible" |
+    "none-found" | "undetermined", "where": [{"rule", "object", "server",
+    "how", "waived"}], "missing": [{"input", "server", "text"}],
+    "basis": [{"input", "server", "text"}]}; null for findings of an
+    earlier version, which have none.
+  -->
+  <xsl:template name="json-relay">
+    <xsl:variable name="r" select="/f:findings/f:relay"/>
+    <xsl:choose>
+      <xsl:when test="not($r)">null</xsl:when>
+      <xsl:otherwise>
+        <xsl:text>{</xsl:text>
+        <xsl:call-template name="json-member">
+          <xsl:with-param name="name" select="'verdict'"/>
+          <xsl:with-param name="value" select="$r/@verdict"/>
+        </xsl:call-template>
+        <xsl:text>"where": [</xsl:text>
+        <xsl:for-each select="$r/f:where">
+          <xsl:text>{</xsl:text>
+          <xsl:call-template name="json-member">
+            <xsl:with-param name="name" select="'rule'"/>
+            <xsl:with-param name="value" select="@rule"/>
+          </xsl:call-template>
+          <xsl:call-template name="json-member">
+            <xsl:with-param name="name" select="'object'"/>
+            <xsl:with-param name="value" select="@object"/>
+          </xsl:call-template>
+          <xsl:call-template name="json-member">
+            <xsl:with-param name="name" select="'server'"/>
+            <xsl:with-param name="value" select="@server"/>
+          </xsl:call-template>
+          <xsl:text>"waived": </xsl:text>
+          <xsl:value-of select="@waived = 'true'"/>
+          <xsl:text>, </xsl:text>
+          <xsl:call-template name="json-member">
+            <xsl:with-param name="name" select="'how'"/>
+            <xsl:with-param name="value" select="normalize-space(.)"/>
+            <xsl:with-param name="last" select="true()"/>
+          </xsl:call-template>
+          <xsl:text>}</xsl:text>
+          <xsl:if test="position() != last()">, </xsl:if>
+        </xsl:for-each>
+        <xsl:text>], "missing": [</xsl:text>
+        <xsl:for-each select="$r/f:missing">
+          <xsl:call-template name="json-gap"/>
+          <xsl:if test="position() != last()">, </xsl:if>
+        </xsl:for-each>
+        <xsl:text>], "basis": [</xsl:text>
+        <xsl:for-each select="$r/f:basis">
+          <xsl:call-template name="json-gap"/>
+          <xsl:if test="position() != last()">, </xsl:if>
+        </xsl:for-each>
+        <xsl:text>]}</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- {"input", "server", "text"} of a missing, basis or not-checked. -->
+  <xsl:template name="json-gap">
+    <xsl:text>{</xsl:text>
+    <xsl:call-template name="json-member">
+      <xsl:with-param name="name" select="'input'"/>
+      <xsl:with-param name="value" select="@input"/>
+    </xsl:call-template>
+    <xsl:call-template name="json-member">
+      <xsl:with-param name="name" select="'server'"/>
+      <xsl:with-param name="value" select="@server"/>
+    </xsl:call-template>
+    <xsl:call-template name="json-member">
+      <xsl:with-param name="name" select="'text'"/>
+      <xsl:with-param name="value" select="normalize-space(.)"/>
+      <xsl:with-param name="last" select="true()"/>
+    </xsl:call-template>
+    <xsl:text>}</xsl:text>
+  </xsl:template>
+
   <!-- "name": "value" followed by a comma unless last is true. -->
   <xsl:template name="json-member">
     <xsl:param name="name"/>

@@ -2,13 +2,15 @@
 <!--
   json.xsl - the findings as one JSON document, for scripts and pipelines:
 
-    { "format": "mxbpa-findings", "version": 1, "generated": "...",
+    { "format": "mxbpa-findings", "version": 1,
+      "relay": { "verdict", "where": [...], "missing": [...], "basis": [...] },
+      "generated": "...",
       "generator": "...", "lang": "en",
       "summary": { "total": 18, "error": 6, ... },
       "models": [ { "collected": "...", "sha256": "...",
                     "sources": [ { "kind", "location", "sha256" } ] } ],
       "rules": [ { "id", "severity", "category", "pack", "checked",
-                   "failed", "title" } ],
+                   "failed", "status", "notChecked": [...], "title" } ],
       "findings": [ { "rule", "severity", "category", "objectKind",
                       "object", "server", "connector", "waived", "title",
                       "message", "remediation",
@@ -43,7 +45,9 @@
   </xsl:template>
 
   <xsl:template match="f:findings">
-    <xsl:text>{&#10;  "format": "mxbpa-findings", "version": 1,&#10;  </xsl:text>
+    <xsl:text>{&#10;  "format": "mxbpa-findings", "version": 1,&#10;  "relay": </xsl:text>
+    <xsl:call-template name="json-relay"/>
+    <xsl:text>,&#10;  </xsl:text>
     <xsl:call-template name="json-member">
       <xsl:with-param name="name" select="'generated'"/>
       <xsl:with-param name="value" select="@generated"/>
@@ -136,7 +140,19 @@
     <xsl:call-template name="json-count">
       <xsl:with-param name="n" select="@failed"/>
     </xsl:call-template>
-    <xsl:text>, "title": </xsl:text>
+    <xsl:text>, </xsl:text>
+    <xsl:call-template name="json-member">
+      <xsl:with-param name="name" select="'status'"/>
+      <xsl:with-param name="value">
+        <xsl:call-template name="rule-status"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:text>"notChecked": [</xsl:text>
+    <xsl:for-each select="f:not-checked">
+      <xsl:call-template name="json-gap"/>
+      <xsl:if test="position() != last()">, </xsl:if>
+    </xsl:for-each>
+    <xsl:text>], "title": </xsl:text>
     <xsl:call-template name="json-text">
       <xsl:with-param name="of" select="f:title"/>
     </xsl:call-template>

@@ -42,10 +42,13 @@
         @checked - count(key('finding-by-rule', @id)) &gt; 0])"/>
     <xsl:variable name="empty-cases" select="count(f:rule[@checked = 0
         and not(key('finding-by-rule', @id))])"/>
+    <xsl:variable name="relay" select="f:relay/@verdict"/>
     <testsuites name="mxbpa" time="0"
-        tests="{count(f:finding) + $passing-cases + $empty-cases}"
-        failures="{count($failing)}" errors="0"
-        skipped="{count(f:finding) - count($failing) + $empty-cases}">
+        tests="{count(f:finding) + $passing-cases + $empty-cases + 1}"
+        failures="{count($failing) + number($relay = 'possible')}" errors="0"
+        skipped="{count(f:finding) - count($failing) + $empty-cases +
+                  number(not($relay = 'possible' or $relay = 'none-found'))}">
+      <xsl:call-template name="relay-suite"/>
       <xsl:apply-templates select="f:rule"/>
       <!-- Findings of a rule the document does not list, rule by rule. -->
       <xsl:for-each select="f:finding[not(key('rule', @rule))][
@@ -61,6 +64,54 @@
         </testsuite>
       </xsl:for-each>
     </testsuites>
+  </xsl:template>
+
+  <!--
+    The relay headline, first: one test case that fails when relay is
+    possible, is skipped (with what is missing) when it could not be
+    determined, and passes when no relay was found.
+  -->
+  <xsl:template name="relay-suite">
+    <xsl:variable name="relay" select="f:relay/@verdict"/>
+    <xsl:variable name="label">
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k">
+          <xsl:call-template name="relay-key"/>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="detail">
+      <xsl:for-each select="f:relay/*">
+        <xsl:call-template name="relay-item"/>
+        <xsl:if test="position() != last()">
+          <xsl:text>&#10;</xsl:text>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <testsuite name="relay" id="{count(f:rule) + count(f:finding)}"
+        tests="1" failures="{number($relay = 'possible')}" errors="0"
+        skipped="{number(not($relay = 'possible' or $relay = 'none-found'))}"
+        time="0" timestamp="{substring(@generated, 1, 19)}">
+      <properties>
+        <property name="verdict" value="{$relay}"/>
+        <property name="detail" value="{$detail}"/>
+      </properties>
+      <testcase classname="mxbpa.relay" name="{$label}" time="0">
+        <xsl:choose>
+          <xsl:when test="$relay = 'possible'">
+            <failure type="relay" message="{$label}">
+              <xsl:value-of select="$detail"/>
+            </failure>
+          </xsl:when>
+          <xsl:when test="$relay = 'none-found'"/>
+          <xsl:otherwise>
+            <skipped message="{$label}">
+              <xsl:value-of select="$detail"/>
+            </skipped>
+          </xsl:otherwise>
+        </xsl:choose>
+      </testcase>
+    </testsuite>
   </xsl:template>
 
   <xsl:template match="f:rule">
@@ -93,7 +144,14 @@
       </xsl:if>
       <xsl:if test="@checked = 0 and not($mine)">
         <testcase classname="mxbpa.{@id}" time="0" name="no object to check">
-          <skipped message="no object to check"/>
+          <xsl:choose>
+            <xsl:when test="f:not-checked">
+              <skipped message="not checked: {normalize-space(f:not-checked[1])}"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <skipped message="no object to check"/>
+            </xsl:otherwise>
+          </xsl:choose>
         </testcase>
       </xsl:if>
     </testsuite>

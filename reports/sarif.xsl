@@ -42,7 +42,9 @@
     <xsl:variable name="version"
         select="normalize-space(substring-after(@generator, ' '))"/>
     <xsl:text>{&#10;  "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",&#10;</xsl:text>
-    <xsl:text>  "version": "2.1.0",&#10;  "runs": [{&#10;</xsl:text>
+    <xsl:text>  "version": "2.1.0",&#10;  "runs": [{&#10;    "properties": {"relay": </xsl:text>
+    <xsl:call-template name="json-relay"/>
+    <xsl:text>},&#10;</xsl:text>
     <xsl:text>    "tool": {"driver": {"name": "mxbpa",</xsl:text>
     <xsl:if test="$version != ''">
       <xsl:text> </xsl:text>

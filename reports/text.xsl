@@ -46,6 +46,7 @@
       <xsl:with-param name="k" select="'report-title'"/>
       <xsl:with-param name="under" select="'='"/>
     </xsl:call-template>
+    <xsl:call-template name="relay-headline"/>
     <xsl:call-template name="fact">
       <xsl:with-param name="k" select="'generated'"/>
       <xsl:with-param name="v" select="@generated"/>
@@ -311,21 +312,39 @@
     <xsl:value-of select="$NL"/>
   </xsl:template>
 
+  <!--
+    First thing in the report: can anyone relay?
+      Relay: RELAY POSSIBLE
+        - EX02\Default Frontend EX02: Receive connector is an open relay (RELAY-001)
+  -->
+  <xsl:template name="relay-headline">
+    <xsl:call-template name="ui">
+      <xsl:with-param name="k" select="'relay'"/>
+    </xsl:call-template>
+    <xsl:value-of select="concat($colon, ' ')"/>
+    <xsl:call-template name="ui">
+      <xsl:with-param name="k">
+        <xsl:call-template name="relay-key"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:value-of select="$NL"/>
+    <xsl:for-each select="f:relay/*">
+      <xsl:text>  - </xsl:text>
+      <xsl:call-template name="relay-item"/>
+      <xsl:value-of select="$NL"/>
+    </xsl:for-each>
+    <xsl:value-of select="$NL"/>
+  </xsl:template>
+
   <!-- "  RELAY-001  error  6 checked, 2 failed  title" -->
   <xsl:template match="f:rule">
+    <xsl:variable name="status">
+      <xsl:call-template name="rule-status"/>
+    </xsl:variable>
     <xsl:variable name="mark">
-      <xsl:choose>
-        <xsl:when test="@failed = 0">
-          <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="'passed'"/>
-          </xsl:call-template>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="'not-passed'"/>
-          </xsl:call-template>
-        </xsl:otherwise>
-      </xsl:choose>
+      <xsl:call-template name="ui">
+        <xsl:with-param name="k" select="concat('st-', $status)"/>
+      </xsl:call-template>
     </xsl:variable>
     <xsl:value-of select="concat('  ', @id)"/>
     <xsl:call-template name="pad-to">
@@ -359,6 +378,9 @@
         <xsl:value-of select="concat(', ', @by)"/>
       </xsl:if>
       <xsl:value-of select="concat(')', $colon, ' ', normalize-space(.), $NL)"/>
+    </xsl:for-each>
+    <xsl:for-each select="f:not-checked">
+      <xsl:value-of select="concat('              ', normalize-space(.), $NL)"/>
     </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>

@@ -9,6 +9,7 @@
 #define MXBPA_BOUNDS_H
 
 #define INPUT_FILE_MAX		(256u << 20)	/* any input file */
+#define IMPORT_DIR_FILES_MAX	4096	/* files read from one --import DIR */
 #define CLIXML_FILE_MAX		(128u << 20)	/* one Export-Clixml file */
 #define MODEL_FILE_MAX		(128u << 20)	/* one topology model */
 #define FINDINGS_FILE_MAX	(128u << 20)	/* one findings document */

@@ -657,6 +657,16 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 	}
 	/* --ca-file is one option for LDAP and the probes (see above). */
 	cli->ldap.ca_file_shared = cli->nprobes > 0 || cli->nmx > 0;
+	/*
+	 * "--import a.xml b.xml" (a shell glob): the operands of audit and
+	 * collect are more inputs once --import was given.
+	 */
+	if ((cli->command == CLI_CMD_AUDIT || cli->command ==
+	    CLI_CMD_COLLECT) && cli->nimports > 0) {
+		for (i = 0; i < cli->nargs; i++)
+			cli_push(&cli->imports, &cli->nimports, cli->args[i]);
+		cli->nargs = 0;
+	}
 	return 0;
 }
 

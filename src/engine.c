@@ -20,9 +20,11 @@
 #include <libxml/xpathInternals.h>
 
 #include "bounds.h"
+#include "coverage.h"
 #include "engine.h"
 #include "err.h"
 #include "findings.h"
+#include "headline.h"
 #include "log.h"
 #include "model.h"
 #include "rules.h"
@@ -59,6 +61,7 @@ struct engine_run {
 	struct engine_comps	*comps;		/* compiled {expr} of texts */
 	const struct rule_let	*pack_lets;	/* bound: the current pack's */
 	size_t			 npack_lets;
+	struct coverage		*coverage;	/* what the inputs told */
 	struct engine_finding	*findings;
 	size_t			 nfindings;
 	size_t			 cap;
@@ -929,7 +932,8 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 {
 	char where[300], msg[256];
 	xmlXPathObjectPtr sel, res;
-	unsigned long checked = 0, failed = 0;
+	unsigned long checked = 0, failed = 0, skipped = 0;
+	size_t gaps;
 	char num[32];
 	int i, rc = 0;
 
@@ -955,6 +959,11 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 			rc = mx_err_set(err, MX_ERR_INPUT, where,
 			    "select must yield elements");
 			break;
+		}
+		/* Without the inputs it needs, the rule cannot judge it. */
+		if (!coverage_object_ok(run->coverage, r->needs, node)) {
+			skipped++;
+			continue;
 		}
 		if (engine_bind(run, r, r->lets, r->nlets, node, err) == -1) {
 			rc = -1;
@@ -985,8 +994,17 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 	engine_attr(rule_el, "checked", num);
 	snprintf(num, sizeof(num), "%lu", failed);
 	engine_attr(rule_el, "failed", num);
-	log_debug(LOG_ENGINE, "%s: %lu checked, %lu failed", r->id, checked,
-	    failed);
+	if (skipped > 0) {
+		snprintf(num, sizeof(num), "%lu", skipped);
+		engine_attr(rule_el, "not-checked", num);
+	}
+	gaps = coverage_add_gaps(run->coverage, r->needs, rule_el, run->ns);
+	/* Failed wins; nothing is "passed" with a gap or on no object. */
+	engine_attr(rule_el, "status", failed > 0 ? "failed" :
+	    gaps > 0 || skipped > 0 ? "not-checked" :
+	    checked > 0 ? "passed" : "not-applicable");
+	log_debug(LOG_ENGINE, "%s: %lu checked, %lu failed, %lu not checked",
+	    r->id, checked, failed, skipped);
 	return rc;
 }
 
@@ -1145,6 +1163,7 @@ engine_run_free(struct engine_run *run)
 	if (run->ctxt != NULL)
 		xmlXPathFreeContext(run->ctxt);
 	engine_comps_free(run->comps);
+	coverage_free(run->coverage);
 	xmlFreeDoc(run->work);
 }
 
@@ -1184,6 +1203,8 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 	engine_attr(run.root, "generated", now);
 	engine_attr(run.root, "generator", "mxbpa " PACKAGE_VERSION);
 	engine_model_summary(&run, m);
+	run.coverage = coverage_new(run.work);
+	coverage_add_element(run.coverage, run.root, run.ns);
 	summary = engine_child(&run, run.root, "summary");
 	for (i = 0; i < n; i++) {
 		const struct rule *r = rule_set_get(rules, i);
@@ -1199,6 +1220,7 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 			engine_attr(d, "pack", off.pack);
 			engine_attr(rel, "checked", "0");
 			engine_attr(rel, "failed", "0");
+			engine_attr(rel, "status", "disabled");
 			log_info(LOG_ENGINE, "%s disabled by %s: %s", r->id,
 			    off.file, off.reason);
 			continue;
@@ -1212,6 +1234,7 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 		    engine_finding_cmp);
 	for (i = 0; i < run.nfindings; i++)
 		xmlAddChild(run.root, run.findings[i].node);
+	headline_add(run.root, run.ns, rules, run.coverage);
 	engine_run_free(&run);
 	return run.out;
 fail:

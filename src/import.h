@@ -18,4 +18,13 @@ struct mx_err;
  */
 int	import_file(struct model *, const char *path, struct mx_err *);
 
+/*
+ * Import a file (as import_file) or every regular file of a directory,
+ * in name order.  A file of the directory that holds nothing mxbpa reads
+ * is recorded as a <source> with a "skipped" reason and does not stop the
+ * import; a file named by path that holds nothing mxbpa reads is an
+ * MX_ERR_INPUT naming the object types it held.
+ */
+int	import_path(struct model *, const char *path, struct mx_err *);
+
 #endif /* MXBPA_IMPORT_H */

@@ -172,6 +172,7 @@ struct import_clixml {
 					   IMPORT_CLIXML_OVER_* */
 	unsigned long	 imported;	/* objects mapped to the model */
 	int		 found[IMPORT_CLIXML_TYPE_COUNT];
+	char		 other[256];	/* types of the objects skipped */
 	char		 label[128];	/* the object named in messages */
 	char		**strs;		/* values kept until the object ends */
 	size_t		 nstrs;
@@ -1432,6 +1433,25 @@ import_clixml_server(struct import_clixml *c, xmlNodePtr obj)
 	return 1;
 }
 
+/* Remember the type of a skipped object, to say what the file held. */
+static void
+import_clixml_other(struct import_clixml *c, const char *type)
+{
+	size_t len = strlen(c->other);
+
+	if (strstr(c->other, type) != NULL)
+		return;
+	if (len + strlen(type) + 8 >= sizeof(c->other)) {
+		if (strstr(c->other, "...") == NULL && len + 5 <
+		    sizeof(c->other))
+			util_strlcpy(c->other + len, ", ...",
+			    sizeof(c->other) - len);
+		return;
+	}
+	snprintf(c->other + len, sizeof(c->other) - len, "%s%s",
+	    len > 0 ? ", " : "", type);
+}
+
 /* One top-level object: recognise it, map it, count it. */
 static int
 import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
@@ -1456,6 +1476,7 @@ import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
 		rc = import_clixml_server(c, obj);
 		break;
 	default:
+		import_clixml_other(c, import_clixml_first_type(c, obj));
 		if (log_enabled(LOG_LEVEL_DEBUG))
 			log_debug(LOG_IMPORT, "%s:%ld: skipping object \"%s\" "
 			    "of type %s", c->name, xml_line(obj), c->label,
@@ -1493,6 +1514,13 @@ import_clixml_source(struct import_clixml *c, xmlNodePtr src)
 		model_set(src, "object-type", types);
 	snprintf(count, sizeof(count), "%lu", c->imported);
 	model_set(src, "objects", count);
+	if (c->imported == 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "no object mxbpa reads (found: %s)",
+		    c->other[0] != '\0' ? c->other : "no object");
+		model_set(src, "skipped", why);
+	}
 }
 
 /*

@@ -146,7 +146,7 @@ main_collect(const struct cli *cli, struct mx_err *err)
 	m = model_new();
 	for (i = 0; i < cli->nimports; i++) {
 		log_info(LOG_MAIN, "importing %s", cli->imports[i]);
-		if (import_file(m, cli->imports[i], err) == -1) {
+		if (import_path(m, cli->imports[i], err) == -1) {
 			model_free(m);
 			return NULL;
 		}

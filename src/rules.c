@@ -20,6 +20,7 @@
 
 #include "bounds.h"
 #include "datadir.h"
+#include "coverage.h"
 #include "engine.h"
 #include "err.h"
 #include "findings.h"
@@ -712,6 +713,12 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 	r->category = xml_attr(node, "category");
 	r->severity = severity_parse(xml_attr(node, "severity"));
 	snprintf(where, sizeof(where), "%s:%ld", file, r->line);
+	r->needs_declared = xml_attr(node, "needs") != NULL;
+	if (coverage_needs_parse(xml_attr(node, "needs"), &r->needs, where,
+	    err) == -1)
+		return -1;
+	r->headline = xml_attr(node, "headline") != NULL &&
+	    strcmp(xml_attr(node, "headline"), "relay") == 0;
 	if (rule_set_find(rs, r->id) != NULL)
 		return mx_err_set(err, MX_ERR_INPUT, where,
 		    "duplicate rule id %s (first defined in %s:%ld)", r->id,

@@ -45,6 +45,10 @@ struct rule {
 	size_t			 nlets;
 	const struct rule_let	*pack_lets;	/* once per run, on the root */
 	size_t			 npack_lets;
+	unsigned		 needs;		/* coverage.h input mask */
+	int			 needs_declared; /* has a needs attribute */
+	int			 headline;	/* headline="relay": a failure
+						   means relay is possible */
 };
 
 /*

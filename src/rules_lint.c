@@ -290,6 +290,14 @@ rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
 			problems++;
 		}
 	problems += rules_lint_exprs(r, errs);
+	/* Without it, a rule would "pass" where its inputs are missing. */
+	if (!r->needs_declared) {
+		fprintf(errs, "mxbpa: %s:%ld: rule %s: no needs attribute (the "
+		    "inputs the rule needs: connectors, permissions, "
+		    "accepted-domains, servers, certificates, probes, or "
+		    "none)\n", r->file, r->line, r->id);
+		problems++;
+	}
 	for (k = 0; k < 2; k++) {
 		const char *name = k == 0 ? "bad.xml" : "good.xml";
 

@@ -80,10 +80,12 @@ check "SARIF results carry a stable fingerprint" \
 j=$scratch/out.junit
 check "JUnit matches the JUnit structure" \
 	"$XMLLINT" --noout --relaxng tests/data/schemas/junit.rng "$j"
-check "JUnit has one testsuite per rule" \
-	test "$(xcount '/testsuites/testsuite' "$j")" = "$nrules"
+check "JUnit has one testsuite per rule, after the relay headline's" \
+	test "$(xcount '/testsuites/testsuite' "$j")" = "$((nrules + 1))"
+check "JUnit's first testsuite is the relay headline, failed (relay possible)" \
+	test "$(xcount "/testsuites/testsuite[1][@name='relay']/testcase/failure[@type='relay']" "$j")" = 1
 check "JUnit has one failing testcase per finding" \
-	test "$(xcount '//testcase[failure]' "$j")" = "$n"
+	test "$(xcount "//testcase[failure][@classname != 'mxbpa.relay']" "$j")" = "$n"
 check "JUnit testsuites counts agree with the testcases" \
 	test "$("$XMLLINT" --xpath 'string(/testsuites/@tests)' "$j")" = \
 	    "$(xcount '//testcase' "$j")"
@@ -94,8 +96,8 @@ check "JUnit names a failing testcase after its object" \
 
 # CSV
 c=$scratch/out.csv
-check "CSV has a header and one row per finding (CRLF)" \
-	test "$(grep -c "$(printf '\r')\$" "$c")" -ge "$((n + 1))"
+check "CSV has a header, the relay headline and one row per finding (CRLF)" \
+	test "$(grep -c "$(printf '\r')\$" "$c")" -ge "$((n + 2))"
 check "CSV header names the columns" \
 	grep -q '^severity,rule,category,server,connector,object_kind,object,waived,title,message,remediation,references' "$c"
 
@@ -116,11 +118,12 @@ if command -v python3 >/dev/null 2>&1; then
 	    python3 -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
-assert len(rows) == 4, rows
+assert len(rows) == 5, rows
 assert all(len(r) == 12 for r in rows), rows
-assert rows[1][8] == "'"'"'-2+3 \"quoted\" \\ back\\slash", rows[1][8]
-assert rows[1][9].startswith("first line\nsecond line"), rows[1][9]
-assert rows[1][11] == "Ref, with comma <https://example.invalid/a?b=\"c\">"
+assert rows[1][0] == "headline" and rows[1][5] == "relay", rows[1]
+assert rows[2][8] == "'"'"'-2+3 \"quoted\" \\ back\\slash", rows[2][8]
+assert rows[2][9].startswith("first line\nsecond line"), rows[2][9]
+assert rows[2][11] == "Ref, with comma <https://example.invalid/a?b=\"c\">"
 ' "$scratch/h.csv"
 fi
 run_mxbpa report tests/data/findings/formula.xml --format json -o "$scratch/h.json"

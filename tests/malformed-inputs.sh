@@ -64,8 +64,8 @@ done
 
 # Directories and oversized files.
 run_mxbpa collect --import tests/malformed -o "$scratch/out.xml"
-status_is 2 "a directory given as input is refused"
-check "the directory error says so" grep -q 'directory' "$scratch/stderr"
+status_is 2 "a directory holding no file mxbpa reads is refused"
+check "the directory error says so" grep -q 'no file of this directory holds anything mxbpa reads' "$scratch/stderr"
 truncate -s 300M "$scratch/huge.xml"
 run_mxbpa collect --import "$scratch/huge.xml" -o "$scratch/out.xml"
 status_is 2 "a file over the size limit is refused"

@@ -91,6 +91,10 @@ lint_error unknown-function.xml "unknown XPath function mx:covers-everthing" \
 	"a misspelt function is named"
 lint_error no-fixtures.xml "rule BRK-006: no fixture tests/rules/BRK-006/bad.xml" \
 	"missing fixtures are named"
+lint_error no-fixtures.xml "rule BRK-006: no needs attribute" \
+	"a rule that does not say which inputs it needs is named"
+lint_error unknown-needs.xml "unknown-needs.xml:[0-9]*" \
+	"an unknown input in needs is a schema error naming the line"
 lint_error bad-severity.xml "bad-severity.xml:[0-9]*" \
 	"a schema error names the file and line"
 lint_error unknown-waiver.xml "unknown-waiver.xml:[0-9]*: waiver names no loaded rule: NOPE-001" \

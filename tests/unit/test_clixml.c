@@ -828,7 +828,7 @@ test_contoso(void)
 	tap_check(ok, "the four Contoso demo exports import");
 	tap_check(count(m, "count(//m:source[@objects='21'][@object-type="
 	    "'ReceiveConnector'])") == 1 &&
-	    count(m, "count(//m:source[@objects='27'][@object-type="
+	    count(m, "count(//m:source[@objects='78'][@object-type="
 	    "'ADPermission'])") == 1 &&
 	    count(m, "count(//m:source[@objects='3'][@object-type="
 	    "'AcceptedDomain'])") == 1 &&
