@@ -30,6 +30,7 @@
 enum rules_show_label {
 	RS_WHAT, RS_CHECKS, RS_FIRES, RS_MESSAGE, RS_FIX, RS_REFS, RS_XPATH,
 	RS_IF, RS_FIRST, RS_OTHERWISE, RS_NOT, RS_EACH, RS_EACH_OF, RS_FILTERED,
+	RS_NEEDS,
 	RS_COUNT
 };
 
@@ -48,6 +49,7 @@ static const char *const rules_show_labels[RS_COUNT][2] = {
 	[RS_NOT] = { "not", "non" },
 	[RS_EACH] = { "each", "chaque" },
 	[RS_EACH_OF] = { "each of the", "chacun des" },
+	[RS_NEEDS] = { "needs", "entrées" },
 	[RS_FILTERED] = { "selected by the rule's filter",
 	    "retenu par le filtre de la règle" },
 };
@@ -471,6 +473,10 @@ rules_show_checks(FILE *fp, const struct rule *r, const char *lang)
 		    (int)n, last);
 	if (filtered)
 		fprintf(fp, " (%s)", rules_show_label(RS_FILTERED, lang));
+	/* what the inputs must hold, else "not checked" (coverage.h) */
+	if (xml_attr(r->node, "needs") != NULL)
+		fprintf(fp, "; %s: %s", rules_show_label(RS_NEEDS, lang),
+		    xml_attr(r->node, "needs"));
 	fputc('\n', fp);
 }
 

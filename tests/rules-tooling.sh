@@ -143,7 +143,7 @@ check "it stays quiet on good.xml" \
 	test "$(xcount "//*[local-name()='finding'][@rule='SITE-101']" "$scratch/walk.xml")" = 0
 run_mxbpa rules show site-101 --rules "$walk"
 check "rules show prints it as the walkthrough says" \
-	sh -c "grep -qx '  each of the relay connectors' '$scratch/stdout' &&
+	sh -c "grep -qx '  each of the relay connectors; needs: connectors' '$scratch/stdout' &&
 	    grep -qx '  - not logs sessions' '$scratch/stdout' &&
 	    grep -qF \"Log every session: Set-ReceiveConnector '<identity>' -ProtocolLoggingLevel Verbose\" '$scratch/stdout'"
 
