@@ -843,6 +843,21 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	copy = xmlDocCopyNode(object, run->out, 1);
 	if (copy != NULL) {
 		xmlNsPtr mns = xmlNewNs(copy, (const xmlChar *)MODEL_NS, NULL);
+		xmlNodePtr c, next;
+
+		/*
+		 * Evidence is what was collected; the derived <effective>
+		 * facts follow from it (docs/effective-rights.md) and would
+		 * double every finding.
+		 */
+		for (c = copy->children; c != NULL; c = next) {
+			next = c->next;
+			if (c->type == XML_ELEMENT_NODE && strcmp((const char *)
+			    c->name, "effective") == 0) {
+				xmlUnlinkNode(c);
+				xmlFreeNode(c);
+			}
+		}
 
 		xml_tree_set_ns(copy, mns);
 		xmlAddChild(ev, copy);
