@@ -38,6 +38,13 @@ html_fired() {
 	"$XMLLINT" --html --xpath "count(//article[contains(@class, 'finding')][.//span[@class='rule-id'] = '$2'][.//span[@class='obj'] = '$3'])" "$1" 2>/dev/null || echo -1
 }
 
+# anon_line MODEL SERVER REMOTE: which-connector's anonymous client line.
+anon_line() {
+	$MXBPA_WRAP "$MXBPA" which-connector --server "$2" \
+	    --local 10.0.0.1:25 --remote "$3" "$1" 2>/dev/null |
+	    sed -n 's/^  anonymous client: //p'
+}
+
 # which MODEL SERVER REMOTE: the relay line of which-connector.
 which_relay() {
 	$MXBPA_WRAP "$MXBPA" which-connector --server "$2" \
@@ -57,6 +64,15 @@ expect() {
 	*) [ "$got" = no ] && r=0 || r=1 ;;
 	esac
 	ok "$r" "$kind $name: which-connector says relay without authentication: $got (expected relay: $relay)"
+	# The two lines of which-connector never disagree: anonymous relay
+	# is Submit and Accept-Any-Recipient held together.
+	line=$(anon_line "$model" "$srv" "$remote")
+	case $line in
+	*"relay to any recipient yes, submit yes"*) both=anonymous ;;
+	*) both=no ;;
+	esac
+	[ "$both" = "$got" ] && r=0 || r=1
+	ok "$r" "$kind $name: the anonymous client line agrees ($line)"
 	for want in "$@"; do
 		case $want in
 		EVERYONE)
