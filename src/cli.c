@@ -188,7 +188,7 @@ static const struct cli_option cli_options[] = {
 	  "terminal" },
 	{ "per-host", 0, CLI_ARG_UINT, CLI_OPT_PER_HOST, CLI_PROBING,
 	  "N", "SMTP probes: connections at once to one target, one per "
-	  "relay variant (default 10)" },
+	  "relay variant (default 10, or half the variants up to 20)" },
 	{ "ports", 0, CLI_ARG_STRING, CLI_OPT_PORTS, CLI_PROBING,
 	  "LIST", "SMTP probes: ports of targets that name none, such as "
 	  "25,465,587 (default 25; 465 is TLS from the start)" },
