@@ -47,6 +47,7 @@ struct cli {
 	int			 severity;	/* -1: any */
 	const char		*category;
 	const char		*fixtures;	/* rules lint */
+	int			 xpath;		/* rules show --xpath */
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
 	const char		*baseline;	/* --baseline FILE */
@@ -65,6 +66,8 @@ struct cli {
 	const char		**probes;	/* --probe TARGET */
 	size_t			 nprobes;
 	const char		**mx_domains;	/* --mx DOMAIN */
+	const char		**domains;	/* --domain DOMAIN; the probe
+						   options borrow it */
 	size_t			 nmx;
 	uint16_t		*ports;		/* --ports; NULL: 25 */
 	size_t			 nports;
