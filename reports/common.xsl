@@ -62,6 +62,9 @@
     <t:s k="score-note"
          en="Share of checks passed, weighed by severity; an open error caps it at 49."
          fr="Part des vérifications réussies, pondérée par la gravité ; une erreur non corrigée la limite à 49."/>
+    <t:s k="score-none"
+         en="No score: no relay test could be completed, so nothing was checked."
+         fr="Pas de note : aucun test de relais n'a pu aboutir, rien n'a donc été vérifié."/>
     <t:s k="chart-severity" en="Findings by severity" fr="Constats par gravité"/>
     <t:s k="chart-server" en="Findings by server" fr="Constats par serveur"/>
     <t:s k="topology" en="Topology" fr="Topologie"/>

@@ -232,7 +232,23 @@
         </xsl:call-template>
       </h2>
       <div class="exec">
-      <xsl:call-template name="score"/>
+      <!-- No score when the only inputs were probes and none completed. -->
+      <xsl:choose>
+        <xsl:when test="f:model/f:source[@kind = 'probe']
+                        and not(f:model/f:source[@kind != 'probe'])
+                        and f:rule[@id = 'PROBE-011'][@checked &gt; 0][@checked = @failed]">
+          <div class="score score-none" id="score" data-score="none">
+            <p class="score-note">
+              <xsl:call-template name="ui">
+                <xsl:with-param name="k" select="'score-none'"/>
+              </xsl:call-template>
+            </p>
+          </div>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="score"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <table class="summary">
         <thead>
           <tr>

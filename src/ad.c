@@ -13,9 +13,11 @@
  * right or an account seen after the connector still names its ACEs.
  *
  * A connector's nTSecurityDescriptor is parsed by sd.c.  Each ACE becomes
- * one <ace>; the descriptor is kept as SDDL evidence; and the permission
- * groups are derived from it the way Exchange itself computes the
- * PermissionGroups property, which AD does not store.  A descriptor that
+ * one <ace> (with its inherit-only flag and object types); the descriptor
+ * is kept as SDDL evidence.  The permission groups (the PermissionGroups
+ * property, which AD does not store) and what each client may do are
+ * derived from them by effrights.c, whenever the model is written or
+ * loaded.  A descriptor that
  * does not parse marks the connector permissions="unreadable" and the
  * collection goes on; so does any other malformed value (logged, and kept
  * as an "UnreadableValue" setting).  Only limits and internal failures stop
@@ -33,9 +35,11 @@
 
 #include "ad.h"
 #include "bounds.h"
+#include "effrights.h"
 #include "err.h"
 #include "log.h"
 #include "model.h"
+#include "principal.h"
 #include "sd.h"
 #include "sddl.h"
 #include "util.h"
@@ -92,123 +96,28 @@ const char *const ad_attributes[] = {
 };
 
 /*
- * Exchange's extended rights for receive connectors, the fallback when the
- * CN=Extended-Rights entries were not collected.  Every GUID here was
- * checked against two independent sources (docs/ad-attributes.md).
+ * Extended rights met on connectors that are not receive rights (those
+ * are effrights.c's), for naming ACEs when the CN=Extended-Rights entries
+ * were not collected.  Every GUID here was checked against two
+ * independent sources (docs/ad-attributes.md).
  */
-enum ad_right_id {
-	AD_R_SUBMIT,
-	AD_R_SUBMIT_MLS,
-	AD_R_ANY_RECIPIENT,
-	AD_R_AUTH_FLAG,
-	AD_R_ANY_SENDER,
-	AD_R_AUTH_DOMAIN_SENDER,
-	AD_R_BYPASS_ANTISPAM,
-	AD_R_BYPASS_SIZE,
-	AD_R_SEND_EXCH50,
-	AD_R_ACCEPT_EXCH50,
-	AD_R_ACCEPT_ROUTING,
-	AD_R_ACCEPT_FOREST,
-	AD_R_ACCEPT_ORG,
-	AD_R_SEND_ROUTING,
-	AD_R_SEND_FOREST,
-	AD_R_SEND_ORG,
-	AD_R_SEND_AS,
-	AD_R_COUNT
-};
-
 static const struct {
 	const char	*guid;
 	const char	*name;
-} ad_builtin_rights[AD_R_COUNT] = {
-	[AD_R_SUBMIT] = { "a18293f1-0685-4540-aa63-e32df421b3a2",
-	    "ms-Exch-SMTP-Submit" },
-	[AD_R_SUBMIT_MLS] = { "8fc01282-006d-42b1-81e3-c0b46bed3754",
+} ad_other_rights[] = {
+	{ "8fc01282-006d-42b1-81e3-c0b46bed3754",
 	    "ms-Exch-SMTP-Submit-For-MLS" },
-	[AD_R_ANY_RECIPIENT] = { "5c82f031-4e4c-4326-88e1-8c4f0cad9de5",
-	    "ms-Exch-SMTP-Accept-Any-Recipient" },
-	[AD_R_AUTH_FLAG] = { "1c75aca8-b56b-48b3-a021-858a29fa877b",
-	    "ms-Exch-SMTP-Accept-Authentication-Flag" },
-	[AD_R_ANY_SENDER] = { "b857b50b-94a2-4b53-93f6-41cebd2fced0",
-	    "ms-Exch-SMTP-Accept-Any-Sender" },
-	[AD_R_AUTH_DOMAIN_SENDER] = { "c22841f4-96cb-498a-ac02-f9a87c74eb14",
-	    "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender" },
-	[AD_R_BYPASS_ANTISPAM] = { "d19299b4-86c2-4c9a-8fa7-acb70c63023a",
-	    "ms-Exch-Bypass-Anti-Spam" },
-	[AD_R_BYPASS_SIZE] = { "6760cfc5-70f4-4ae8-bc39-9522d86ac69b",
-	    "ms-Exch-Bypass-Message-Size-Limit" },
-	[AD_R_SEND_EXCH50] = { "11716db4-9647-4bce-8922-1f99e526cb41",
-	    "ms-Exch-SMTP-Send-Exch50" },
-	[AD_R_ACCEPT_EXCH50] = { "e373fb21-d851-4d15-af23-982f09f2400b",
-	    "ms-Exch-SMTP-Accept-Exch50" },
-	[AD_R_ACCEPT_ROUTING] = { "04031f4f-7c36-43ea-9b49-4bd0f5f1e6af",
-	    "ms-Exch-Accept-Headers-Routing" },
-	[AD_R_ACCEPT_FOREST] = { "a7a9ea66-e08c-4e23-8fe7-68c40e49c6c0",
-	    "ms-Exch-Accept-Headers-Forest" },
-	[AD_R_ACCEPT_ORG] = { "c307dccd-6676-4d19-95c8-d1567fab9820",
-	    "ms-Exch-Accept-Headers-Organization" },
-	[AD_R_SEND_ROUTING] = { "eb8c07ad-b5ad-49c3-831e-bc439cca4c2a",
+	{ "11716db4-9647-4bce-8922-1f99e526cb41", "ms-Exch-SMTP-Send-Exch50" },
+	{ "eb8c07ad-b5ad-49c3-831e-bc439cca4c2a",
 	    "ms-Exch-Send-Headers-Routing" },
-	[AD_R_SEND_FOREST] = { "b3f9f977-552c-4ee6-9781-59280a81417b",
+	{ "b3f9f977-552c-4ee6-9781-59280a81417b",
 	    "ms-Exch-Send-Headers-Forest" },
-	[AD_R_SEND_ORG] = { "2f7d0e23-f951-4ed0-8e71-39b6a22fa298",
+	{ "2f7d0e23-f951-4ed0-8e71-39b6a22fa298",
 	    "ms-Exch-Send-Headers-Organization" },
-	[AD_R_SEND_AS] = { "ab721a54-1e2f-11d0-9819-00aa0040529b",
-	    "Send-As" },
+	{ "ab721a54-1e2f-11d0-9819-00aa0040529b", "Send-As" },
 };
 
-#define AD_BIT(r)	(1u << (r))
-
-/* What each permission group grants its principals (Exchange 2007 set). */
-#define AD_GRANT_ANONYMOUS	(AD_BIT(AD_R_SUBMIT) | \
-	AD_BIT(AD_R_ANY_SENDER) | AD_BIT(AD_R_AUTH_DOMAIN_SENDER) | \
-	AD_BIT(AD_R_ACCEPT_ROUTING))
-#define AD_GRANT_USERS		(AD_BIT(AD_R_SUBMIT) | \
-	AD_BIT(AD_R_ANY_RECIPIENT) | AD_BIT(AD_R_BYPASS_ANTISPAM) | \
-	AD_BIT(AD_R_ACCEPT_ROUTING))
-#define AD_GRANT_EXTERNAL	(AD_BIT(AD_R_SUBMIT) | \
-	AD_BIT(AD_R_ANY_RECIPIENT) | AD_BIT(AD_R_AUTH_FLAG) | \
-	AD_BIT(AD_R_ANY_SENDER) | AD_BIT(AD_R_AUTH_DOMAIN_SENDER) | \
-	AD_BIT(AD_R_BYPASS_ANTISPAM) | AD_BIT(AD_R_BYPASS_SIZE) | \
-	AD_BIT(AD_R_ACCEPT_EXCH50) | AD_BIT(AD_R_ACCEPT_ROUTING))
-#define AD_GRANT_SERVERS	(AD_GRANT_EXTERNAL | \
-	AD_BIT(AD_R_ACCEPT_FOREST) | AD_BIT(AD_R_ACCEPT_ORG))
-#define AD_GRANT_PARTNERS	(AD_BIT(AD_R_SUBMIT) | \
-	AD_BIT(AD_R_ACCEPT_ROUTING))
-
-/* Exchange's own security principals (authority 9, resource manager). */
-#define AD_SID_EXCHANGE	"S-1-9-1419165041-1139599005-3936102811-" \
-				"1022490595-"
-#define AD_SID_PARTNERS		AD_SID_EXCHANGE "10"
-#define AD_SID_HUB		AD_SID_EXCHANGE "21"
-#define AD_SID_EDGE		AD_SID_EXCHANGE "22"
-#define AD_SID_EXTERNAL		AD_SID_EXCHANGE "23"
-
-static const struct {
-	const char	*sid;
-	const char	*name;
-} ad_well_known[] = {
-	{ "S-1-1-0",		"Everyone" },
-	{ "S-1-3-0",		"CREATOR OWNER" },
-	{ "S-1-5-7",		"NT AUTHORITY\\ANONYMOUS LOGON" },
-	{ "S-1-5-9",
-	    "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS" },
-	{ "S-1-5-10",		"NT AUTHORITY\\SELF" },
-	{ "S-1-5-11",		"NT AUTHORITY\\Authenticated Users" },
-	{ "S-1-5-18",		"NT AUTHORITY\\SYSTEM" },
-	{ "S-1-5-19",		"NT AUTHORITY\\LOCAL SERVICE" },
-	{ "S-1-5-20",		"NT AUTHORITY\\NETWORK SERVICE" },
-	{ "S-1-5-32-544",	"BUILTIN\\Administrators" },
-	{ "S-1-5-32-548",	"BUILTIN\\Account Operators" },
-	{ "S-1-5-32-554",
-	    "BUILTIN\\Pre-Windows 2000 Compatible Access" },
-	{ AD_SID_PARTNERS,	"MS Exchange\\Partner Servers" },
-	{ AD_SID_HUB,		"MS Exchange\\Hub Transport Servers" },
-	{ AD_SID_EDGE,		"MS Exchange\\Edge Transport Servers" },
-	{ AD_SID_EXTERNAL,	"MS Exchange\\Externally Secured Servers" },
-	{ AD_SID_EXCHANGE "24",	"MS Exchange\\Legacy Exchange Servers" },
-	{ NULL, NULL }
-};
+#define AD_OTHER_COUNT	(sizeof(ad_other_rights) / sizeof(*ad_other_rights))
 
 /* Names learnt from the entries. */
 struct ad_right {
@@ -242,7 +151,7 @@ struct ad_map {
 	struct ad_list	 domains;	/* of struct ad_netbios */
 	size_t		 taken;		/* seen, LDAP_ENTRIES_MAX */
 	size_t		 count;		/* entries recognised */
-	uint8_t		 builtin[AD_R_COUNT][16]; /* ad_builtin_rights */
+	uint8_t		 other[AD_OTHER_COUNT][16]; /* ad_other_rights */
 };
 
 /* A distinguished name split into RDNs, values unescaped. */
@@ -515,19 +424,6 @@ ad_account_of(const struct ad_map *m, const char *sid)
 	return NULL;
 }
 
-/* The SID of the account with that sAMAccountName, or NULL. */
-static const char *
-ad_sid_of(const struct ad_map *m, const char *sam)
-{
-	const struct ad_account *t = m->accounts.v;
-	size_t i;
-
-	for (i = 0; i < m->accounts.n; i++)
-		if (strcasecmp(t[i].sam, sam) == 0)
-			return t[i].sid;
-	return NULL;
-}
-
 /*
  * The name of a principal: DOMAIN\account when the account and its domain
  * were seen, the well-known name, else the SID itself.
@@ -537,8 +433,7 @@ ad_principal(const struct ad_map *m, const char *sid, char *out,
     size_t size)
 {
 	const struct ad_account *a = ad_account_of(m, sid);
-	const char *nb;
-	size_t i;
+	const char *nb, *name;
 
 	if (a != NULL) {
 		nb = ad_netbios_of(m, a->domain);
@@ -548,12 +443,8 @@ ad_principal(const struct ad_map *m, const char *sid, char *out,
 			snprintf(out, size, "%s", a->sam);
 		return;
 	}
-	for (i = 0; ad_well_known[i].sid != NULL; i++)
-		if (strcmp(ad_well_known[i].sid, sid) == 0) {
-			snprintf(out, size, "%s", ad_well_known[i].name);
-			return;
-		}
-	snprintf(out, size, "%s", sid);
+	name = principal_name(sid);
+	snprintf(out, size, "%s", name != NULL ? name : sid);
 }
 
 /* The name of an extended right: learnt, built in, else NULL. */
@@ -561,14 +452,19 @@ static const char *
 ad_right_name(const struct ad_map *m, const uint8_t guid[16])
 {
 	const struct ad_right *t = m->rights.v;
+	char text[SD_GUID_TEXT_MAX];
 	size_t i;
+	int r;
 
 	for (i = 0; i < m->rights.n; i++)
 		if (memcmp(t[i].guid, guid, 16) == 0)
 			return t[i].name;
-	for (i = 0; i < AD_R_COUNT; i++)
-		if (memcmp(m->builtin[i], guid, 16) == 0)
-			return ad_builtin_rights[i].name;
+	sd_guid_format(guid, text);
+	if ((r = effrights_right_find(text)) >= 0)
+		return effrights_rights[r].name;
+	for (i = 0; i < AD_OTHER_COUNT; i++)
+		if (memcmp(m->other[i], guid, 16) == 0)
+			return ad_other_rights[i].name;
 	return NULL;
 }
 
@@ -581,16 +477,15 @@ struct ad_map *
 ad_map_new(struct model *model, const char *source)
 {
 	struct ad_map *m = xcalloc(1, sizeof(*m));
-	int r;
+	size_t r;
 
 	m->model = model;
 	m->source = xstrdup(source ? source : "(directory)");
-	for (r = 0; r < AD_R_COUNT; r++)
-		if (sd_guid_parse(ad_builtin_rights[r].guid,
-		    m->builtin[r]) == -1)
+	for (r = 0; r < AD_OTHER_COUNT; r++)
+		if (sd_guid_parse(ad_other_rights[r].guid, m->other[r]) == -1)
 			log_warnx(LOG_IMPORT, "built-in right %s: GUID not "
 			    "understood by sd_guid_parse",
-			    ad_builtin_rights[r].name);
+			    ad_other_rights[r].name);
 	return m;
 }
 
@@ -821,10 +716,9 @@ static void
 ad_add_ace(struct ad_map *m, xmlNodePtr conn, const struct sd_ace *a)
 {
 	char sid[SD_SID_TEXT_MAX], who[NAME_MAX_LEN + 1], access[512];
-	char guid[SD_GUID_TEXT_MAX];
+	char guid[SD_GUID_TEXT_MAX], iguid[SD_GUID_TEXT_MAX];
 	struct model_ace ma;
 	const char *right = NULL;
-	xmlNodePtr node;
 	int extended;
 
 	sd_sid_format(&a->sid, sid);
@@ -837,6 +731,7 @@ ad_add_ace(struct ad_map *m, xmlNodePtr conn, const struct sd_ace *a)
 	ma.access = access;
 	ma.inherited = (a->flags & SD_ACE_INHERITED) != 0;
 	ma.inheritance = ad_inheritance(a->flags);
+	ma.inherit_only = (a->flags & SD_ACE_INHERIT_ONLY) != 0;
 	extended = ad_ace_object(a) &&
 	    (a->object_flags & SD_OBJECT_TYPE_PRESENT) &&
 	    (a->mask & SD_RIGHT_DS_CONTROL_ACCESS);
@@ -845,103 +740,15 @@ ad_add_ace(struct ad_map *m, xmlNodePtr conn, const struct sd_ace *a)
 		right = ad_right_name(m, a->object_type);
 		if (extended)
 			ma.right = right ? right : guid;
+		else
+			ma.object_type = right ? right : guid;
 	}
-	node = model_add_ace(conn, &ma);
-	if (node != NULL && !extended && ad_ace_object(a) &&
-	    (a->object_flags & SD_OBJECT_TYPE_PRESENT))
-		model_set(node, "object-type", right ? right : guid);
-}
-
-/*
- * The built-in rights (AD_BIT mask) the DACL grants sid, as an access
- * check finds them: each right is decided by the first ACE that applies to
- * this object, names sid and covers the right (control access over that
- * right's GUID, or over every object type).  ACEs limited to a child class
- * (inherited object type) do not apply to the connector.  sids holds the
- * text of each ACE's SID.
- */
-static uint32_t
-ad_acl_rights(const struct ad_map *m, const struct sd *sd,
-    char (*sids)[SD_SID_TEXT_MAX], const char *sid)
-{
-	const uint32_t all = AD_BIT(AD_R_COUNT) - 1;
-	uint32_t decided = 0, granted = 0, cover;
-	const struct sd_ace *a;
-	size_t i;
-	int r;
-
-	if (sd->dacl != SD_DACL_LIST)
-		return all;		/* no DACL: no restriction at all */
-	for (i = 0; i < sd->nace && decided != all; i++) {
-		a = &sd->aces[i];
-		if (!a->known || (!ad_ace_allow(a) && !ad_ace_deny(a)) ||
-		    (a->flags & SD_ACE_INHERIT_ONLY) ||
-		    !(a->mask & (SD_RIGHT_DS_CONTROL_ACCESS | 0x10000000)) ||
-		    strcmp(sids[i], sid) != 0)
-			continue;
-		cover = all;
-		if (ad_ace_object(a)) {
-			if (a->object_flags & SD_INHERITED_OBJECT_TYPE_PRESENT)
-				continue;
-			if (a->object_flags & SD_OBJECT_TYPE_PRESENT) {
-				cover = 0;
-				for (r = 0; r < AD_R_COUNT; r++)
-					if (memcmp(m->builtin[r],
-					    a->object_type, 16) == 0)
-						cover |= AD_BIT(r);
-			}
-		}
-		cover &= ~decided;
-		if (ad_ace_allow(a))
-			granted |= cover;
-		decided |= cover;
+	if (ad_ace_object(a) &&
+	    (a->object_flags & SD_INHERITED_OBJECT_TYPE_PRESENT)) {
+		sd_guid_format(a->inherited_object_type, iguid);
+		ma.inherited_object_type = iguid;
 	}
-	return granted;
-}
-
-/* Does sid hold every right of want? */
-static int
-ad_acl_holds(const struct ad_map *m, const struct sd *sd,
-    char (*sids)[SD_SID_TEXT_MAX], const char *sid, uint32_t want)
-{
-	return (ad_acl_rights(m, sd, sids, sid) & want) == want;
-}
-
-/*
- * The permission groups the DACL gives, as Exchange computes the
- * PermissionGroups property: a group is set when each of its principals
- * holds all of the group's rights.  Principals whose SID depends on the
- * forest (the Exchange Servers and ExchangeLegacyInterop groups) count
- * only when their objectSid entry was collected.  Custom is not derived.
- */
-static void
-ad_derive_groups(struct ad_map *m, xmlNodePtr conn, const struct sd *sd)
-{
-	const char *exsrv = ad_sid_of(m, "Exchange Servers");
-	const char *legacy = ad_sid_of(m, "ExchangeLegacyInterop");
-	char (*sids)[SD_SID_TEXT_MAX];
-	size_t i;
-
-	sids = xcalloc(sd->nace ? sd->nace : 1, sizeof(*sids));
-	for (i = 0; i < sd->nace; i++)
-		sd_sid_format(&sd->aces[i].sid, sids[i]);
-	if (ad_acl_holds(m, sd, sids, "S-1-5-7", AD_GRANT_ANONYMOUS))
-		model_add_names(conn, "permission-group", "AnonymousUsers");
-	if (ad_acl_holds(m, sd, sids, "S-1-5-11", AD_GRANT_USERS))
-		model_add_names(conn, "permission-group", "ExchangeUsers");
-	if (ad_acl_holds(m, sd, sids, AD_SID_HUB, AD_GRANT_SERVERS) &&
-	    ad_acl_holds(m, sd, sids, AD_SID_EDGE, AD_GRANT_SERVERS) &&
-	    ad_acl_holds(m, sd, sids, AD_SID_EXTERNAL, AD_GRANT_EXTERNAL) &&
-	    (exsrv == NULL ||
-	    ad_acl_holds(m, sd, sids, exsrv, AD_GRANT_SERVERS)))
-		model_add_names(conn, "permission-group", "ExchangeServers");
-	if (legacy != NULL &&
-	    ad_acl_holds(m, sd, sids, legacy, AD_GRANT_EXTERNAL))
-		model_add_names(conn, "permission-group",
-		    "ExchangeLegacyServers");
-	if (ad_acl_holds(m, sd, sids, AD_SID_PARTNERS, AD_GRANT_PARTNERS))
-		model_add_names(conn, "permission-group", "Partners");
-	free(sids);
+	model_add_ace(conn, &ma);
 }
 
 /* Add the <security-descriptor> evidence element. */
@@ -971,7 +778,6 @@ static void
 ad_connector_sd(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e)
 {
 	const struct ad_attr *a = ad_entry_attr(e, "nTSecurityDescriptor");
-	struct model_ace everyone;
 	struct mx_err err;
 	struct sd sd;
 	char where[300];
@@ -1000,21 +806,16 @@ ad_connector_sd(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e)
 		return;
 	}
 	model_set(conn, "permissions", "collected");
+	/*
+	 * No DACL or a NULL one (dacl="absent"/"null" in the evidence) lets
+	 * everyone do everything; the permission groups and what each client
+	 * may do are derived from the evidence and the entries by effrights.c.
+	 */
 	ad_sd_evidence(conn, &sd);
-	if (sd.dacl != SD_DACL_LIST) {
-		/* No DACL, or a NULL one: everyone may do everything. */
-		memset(&everyone, 0, sizeof(everyone));
-		everyone.principal = "Everyone";
-		everyone.sid = "S-1-1-0";
-		everyone.access = "GenericAll";
-		everyone.inheritance = "None";
-		model_add_ace(conn, &everyone);
-	}
 	for (i = 0; sd.dacl == SD_DACL_LIST && i < sd.nace; i++)
 		if (sd.aces[i].known && (ad_ace_allow(&sd.aces[i]) ||
 		    ad_ace_deny(&sd.aces[i])))
 			ad_add_ace(m, conn, &sd.aces[i]);
-	ad_derive_groups(m, conn, &sd);
 	sd_free(&sd);
 }
 
@@ -1476,6 +1277,8 @@ ad_map_finish(struct ad_map *m, struct mx_err *err)
 			if (map[k](m, v[i], err) == -1)
 				return -1;
 	}
+	/* Permission groups and effective rights come from the entries. */
+	model_derive(m->model);
 	return 0;
 }
 

@@ -114,7 +114,7 @@
 #define SMTP_REPLY_LINES_MAX	100	/* lines of one multi-line reply */
 #define SMTP_REPLY_MAX		65536	/* bytes of one reply */
 #define PROBE_TARGETS_MAX	65536	/* targets of one run (CIDR expanded) */
-#define PROBE_CONCURRENCY_MAX	1024	/* dialogs at once */
+#define PROBE_CONCURRENCY_MAX	1024	/* targets probed at once */
 #define PROBE_TRANSCRIPT_MAX	256	/* steps recorded for one target */
 
 /*
@@ -130,7 +130,22 @@
 #define PROBE_TIMEOUT_DEFAULT	30	/* seconds, one probe step */
 #define PROBE_TIMEOUT_MAX	3600	/* --timeout, seconds */
 #define PROBE_DEADLINE_MAX	86400	/* --deadline, seconds */
-#define PROBE_CONCURRENCY_DEFAULT 16	/* dialogs at once */
+#define PROBE_CONCURRENCY_DEFAULT 16	/* targets probed at once */
+/*
+ * Connections at once to one listener (address and port): each relay
+ * variant has a connection of its own, and a server that tarpits every
+ * refusal 5 s (Exchange) must be through its 16 variants and their
+ * controls in two rounds, within 15 s.  Exchange accepts 20 connections
+ * from one source by default (MaxInboundConnectionPerSource).
+ */
+#define PROBE_PER_HOST_DEFAULT	10
+#define PROBE_PER_HOST_MAX	64	/* --per-host */
+#define PROBE_DOMAINS_MAX	16	/* --domain */
+#define PROBE_VARIANT_ATTEMPTS	2	/* connections for one variant, when
+					   the server drops the first */
+#define PROBE_VARIANT_STEPS_MAX	48	/* transcript steps of one variant's
+					   own connection */
+#define PROBE_VARIANT_BYTES_MAX	(16u << 10) /* and their text */
 #define PROBE_MAILBOX_MAX	256	/* --from, --to (RFC 5321 4.5.3.1.3 path) */
 #define PROBE_HELO_MAX		255	/* --helo, and a server name reused */
 #define PROBE_COMMAND_MAX	600	/* one command line sent, CRLF included */

@@ -72,7 +72,9 @@ enum cli_opt {
 	CLI_OPT_SEVERITY,
 	CLI_OPT_CATEGORY,
 	CLI_OPT_FIXTURES,
-	CLI_OPT_LOAD_BALANCER
+	CLI_OPT_LOAD_BALANCER,
+	CLI_OPT_DOMAIN,
+	CLI_OPT_PER_HOST
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -121,7 +123,7 @@ static const struct cli_option cli_options[] = {
 	  "FILE", "the signer's certificate (PEM), with --sign; for verify, "
 	  "the certificate to trust" },
 	{ "concurrency", 0, CLI_ARG_UINT, CLI_OPT_CONCURRENCY, CLI_PROBING,
-	  "N", "SMTP probes: dialogs at once (default 16)" },
+	  "N", "SMTP probes: targets probed at once (default 16)" },
 	{ "confirm-relay", 0, CLI_ARG_FLAG, CLI_OPT_CONFIRM_RELAY,
 	  CLI_PROBING, NULL, "SMTP probes: after the first accepted RCPT, "
 	  "send DATA and a short message to --to, a mailbox of your own (the "
@@ -129,6 +131,10 @@ static const struct cli_option cli_options[] = {
 	{ "deadline", 0, CLI_ARG_UINT, CLI_OPT_DEADLINE, CLI_PROBING,
 	  "SECONDS", "SMTP probes: end all the probes within SECONDS; "
 	  "targets not probed by then are reported unknown (default: none)" },
+	{ "domain", 0, CLI_ARG_STRING, CLI_OPT_DOMAIN, CLI_PROBING,
+	  "DOMAIN", "SMTP probes: an accepted domain of the organisation "
+	  "(repeatable); --variants all also tries the tricks that route "
+	  "through it (user%fabrikam.com@DOMAIN)" },
 	{ "fail-on", 0, CLI_ARG_STRING, CLI_OPT_FAIL_ON, CLI_VERDICT,
 	  "SEVERITY", "exit 1 when a finding is at least this severe: error, "
 	  "warning, best-practice, non-default, info (default error)" },
@@ -179,6 +185,9 @@ static const struct cli_option cli_options[] = {
 	{ "password-prompt", 'W', CLI_ARG_FLAG, CLI_OPT_PASSWORD_PROMPT,
 	  CLI_COLLECT, NULL, "LDAP: ask for the bind password on the "
 	  "terminal" },
+	{ "per-host", 0, CLI_ARG_UINT, CLI_OPT_PER_HOST, CLI_PROBING,
+	  "N", "SMTP probes: connections at once to one target, one per "
+	  "relay variant (default 10)" },
 	{ "ports", 0, CLI_ARG_STRING, CLI_OPT_PORTS, CLI_PROBING,
 	  "LIST", "SMTP probes: ports of targets that name none, such as "
 	  "25,465,587 (default 25; 465 is TLS from the start)" },
@@ -425,6 +434,18 @@ cli_apply_probe(struct cli *cli, const struct cli_option *o, const char *arg,
 		break;
 	case CLI_OPT_MX:
 		cli_push(&cli->mx_domains, &cli->nmx, arg);
+		break;
+	case CLI_OPT_DOMAIN:
+		cli_push(&cli->domains, &p->ndomains, arg);
+		p->domains = cli->domains;
+		break;
+	case CLI_OPT_PER_HOST:
+		if (parse_u32(arg, PROBE_PER_HOST_MAX, &v, &number,
+		    where) == -1 || v == 0)
+			return mx_err_set(err, MX_ERR_USAGE, where,
+			    "expected a number from 1 to %d",
+			    PROBE_PER_HOST_MAX);
+		p->per_host = v;
 		break;
 	case CLI_OPT_PORTS:
 		free(cli->ports);
@@ -673,6 +694,7 @@ cli_free(struct cli *cli)
 	free(cli->probes);
 	free(cli->load_balancers);
 	free(cli->mx_domains);
+	free(cli->domains);
 	free(cli->ports);
 	free(cli->tls_ports);
 	memset(cli, 0, sizeof(*cli));

@@ -65,6 +65,8 @@ struct cli {
 	const char		**probes;	/* --probe TARGET */
 	size_t			 nprobes;
 	const char		**mx_domains;	/* --mx DOMAIN */
+	const char		**domains;	/* --domain DOMAIN; the probe
+						   options borrow it */
 	size_t			 nmx;
 	uint16_t		*ports;		/* --ports; NULL: 25 */
 	size_t			 nports;

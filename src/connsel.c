@@ -1,6 +1,6 @@
 /*
- * connsel.c - receive connector selection and effective rights (see
- * connsel.h and docs/which-connector.md).
+ * connsel.c - receive connector selection (see connsel.h and
+ * docs/which-connector.md).
  *
  * Reachability is decided on elementary segments: the first address of
  * every range and the address after its last cut the address space into
@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <libxml/tree.h>
 
@@ -23,24 +22,6 @@
 #include "util.h"
 #include "xml.h"
 
-#define SID_ANONYMOUS	"S-1-5-7"
-#define SID_AUTHUSERS	"S-1-5-11"
-#define SID_EVERYONE	"S-1-1-0"
-
-static const struct {
-	const char	*name;
-	unsigned	 bit;
-} connsel_right_names[] = {
-	{ "ms-Exch-SMTP-Submit",			CONNSEL_SUBMIT },
-	{ "ms-Exch-SMTP-Accept-Any-Recipient",		CONNSEL_ANY_RECIPIENT },
-	{ "ms-Exch-SMTP-Accept-Any-Sender",		CONNSEL_ANY_SENDER },
-	{ "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender",
-							CONNSEL_AUTH_SENDER },
-	{ "ms-Exch-Bypass-Anti-Spam",			CONNSEL_BYPASS_SPAM },
-	{ "ms-Exch-Bypass-Message-Size-Limit",		CONNSEL_BYPASS_SIZE },
-	{ "ms-Exch-Accept-Headers-Routing",		CONNSEL_HEADERS },
-};
-
 static int
 connsel_is(xmlNodePtr n, const char *name)
 {
@@ -49,180 +30,11 @@ connsel_is(xmlNodePtr n, const char *name)
 }
 
 static int
-connsel_has(xmlNodePtr conn, const char *child, const char *name)
-{
-	xmlNodePtr c;
-	const char *v;
-
-	for (c = conn->children; c != NULL; c = c->next)
-		if (connsel_is(c, child) && (v = xml_attr(c, "name")) != NULL &&
-		    strcmp(v, name) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 connsel_enabled(xmlNodePtr conn)
 {
 	const char *e = xml_attr(conn, "enabled");
 
 	return e == NULL || strcmp(e, "false") != 0;
-}
-
-/* The bits an ACE's right stands for; an entry without a right: all. */
-static unsigned
-connsel_ace_bits(xmlNodePtr ace)
-{
-	const char *right = xml_attr(ace, "right");
-	size_t i;
-
-	if (right == NULL)
-		return ~0u;
-	for (i = 0; i < sizeof(connsel_right_names) /
-	    sizeof(*connsel_right_names); i++)
-		if (strcasecmp(right, connsel_right_names[i].name) == 0)
-			return connsel_right_names[i].bit;
-	return 0;
-}
-
-static int
-connsel_sid_applies(const char *sid, enum connsel_client who)
-{
-	if (sid == NULL)
-		return 0;
-	if (who == CONNSEL_ANONYMOUS)
-		return strcmp(sid, SID_ANONYMOUS) == 0;
-	return strcmp(sid, SID_AUTHUSERS) == 0 ||
-	    strcmp(sid, SID_EVERYONE) == 0;
-}
-
-unsigned
-connsel_rights(xmlNodePtr conn, enum connsel_client who)
-{
-	unsigned allow_x = 0, allow_i = 0, deny_x = 0, deny_i = 0, bits;
-	const char *type, *inh;
-	xmlNodePtr c;
-	int seen = 0;
-
-	for (c = conn->children; c != NULL; c = c->next) {
-		if (!connsel_is(c, "ace") ||
-		    !connsel_sid_applies(xml_attr(c, "sid"), who))
-			continue;
-		seen = 1;
-		type = xml_attr(c, "type");
-		inh = xml_attr(c, "inherited");
-		bits = connsel_ace_bits(c);
-		if (bits == ~0u && type != NULL && strcmp(type, "allow") == 0)
-			continue;	/* an allow without a right grants none */
-		if (type == NULL)
-			continue;
-		if (strcmp(type, "allow") == 0) {
-			if (inh != NULL && strcmp(inh, "true") == 0)
-				allow_i |= bits;
-			else
-				allow_x |= bits;
-		} else if (strcmp(type, "deny") == 0) {
-			if (inh != NULL && strcmp(inh, "true") == 0)
-				deny_i |= bits;
-			else
-				deny_x |= bits;
-		}
-	}
-	/*
-	 * No entry at all for the client's principals: the permissions were
-	 * not exported (a Get-ADPermission export filtered by right, a model
-	 * without DACLs).  The permission groups then stand for the entries
-	 * Exchange creates with them.
-	 */
-	if (!seen && who == CONNSEL_ANONYMOUS &&
-	    connsel_has(conn, "permission-group", "AnonymousUsers"))
-		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_SENDER |
-		    CONNSEL_AUTH_SENDER | CONNSEL_HEADERS;
-	if (!seen && who == CONNSEL_AUTHENTICATED &&
-	    connsel_has(conn, "permission-group", "ExchangeUsers"))
-		allow_x |= CONNSEL_SUBMIT | CONNSEL_ANY_RECIPIENT |
-		    CONNSEL_BYPASS_SPAM | CONNSEL_HEADERS;
-	/* Canonical order: explicit deny, explicit allow, inherited ones. */
-	bits = (allow_x & ~deny_x) | (allow_i & ~deny_x & ~deny_i);
-	if (who == CONNSEL_ANONYMOUS &&
-	    connsel_has(conn, "permission-group", "ExchangeServers") &&
-	    connsel_has(conn, "auth-mechanism", "ExternalAuthoritative"))
-		bits |= CONNSEL_SUBMIT | CONNSEL_ANY_RECIPIENT |
-		    CONNSEL_ANY_SENDER | CONNSEL_AUTH_SENDER |
-		    CONNSEL_BYPASS_SPAM | CONNSEL_BYPASS_SIZE | CONNSEL_HEADERS;
-	return bits & 0x7f;
-}
-
-const char *
-connsel_relay_method(xmlNodePtr conn)
-{
-	unsigned allow_x = 0, allow_i = 0, deny_x = 0, deny_i = 0, bits;
-	const char *type, *inh;
-	xmlNodePtr c;
-	int anon, ext;
-
-	/* The ANONYMOUS LOGON entries alone, without the externally
-	 * secured grant connsel_rights adds. */
-	for (c = conn->children; c != NULL; c = c->next) {
-		if (!connsel_is(c, "ace") || xml_attr(c, "sid") == NULL ||
-		    strcmp(xml_attr(c, "sid"), SID_ANONYMOUS) != 0 ||
-		    (type = xml_attr(c, "type")) == NULL)
-			continue;
-		inh = xml_attr(c, "inherited");
-		bits = connsel_ace_bits(c);
-		if (bits == ~0u && strcmp(type, "allow") == 0)
-			continue;
-		if (strcmp(type, "allow") == 0)
-			*(inh && strcmp(inh, "true") == 0 ? &allow_i :
-			    &allow_x) |= bits;
-		else if (strcmp(type, "deny") == 0)
-			*(inh && strcmp(inh, "true") == 0 ? &deny_i :
-			    &deny_x) |= bits;
-	}
-	bits = (allow_x & ~deny_x) | (allow_i & ~deny_x & ~deny_i);
-	anon = connsel_has(conn, "permission-group", "AnonymousUsers") &&
-	    (bits & CONNSEL_ANY_RECIPIENT) != 0;
-	ext = connsel_has(conn, "permission-group", "ExchangeServers") &&
-	    connsel_has(conn, "auth-mechanism", "ExternalAuthoritative");
-	if (anon && ext)
-		return "anonymous externally-secured";
-	if (anon)
-		return "anonymous";
-	if (ext)
-		return "externally-secured";
-	return "";
-}
-
-int
-connsel_ace_overridden(xmlNodePtr conn, xmlNodePtr ace)
-{
-	const char *sid = xml_attr(ace, "sid"), *type = xml_attr(ace, "type");
-	const char *inh = xml_attr(ace, "inherited"), *dsid, *dtype, *dinh;
-	unsigned bits = connsel_ace_bits(ace);
-	xmlNodePtr c;
-
-	if (sid == NULL || type == NULL || strcmp(type, "allow") != 0 ||
-	    bits == 0 || bits == ~0u)
-		return 0;
-	for (c = conn->children; c != NULL; c = c->next) {
-		if (!connsel_is(c, "ace") || c == ace)
-			continue;
-		dsid = xml_attr(c, "sid");
-		dtype = xml_attr(c, "type");
-		dinh = xml_attr(c, "inherited");
-		if (dsid == NULL || dtype == NULL || strcmp(dtype, "deny") != 0)
-			continue;
-		if (strcmp(dsid, sid) != 0 && !(strcmp(dsid, SID_EVERYONE) == 0
-		    && strcmp(sid, SID_ANONYMOUS) != 0))
-			continue;
-		if ((connsel_ace_bits(c) & bits) == 0)
-			continue;
-		if (dinh != NULL && strcmp(dinh, "true") == 0 &&
-		    !(inh != NULL && strcmp(inh, "true") == 0))
-			continue;	/* an inherited deny loses to an explicit allow */
-		return 1;
-	}
-	return 0;
 }
 
 /* --- bindings and ranges ------------------------------------------------ */

@@ -1,6 +1,6 @@
 /*
- * connsel.h - which receive connector Exchange hands a connection to, and
- * what that connector lets the client do.
+ * connsel.h - which receive connector Exchange hands a connection to.
+ * What the chosen connector lets the client do is effrights.h's business.
  *
  * Selection (docs/which-connector.md): among the enabled connectors of the
  * server, those with a binding on the connection's port and family whose
@@ -27,51 +27,6 @@
 struct mx_err;
 
 #define CONNSEL_TIES_MAX	16	/* connectors reported in one tie */
-
-/* Extended rights a client gets on a connector (bit mask). */
-#define CONNSEL_SUBMIT		0x01	/* ms-Exch-SMTP-Submit */
-#define CONNSEL_ANY_RECIPIENT	0x02	/* ms-Exch-SMTP-Accept-Any-Recipient: relay */
-#define CONNSEL_ANY_SENDER	0x04	/* ms-Exch-SMTP-Accept-Any-Sender */
-#define CONNSEL_AUTH_SENDER	0x08	/* ...-Accept-Authoritative-Domain-Sender */
-#define CONNSEL_BYPASS_SPAM	0x10	/* ms-Exch-Bypass-Anti-Spam */
-#define CONNSEL_BYPASS_SIZE	0x20	/* ms-Exch-Bypass-Message-Size-Limit */
-#define CONNSEL_HEADERS		0x40	/* ms-Exch-Accept-Headers-Routing */
-
-/* Who the client is. */
-enum connsel_client {
-	CONNSEL_ANONYMOUS,	/* NT AUTHORITY\ANONYMOUS LOGON, S-1-5-7 */
-	CONNSEL_AUTHENTICATED	/* any account: Authenticated Users, Everyone */
-};
-
-/*
- * The rights the client has on the connector: allow entries for its
- * principals (S-1-5-7; S-1-5-11 and S-1-1-0 for an authenticated client)
- * minus deny entries (an explicit deny beats any allow, an inherited deny
- * only an inherited allow).  An anonymous client on a connector that is
- * externally secured (ExchangeServers + ExternalAuthoritative) gets every
- * right of MS Exchange\Externally Secured Servers.  When the connector has
- * no entry at all for the client's principals (permissions not
- * exported), its permission groups stand for the entries Exchange creates
- * with them: AnonymousUsers for ANONYMOUS LOGON, ExchangeUsers for
- * Authenticated Users.
- */
-unsigned	 connsel_rights(xmlNodePtr conn, enum connsel_client);
-
-/*
- * How the connector relays for unauthenticated hosts: "anonymous" (the
- * AnonymousUsers group and an effective Accept-Any-Recipient for
- * ANONYMOUS LOGON), "externally-secured", both separated by a space, or
- * "" for none.  Static strings.
- */
-const char	*connsel_relay_method(xmlNodePtr conn);
-
-/*
- * Is this allow entry of conn made ineffective by a deny entry for the
- * same principal (or for Everyone, S-1-1-0, unless the allow is for
- * ANONYMOUS LOGON) on the same right, or on every right?  An explicit deny
- * overrides any allow, an inherited deny only an inherited allow.
- */
-int		 connsel_ace_overridden(xmlNodePtr conn, xmlNodePtr ace);
 
 /* The connectors chosen for one connection. */
 struct connsel_choice {

@@ -146,11 +146,44 @@ coverage_configured(xmlNodePtr conn)
 }
 
 /* Did its descriptor fail to read? */
+/*
+ * Does an entry whose principal could not be resolved leave the anonymous
+ * verdict open, with no relay found (effrights.c's derived facts)?  Such
+ * a connector is judged as if its permissions were unreadable: a "no
+ * relay" resting on it would be a false clean.
+ */
+static int
+coverage_incomplete(xmlNodePtr conn)
+{
+	xmlNodePtr c, u;
+
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (!coverage_is(c, "effective") ||
+		    !coverage_attr_is(c, "client", "anonymous") ||
+		    !coverage_attr_is(c, "relay", "false"))
+			continue;
+		for (u = c->children; u != NULL; u = u->next)
+			if (coverage_is(u, "unknown-principal"))
+				return 1;
+	}
+	return 0;
+}
+
 static int
 coverage_unreadable(xmlNodePtr conn)
 {
 	return coverage_attr_is(conn, "permissions", "unreadable") ||
-	    coverage_attr_is(conn, "permissions", "not-collected");
+	    coverage_attr_is(conn, "permissions", "not-collected") ||
+	    coverage_incomplete(conn);
+}
+
+/* How the permissions of a connector coverage_unreadable holds are. */
+static const char *
+coverage_permission_state(xmlNodePtr conn)
+{
+	if (coverage_incomplete(conn))
+		return "incomplete: unknown principal";
+	return xml_attr(conn, "permissions");
 }
 
 /* Are its permission entries known? */
@@ -159,6 +192,8 @@ coverage_permissions(xmlNodePtr conn)
 {
 	xmlNodePtr c;
 
+	if (coverage_incomplete(conn))
+		return 0;
 	if (xml_attr(conn, "permissions") != NULL)
 		return coverage_attr_is(conn, "permissions", "collected");
 	for (c = conn->children; c != NULL; c = c->next)
@@ -360,7 +395,7 @@ coverage_server_gaps(const struct coverage_server *s, int i,
 			snprintf(text, sizeof(text), "needs the permission "
 			    "entries of %s (security descriptor %s)",
 			    xml_attr(c, "identity") ? xml_attr(c, "identity") :
-			    "?", xml_attr(c, "permissions"));
+			    "?", coverage_permission_state(c));
 			coverage_gap(parent, ns, "not-checked", i, s->name,
 			    xml_attr(c, "identity"), text);
 			n++;
@@ -471,8 +506,8 @@ coverage_add_element(const struct coverage *cov, xmlNodePtr parent,
 				xmlSetProp(u, (const xmlChar *)"object",
 				    (const xmlChar *)xml_attr(c, "identity"));
 				xmlSetProp(u, (const xmlChar *)"state",
-				    (const xmlChar *)xml_attr(c,
-				    "permissions"));
+				    (const xmlChar *)
+				    coverage_permission_state(c));
 			}
 	}
 	for (c = cov->root ? cov->root->children : NULL; c != NULL;

@@ -370,7 +370,9 @@ diff_children(xmlNodePtr parent, struct diff_set *items,
 	xmlNodePtr c;
 
 	for (c = parent->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
+		/* Derived facts follow the collected ones that changed. */
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "effective") == 0)
 			continue;
 		if (strcmp((const char *)c->name, "setting") == 0)
 			diff_set_add(settings, xstrdup(diff_str(xml_attr(c,

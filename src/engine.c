@@ -483,6 +483,21 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	copy = xmlDocCopyNode(object, run->out, 1);
 	if (copy != NULL) {
 		xmlNsPtr mns = xmlNewNs(copy, (const xmlChar *)MODEL_NS, NULL);
+		xmlNodePtr c, next;
+
+		/*
+		 * Evidence is what was collected; the derived <effective>
+		 * facts follow from it (docs/effective-rights.md) and would
+		 * double every finding.
+		 */
+		for (c = copy->children; c != NULL; c = next) {
+			next = c->next;
+			if (c->type == XML_ELEMENT_NODE && strcmp((const char *)
+			    c->name, "effective") == 0) {
+				xmlUnlinkNode(c);
+				xmlFreeNode(c);
+			}
+		}
 
 		xml_tree_set_ns(copy, mns);
 		xmlAddChild(ev, copy);
@@ -614,6 +629,23 @@ engine_rule_element(struct engine_run *run, const struct rule *r)
 	return e;
 }
 
+/*
+ * One <probe> of the summary: the listener and its relay verdict, with
+ * why it is unknown, so that a report can say which listeners relay, which
+ * do not, and which could not be determined.
+ */
+static void
+engine_probe_summary(struct engine_run *run, xmlNodePtr e, xmlNodePtr probe)
+{
+	static const char *const attrs[] = { "target", "address", "port",
+	    "status", "relay", "relay-reason", "relay-variants" };
+	xmlNodePtr pe = engine_child(run, e, "probe");
+	size_t i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		engine_attr(pe, attrs[i], xml_attr(probe, attrs[i]));
+}
+
 /* The <model> summary: provenance and the topology the report draws. */
 static void
 engine_model_summary(struct engine_run *run, struct model *m)
@@ -685,6 +717,11 @@ engine_model_summary(struct engine_run *run, struct model *m)
 			}
 		}
 	}
+	/* After the servers, as the schema orders them. */
+	for (c = root->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "probe") == 0)
+			engine_probe_summary(run, e, c);
 }
 
 static int

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -10,6 +11,7 @@
 #include "bounds.h"
 #include "err.h"
 #include "findings.h"
+#include "util.h"
 #include "xml.h"
 
 static const char *const severity_names[SEVERITY_COUNT] = {
@@ -105,4 +107,54 @@ findings_count_at_least(xmlDocPtr doc, enum severity min)
 			n++;
 	}
 	return n;
+}
+
+/* The unsigned value of attribute name, or 0. */
+static unsigned long
+findings_count_attr(xmlNodePtr node, const char *name)
+{
+	const char *v = xml_attr(node, name);
+	struct mx_err scratch;
+	uint64_t n;
+
+	mx_err_init(&scratch);
+	if (v == NULL || parse_u64(v, UINT32_MAX, &n, &scratch, name) == -1)
+		return 0;
+	return (unsigned long)n;
+}
+
+int
+findings_nothing_decided(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), c, s;
+	unsigned long checked = 0, failed = 0;
+	int other = 0, probes = 0;
+
+	if (root == NULL)
+		return 0;
+	for (c = root->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)c->name, "model") == 0) {
+			for (s = c->children; s != NULL; s = s->next) {
+				const char *kind;
+
+				if (s->type != XML_ELEMENT_NODE ||
+				    strcmp((const char *)s->name,
+				    "source") != 0)
+					continue;
+				kind = xml_attr(s, "kind");
+				if (kind != NULL && strcmp(kind, "probe") == 0)
+					probes = 1;
+				else
+					other = 1;
+			}
+		} else if (strcmp((const char *)c->name, "rule") == 0 &&
+		    xml_attr(c, "id") != NULL &&
+		    strcmp(xml_attr(c, "id"), "PROBE-011") == 0) {
+			checked = findings_count_attr(c, "checked");
+			failed = findings_count_attr(c, "failed");
+		}
+	}
+	return probes && !other && checked > 0 && failed == checked;
 }

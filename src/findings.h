@@ -42,4 +42,12 @@ int		 findings_waived(xmlNodePtr finding);
  */
 unsigned long	 findings_count_at_least(xmlDocPtr, enum severity min);
 
+/*
+ * Did the audit decide nothing?  True when its only inputs were SMTP
+ * probes and not one of them completed its relay test (the rule
+ * PROBE-011 checked every probe and failed on each): such findings have
+ * no score and never pass.
+ */
+int		 findings_nothing_decided(xmlDocPtr);
+
 #endif /* MXBPA_FINDINGS_H */

@@ -1308,6 +1308,8 @@ fail:
 	return -1;
 }
 
+#define IMPORT_CLIXML_NULL_GUID	"00000000-0000-0000-0000-000000000000"
+
 /* A Get-ADPermission entry: one <ace> per extended right it grants. */
 static int
 import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
@@ -1333,8 +1335,25 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 	if (import_clixml_prop(c, obj, "User", &ace.principal) == -1 ||
 	    import_clixml_joined(c, obj, "AccessRights", &ace.access) == -1 ||
 	    import_clixml_prop(c, obj, "InheritanceType",
-	    &ace.inheritance) == -1)
+	    &ace.inheritance) == -1 ||
+	    import_clixml_prop(c, obj, "InheritedObjectType",
+	    &ace.inherited_object_type) == -1 ||
+	    import_clixml_joined(c, obj, "ChildObjectTypes",
+	    &ace.object_type) == -1 ||
+	    (ace.object_type == NULL && import_clixml_joined(c, obj,
+	    "Properties", &ace.object_type) == -1))
 		return -1;
+	/* .NET writes the empty GUID for "no object type". */
+	if (ace.inherited_object_type != NULL && strcmp(
+	    ace.inherited_object_type, IMPORT_CLIXML_NULL_GUID) == 0)
+		ace.inherited_object_type = NULL;
+	if (ace.object_type != NULL && strcmp(ace.object_type,
+	    IMPORT_CLIXML_NULL_GUID) == 0)
+		ace.object_type = NULL;
+	/* Descendents and Children entries are not in force on the object. */
+	ace.inherit_only = ace.inheritance != NULL &&
+	    (strcasecmp(ace.inheritance, "Descendents") == 0 ||
+	    strcasecmp(ace.inheritance, "Children") == 0);
 	if (ace.principal == NULL)
 		return import_clixml_fail(c, obj, MX_ERR_INPUT,
 		    "permission entry without User");
@@ -1353,7 +1372,11 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 	    import_clixml_name_ok(c, obj, "connector name", name) == -1 ||
 	    import_clixml_name_ok(c, obj, "User", ace.principal) == -1 ||
 	    (ace.inheritance != NULL && import_clixml_name_ok(c, obj,
-	    "InheritanceType", ace.inheritance) == -1))
+	    "InheritanceType", ace.inheritance) == -1) ||
+	    (ace.inherited_object_type != NULL && import_clixml_name_ok(c,
+	    obj, "InheritedObjectType", ace.inherited_object_type) == -1) ||
+	    (ace.object_type != NULL && import_clixml_name_ok(c, obj,
+	    "ChildObjectTypes", ace.object_type) == -1))
 		return -1;
 	if ((conn = model_connector(c->model, server, name)) == NULL)
 		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,

@@ -15,7 +15,10 @@
  *   - a prefix length is 1 to 3 decimal digits without a leading zero
  *     ("/0" is fine, "/08" is refused: leading zeros read as octal in
  *     some tools, so such a text is ambiguous);
- *   - a range has exactly one '-' and never carries a prefix length.
+ *   - a range has exactly one '-' and never carries a prefix length;
+ *   - Exchange's IPRange also reads "address(mask)" (its SubnetMask
+ *     format, exchange-facts.md [DEC-IPR]): the mask must be of the
+ *     address's family and contiguous, and the form mixes with no other.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -215,6 +218,51 @@ iprange_parse_cidr(const char *s, const char *slash, struct ip_range *r)
 }
 
 /*
+ * The prefix length of a subnet mask whose bits are contiguous; -1 for
+ * a mask with a hole (Exchange refuses those too).
+ */
+static int
+iprange_mask_bits(const struct ip_addr *m)
+{
+	size_t i, len = iprange_addr_len(m->family);
+	int bits = 0, ended = 0;
+	unsigned b;
+
+	for (i = 0; i < len; i++)
+		for (b = 0x80; b != 0; b >>= 1) {
+			if (m->bytes[i] & b) {
+				if (ended)
+					return -1;
+				bits++;
+			} else
+				ended = 1;
+		}
+	return bits;
+}
+
+/*
+ * Parse Exchange's "address(mask)" form ("10.0.9.0(255.255.255.0)"; paren
+ * points at the '(').  The mask is of the address's family, contiguous;
+ * host bits of the address are widened as for CIDR.  Returns 0 or -1.
+ */
+static int
+iprange_parse_masked(const char *s, const char *paren, struct ip_range *r)
+{
+	struct ip_addr a, m;
+	size_t n = strlen(paren);
+	int bits;
+
+	if (n < 3 || paren[n - 1] != ')' ||
+	    memchr(paren + 1, '(', n - 2) != NULL ||
+	    iprange_addr_parse_n(s, (size_t)(paren - s), &a) == -1 ||
+	    iprange_addr_parse_n(paren + 1, n - 2, &m) == -1 ||
+	    a.family != m.family || (bits = iprange_mask_bits(&m)) < 0)
+		return -1;
+	iprange_cidr(&a, (unsigned)bits, r);
+	return 0;
+}
+
+/*
  * Parse "first-last" (dash points at the only '-').  Returns 0, or -1
  * with a message naming the fault and quoting q.
  */
@@ -248,13 +296,23 @@ iprange_parse(const char *s, struct ip_range *r, struct mx_err *err,
     const char *where)
 {
 	char q[IPRANGE_QUOTE_LEN + 4];
-	const char *slash, *dash;
+	const char *slash, *dash, *paren;
 
 	if (iprange_check_text(s, "IP range", err, where) == -1)
 		return -1;
 	iprange_quote(s, q);
 	slash = strchr(s, '/');
 	dash = strchr(s, '-');
+	paren = strchr(s, '(');
+	if (paren != NULL || strchr(s, ')') != NULL) {
+		if (slash != NULL || dash != NULL || paren == NULL ||
+		    iprange_parse_masked(s, paren, r) == -1)
+			return mx_err_set(err, MX_ERR_INPUT, where,
+			    "not an address with a subnet mask "
+			    "(address(mask), contiguous mask of the same "
+			    "family): \"%s\"", q);
+		return 0;
+	}
 	if (slash != NULL && dash != NULL)
 		return mx_err_set(err, MX_ERR_INPUT, where,
 		    "IP range mixes CIDR and first-last forms: \"%s\"", q);

@@ -6,6 +6,7 @@
  *   single address   192.168.5.10        2001:db8::1
  *   range            192.168.5.10-192.168.5.20
  *   CIDR             192.168.5.0/24      2001:db8::/32
+ *   address(mask)    192.168.5.0(255.255.255.0)   (0.0.0.0(0.0.0.0): all)
  * IPv4 and IPv6 never mix inside one range.  Addresses are kept in network
  * byte order in 16 bytes; an IPv4 address uses the first 4.
  *

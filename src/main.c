@@ -254,6 +254,12 @@ main_verdict(const struct cli *cli, xmlDocPtr findings)
 
 	log_info(LOG_MAIN, "%lu finding(s) at or above %s", n,
 	    severity_name(cli->fail_on));
+	/* Nothing decided is never a pass, whatever --fail-on says. */
+	if (findings_nothing_decided(findings)) {
+		log_warnx(LOG_MAIN, "no relay test could be completed: "
+		    "nothing was checked");
+		return MX_EXIT_FINDINGS;
+	}
 	return n > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
 }
 

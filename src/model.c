@@ -18,10 +18,12 @@
 
 #include "bounds.h"
 #include "datadir.h"
+#include "effrights.h"
 #include "err.h"
 #include "iprange.h"
 #include "log.h"
 #include "model.h"
+#include "principal.h"
 #include "util.h"
 #include "xml.h"
 
@@ -50,32 +52,10 @@ struct model_cursor {
 static const char *const model_child_order[] = {
 	"address", "binding", "remote-ip-range", "relay-ip-range",
 	"permission-group",
-	"auth-mechanism", "ace", "security-descriptor", "setting",
+	"auth-mechanism", "ace", "security-descriptor", "effective", "setting",
 	"receive-connector", "smtp-virtual-server", "load-balancer", NULL
 };
 
-static const struct {
-	const char	*principal;
-	const char	*sid;
-} model_sids[] = {
-	{ "NT AUTHORITY\\ANONYMOUS LOGON",	"S-1-5-7" },
-	{ "AUTORITE NT\\ANONYMOUS LOGON",	"S-1-5-7" },
-	{ "ANONYMOUS LOGON",			"S-1-5-7" },
-	{ "NT AUTHORITY\\Authenticated Users",	"S-1-5-11" },
-	{ "AUTORITE NT\\Utilisateurs authentifiés", "S-1-5-11" },
-	{ "Everyone",				"S-1-1-0" },
-	{ "Tout le monde",			"S-1-1-0" },
-	{ "NT AUTHORITY\\SYSTEM",		"S-1-5-18" },
-	{ "AUTORITE NT\\Système",		"S-1-5-18" },
-	{ "NT AUTHORITY\\NETWORK SERVICE",	"S-1-5-20" },
-	{ "AUTORITE NT\\SERVICE RÉSEAU",	"S-1-5-20" },
-	{ "NT AUTHORITY\\SELF",			"S-1-5-10" },
-	{ "NT AUTHORITY\\ENTERPRISE DOMAIN CONTROLLERS", "S-1-5-9" },
-	{ "BUILTIN\\Administrators",		"S-1-5-32-544" },
-	{ "BUILTIN\\Administrateurs",		"S-1-5-32-544" },
-	{ "BUILTIN\\Pre-Windows 2000 Compatible Access", "S-1-5-32-554" },
-	{ NULL, NULL }
-};
 
 static xmlNodePtr
 model_new_child(struct model *m, xmlNodePtr parent, const char *name)
@@ -593,14 +573,7 @@ model_add_names(xmlNodePtr conn, const char *kind, const char *list)
 const char *
 model_well_known_sid(const char *principal)
 {
-	size_t i;
-
-	if (principal == NULL)
-		return NULL;
-	for (i = 0; model_sids[i].principal != NULL; i++)
-		if (strcasecmp(model_sids[i].principal, principal) == 0)
-			return model_sids[i].sid;
-	return NULL;
+	return principal_sid(principal);
 }
 
 xmlNodePtr
@@ -625,6 +598,10 @@ model_add_ace(xmlNodePtr conn, const struct model_ace *ace)
 	model_set(e, "access", ace->access);
 	model_set(e, "inherited", ace->inherited ? "true" : "false");
 	model_set(e, "inheritance", ace->inheritance);
+	if (ace->inherit_only)
+		model_set(e, "inherit-only", "true");
+	model_set(e, "object-type", ace->object_type);
+	model_set(e, "inherited-object-type", ace->inherited_object_type);
 	return e;
 }
 
@@ -769,11 +746,18 @@ model_sort_children(xmlNodePtr parent, int by_name)
 }
 
 void
+model_derive(struct model *m)
+{
+	model_index_drop(m);		/* derived elements are replaced */
+	effrights_derive(m->root);
+}
+
+void
 model_normalize(struct model *m)
 {
 	xmlNodePtr org = NULL, s, c;
 
-	model_index_drop(m);		/* the cursors are about to move */
+	model_derive(m);		/* derived facts, never trusted */
 	for (c = m->root->children; c != NULL; c = c->next)
 		if (model_is(c, "organization"))
 			org = c;
@@ -833,6 +817,8 @@ model_from_doc(xmlDocPtr doc, const char *name, struct mx_err *err)
 		model_free(m);
 		return NULL;
 	}
+	/* A loaded model's derived facts are recomputed, never trusted. */
+	effrights_derive(m->root);
 	return m;
 }
 

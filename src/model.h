@@ -92,12 +92,15 @@ struct model_ace {
 	const char	*access;	/* "ExtendedRight", "GenericAll"... */
 	int		 inherited;
 	const char	*inheritance;	/* "None", "All"... */
+	int		 inherit_only;	/* INHERIT_ONLY: not in force here */
+	const char	*object_type;	/* a non-right ObjectType, or NULL */
+	const char	*inherited_object_type;	/* class it is inherited by */
 };
 
 /* Add an <ace> to a connector, with the SID of well-known principals. */
 xmlNodePtr	 model_add_ace(xmlNodePtr conn, const struct model_ace *);
 
-/* SID of a well-known principal name (English or French), or NULL. */
+/* SID of a well-known principal name (principal.h languages), or NULL. */
 const char	*model_well_known_sid(const char *principal);
 
 /*
@@ -134,6 +137,14 @@ void		 model_add_setting(xmlNodePtr conn, const char *name,
  * whatever the import order.
  */
 void		 model_normalize(struct model *);
+
+/*
+ * Recompute the derived facts (effrights.h: what each client kind may do
+ * on each connector; the permission groups of connectors read from a
+ * security descriptor).  model_normalize, model_write and model loading
+ * do it too; collectors call it when they finish.
+ */
+void		 model_derive(struct model *);
 
 /* Validate against schemas/model.rng.  0, or -1 with MX_ERR_INPUT. */
 int		 model_validate(struct model *, const char *name,

@@ -252,22 +252,50 @@ model_probe_tls(xmlNodePtr probe, const struct tls_facts *f)
 	}
 }
 
+/* The steps of one connection, as <step> children of parent. */
+static void
+model_probe_steps(xmlNodePtr parent, const struct probe_transcript *tr)
+{
+	xmlNodePtr s;
+	size_t i;
+
+	for (i = 0; i < tr->nsteps; i++) {
+		s = model_probe_child(parent, "step");
+		model_probe_set_uint(s, "seq", i + 1);
+		model_probe_set_uint(s, "at-ms", tr->steps[i].at_ms);
+		model_set(s, "dir", probe_dir_name(tr->steps[i].dir));
+		model_probe_set_text(s, "text", tr->steps[i].text);
+	}
+}
+
+/*
+ * One relay test.  A variant never tried (the target did not answer, or
+ * time ran out) has no addresses: its verdict is unknown, its reason says
+ * why.
+ */
 static void
 model_probe_test(xmlNodePtr probe, const struct probe_relay_test *t)
 {
 	xmlNodePtr node = model_probe_child(probe, "relay-test");
 
 	model_set(node, "variant", t->variant);
+	if (t->domain != NULL)
+		model_probe_set_text(node, "domain", t->domain);
 	model_probe_set_text(node, "from", t->from);
 	model_probe_set_text(node, "to", t->to);
+	model_probe_set_text(node, "control", t->control);
+	if (t->attempts > 0)
+		model_probe_set_uint(node, "connections", t->attempts);
 	model_probe_set_code(node, "mail-code", t->mail_code);
 	model_probe_set_code(node, "rcpt-code", t->rcpt_code);
+	model_probe_set_code(node, "control-code", t->control_code);
 	if (t->confirm_tried) {
 		model_probe_set_code(node, "confirm-code", t->confirm_code);
 		model_probe_set_bool(node, "confirmed", t->confirmed);
 	}
 	model_set(node, "verdict", probe_verdict_name(t->verdict));
 	model_probe_set_text(node, "reason", t->reason);
+	model_probe_steps(node, &t->transcript);
 }
 
 /* The names of the variants whose RCPT was accepted, or NULL. */
@@ -278,13 +306,15 @@ model_probe_accepted(const struct probe_result *r)
 	char *out = NULL;
 
 	for (i = 0; i < r->ntests; i++)
-		if (r->tests[i].verdict == PROBE_VERDICT_ACCEPTED)
+		if (r->tests[i].verdict == PROBE_VERDICT_ACCEPTED ||
+		    r->tests[i].verdict == PROBE_VERDICT_DATA_ACCEPTED)
 			len += strlen(r->tests[i].variant) + 1;
 	if (len == 0)
 		return NULL;
 	out = xcalloc(1, len);
 	for (i = 0, len = 0; i < r->ntests; i++) {
-		if (r->tests[i].verdict != PROBE_VERDICT_ACCEPTED)
+		if (r->tests[i].verdict != PROBE_VERDICT_ACCEPTED &&
+		    r->tests[i].verdict != PROBE_VERDICT_DATA_ACCEPTED)
 			continue;
 		len += (size_t)snprintf(out + len, strlen(r->tests[i].variant)
 		    + 2, "%s%s", len > 0 ? " " : "", r->tests[i].variant);
@@ -295,7 +325,7 @@ model_probe_accepted(const struct probe_result *r)
 static void
 model_probe_one(xmlNodePtr root, const struct probe_result *r)
 {
-	xmlNodePtr node, b, s;
+	xmlNodePtr node, b;
 	const struct probe_ehlo *plain = NULL;
 	char now[32], *accepted;
 	size_t i;
@@ -314,6 +344,7 @@ model_probe_one(xmlNodePtr root, const struct probe_result *r)
 	model_set(node, "status", r->completed ? "completed" : "unknown");
 	model_probe_set_text(node, "reason", r->reason);
 	model_set(node, "relay", probe_verdict_name(r->relay));
+	model_probe_set_text(node, "relay-reason", r->relay_reason);
 	if ((accepted = model_probe_accepted(r)) != NULL) {
 		model_set(node, "relay-variants", accepted);
 		free(accepted);
@@ -338,13 +369,7 @@ model_probe_one(xmlNodePtr root, const struct probe_result *r)
 			model_probe_ehlo(node, &r->ehlo[i], plain);
 	for (i = 0; i < r->ntests; i++)
 		model_probe_test(node, &r->tests[i]);
-	for (i = 0; i < r->nsteps; i++) {
-		s = model_probe_child(node, "step");
-		model_probe_set_uint(s, "seq", i + 1);
-		model_probe_set_uint(s, "at-ms", r->steps[i].at_ms);
-		model_set(s, "dir", probe_dir_name(r->steps[i].dir));
-		model_probe_set_text(s, "text", r->steps[i].text);
-	}
+	model_probe_steps(node, &r->transcript);
 }
 
 int

@@ -10,9 +10,12 @@
  *
  * One protocol, one enum, one names table and two functions: entering a
  * state (probe_set_state, the only writer of p->state) sends its command;
- * a reply (probe_dialog_on_reply) picks the next state.  DATA and MESSAGE
- * are entered only with the confirm option (probe_set_state aborts
- * otherwise), once per dialog, after an accepted RCPT.
+ * a reply (probe_dialog_on_reply) picks the next state.  A dialog tries
+ * one relay variant: MAIL, RCPT, CONTROL (a second RCPT, to a random
+ * absent local part at the same domain, after an accepted trick), RSET,
+ * QUIT.  DATA and MESSAGE are entered only with the confirm option
+ * (probe_set_state aborts otherwise), once per target, after an accepted
+ * RCPT whose control, if any, was refused.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -62,6 +65,7 @@ enum probe_state {
 	PROBE_STATE_STARTTLS,
 	PROBE_STATE_MAIL,
 	PROBE_STATE_RCPT,
+	PROBE_STATE_CONTROL,		/* RCPT to the control recipient */
 	PROBE_STATE_DATA,		/* only with the confirm option */
 	PROBE_STATE_MESSAGE,		/* its message and "." */
 	PROBE_STATE_RSET,
@@ -80,6 +84,7 @@ static const char *const probe_state_name[PROBE_STATE_COUNT] = {
 	[PROBE_STATE_STARTTLS] = "STARTTLS",
 	[PROBE_STATE_MAIL] = "MAIL",
 	[PROBE_STATE_RCPT] = "RCPT",
+	[PROBE_STATE_CONTROL] = "CONTROL",
 	[PROBE_STATE_DATA] = "DATA",
 	[PROBE_STATE_MESSAGE] = "MESSAGE",
 	[PROBE_STATE_RSET] = "RSET",
@@ -108,12 +113,14 @@ struct probe {
 	size_t				 outlen, outoff;
 	char				*in;
 	size_t				 inlen;
-	size_t				 variant;	/* next one to try */
-	struct probe_relay_test		*test;		/* the current one */
+	size_t				 variant;	/* the one it tries */
+	int				 first;		/* records the facts */
+	struct probe_transcript		*tr;		/* where steps go */
+	struct probe_relay_test		*test;		/* once at MAIL */
+	int				 dropped;	/* closed, reset, 421 */
 	char				 server[PROBE_HELO_MAX + 1];
 	char				 literal[IPRANGE_ADDR_TEXT + 8];
 	int				 starttls_offered;
-	int				 confirm_sent;	/* DATA, once */
 	/* version check: -1, 0, 1 */
 	int				 check_result;
 	char				 check_note[PROBE_REASON_MAX];
@@ -191,13 +198,25 @@ probe_dialog_bounded(const char *s, size_t max)
 	return out;
 }
 
+/*
+ * Record a step in the dialog's transcript: the result's for the first
+ * dialog of a target (PROBE_TRANSCRIPT_MAX, PROBE_TRANSCRIPT_BYTES_MAX),
+ * its variant's for the others (PROBE_VARIANT_STEPS_MAX,
+ * PROBE_VARIANT_BYTES_MAX).
+ */
 static void
 probe_record(struct probe *p, enum probe_dir dir, const char *text)
 {
-	struct probe_result *r = p->res;
+	struct probe_transcript *r = p->tr;
 	struct probe_step *s;
-	const char *full = "transcript truncated (PROBE_TRANSCRIPT_MAX, "
-	    "PROBE_TRANSCRIPT_BYTES_MAX)";
+	size_t maxsteps = p->tr == &p->res->transcript ?
+	    PROBE_TRANSCRIPT_MAX : PROBE_VARIANT_STEPS_MAX;
+	size_t maxbytes = p->tr == &p->res->transcript ?
+	    PROBE_TRANSCRIPT_BYTES_MAX : PROBE_VARIANT_BYTES_MAX;
+	const char *full = p->tr == &p->res->transcript ?
+	    "transcript truncated (PROBE_TRANSCRIPT_MAX, "
+	    "PROBE_TRANSCRIPT_BYTES_MAX)" : "transcript truncated "
+	    "(PROBE_VARIANT_STEPS_MAX, PROBE_VARIANT_BYTES_MAX)";
 
 	if (dir == PROBE_DIR_SEND)
 		log_trace(LOG_PROBE, "%s: >>> %s", p->where, text);
@@ -205,11 +224,11 @@ probe_record(struct probe *p, enum probe_dir dir, const char *text)
 		log_trace(LOG_PROBE, "%s: <<< %s", p->where, text);
 	else
 		log_debug(LOG_PROBE, "%s: %s", p->where, text);
-	if (p->profile != TLS_INSPECT_DEFAULT || r->transcript_truncated)
+	if (p->profile != TLS_INSPECT_DEFAULT || r->truncated)
 		return;
-	if (r->nsteps + 1 >= PROBE_TRANSCRIPT_MAX ||
-	    r->transcript_bytes + strlen(text) > PROBE_TRANSCRIPT_BYTES_MAX) {
-		r->transcript_truncated = 1;
+	if (r->nsteps + 1 >= maxsteps ||
+	    r->bytes + strlen(text) > maxbytes) {
+		r->truncated = 1;
 		dir = PROBE_DIR_EVENT;
 		text = full;
 	}
@@ -219,7 +238,7 @@ probe_record(struct probe *p, enum probe_dir dir, const char *text)
 	    p->run->t0[p->index]);
 	s->dir = dir;
 	s->text = probe_dialog_bounded(text, PROBE_STEP_TEXT_MAX);
-	r->transcript_bytes += strlen(s->text);
+	r->bytes += strlen(s->text);
 }
 
 static void
@@ -299,17 +318,21 @@ probe_reply_brief(const struct smtp_reply *r, char *out, size_t size)
 static void
 probe_reason(struct probe *p, const char *reason)
 {
+	struct probe_relay_test *t;
+
 	if (p->profile != TLS_INSPECT_DEFAULT) {
 		if (p->check_note[0] == '\0')
 			util_strlcpy(p->check_note, reason,
 			    sizeof(p->check_note));
 		return;
 	}
-	if (p->res->reason == NULL)
+	/* Before MAIL, the first dialog speaks for the whole target. */
+	if (p->test == NULL && p->first && p->res->reason == NULL)
 		p->res->reason = xstrdup(reason);
-	if (p->test != NULL && p->test->reason == NULL &&
-	    p->test->verdict == PROBE_VERDICT_UNKNOWN)
-		p->test->reason = xstrdup(reason);
+	/* A decided variant keeps its verdict and reason. */
+	t = &p->res->tests[p->variant];
+	if (t->verdict == PROBE_VERDICT_UNKNOWN && t->reason == NULL)
+		t->reason = xstrdup(reason);
 }
 
 static void
@@ -537,52 +560,71 @@ probe_write(struct probe *p)
 
 /* --- the protocol --------------------------------------------------------- */
 
-/* Start the next variant with MAIL, or end with QUIT. */
+/*
+ * Start the dialog's variant with MAIL (its addresses are built now: they
+ * use the server's name from this dialog's EHLO answer).  A new attempt
+ * forgets what the dropped one saw.  The first dialog, by reaching MAIL,
+ * lets the target's other variants start.
+ */
 static void
-probe_next_variant(struct probe *p)
+probe_begin_test(struct probe *p)
 {
-	const struct probe_run *run = p->run;
+	struct probe_run *run = p->run;
 	struct probe_relay_names nm = { run->from, run->to, run->from_local,
-	    run->to_local, run->to_domain, p->literal, p->server };
-	struct probe_relay_test *t;
+	    run->to_local, run->to_domain, p->literal, p->server, run->absent,
+	    run->o->domains, run->o->ndomains };
+	struct probe_relay_test *t = &p->res->tests[p->variant];
 	char from[PROBE_COMMAND_MAX], to[PROBE_COMMAND_MAX];
-	size_t i;
+	char control[PROBE_COMMAND_MAX];
 
-	p->test = NULL;
-	if (p->variant >= p->run->nvariants) {
-		probe_set_state(p, PROBE_STATE_QUIT);
-		return;
-	}
-	i = p->variant++;
-	if (probe_relay_expand(i, &nm, from, sizeof(from) - 32, to,
-	    sizeof(to) - 32) == -1)
+	if (probe_relay_expand(p->variant, &nm, from, to, control,
+	    PROBE_COMMAND_MAX - 32) == -1)
 		probe_dialog_fatalx("variant over PROBE_COMMAND_MAX", 0);
-	p->res->tests = xreallocarray(p->res->tests, p->res->ntests + 1,
-	    sizeof(*p->res->tests));
-	t = &p->res->tests[p->res->ntests++];
-	memset(t, 0, sizeof(*t));
-	t->variant = probe_relay_name(i);
+	free(t->from);
+	free(t->to);
+	free(t->control);
 	t->from = xstrdup(from);
 	t->to = xstrdup(to);
+	t->control = control[0] != '\0' ? xstrdup(control) : NULL;
+	t->mail_code = t->rcpt_code = t->control_code = 0;
 	t->verdict = PROBE_VERDICT_UNKNOWN;
 	p->test = t;
+	if (p->first)
+		run->ts[p->index].released = 1;
 	probe_set_state(p, PROBE_STATE_MAIL);
 }
 
 /*
  * The verdict of a relay test from its deciding reply, and the reason:
- * the reply itself, said plainly for 530 (RFC 4954 6), which leaves the
- * relay question open.
+ * the reply itself, said plainly for 530 (RFC 4954 6), and for a refused
+ * sender, which leaves the recipient untried.
  */
 static void
-probe_judge(struct probe_relay_test *t, int code, const char *brief)
+probe_judge(struct probe_relay_test *t, enum probe_verdict v, int code,
+    const char *brief)
 {
 	char buf[PROBE_REASON_MAX];
 
-	t->verdict = probe_relay_verdict(code);
-	snprintf(buf, sizeof(buf), "%s%s", code == 530 ?
-	    "authentication required: " : "", brief);
+	t->verdict = v;
+	snprintf(buf, sizeof(buf), "%s%s%s", code == 530 ?
+	    "authentication required: " : "", t->rcpt_code == 0 &&
+	    code != 530 && v == PROBE_VERDICT_UNKNOWN ? "sender refused, "
+	    "recipient not tried: " : "", brief);
+	free(t->reason);
 	t->reason = xstrdup(buf);
+}
+
+/* After the recipient (and its control): DATA when asked, else RSET. */
+static void
+probe_after_rcpt(struct probe *p)
+{
+	struct probe_target_state *ts = &p->run->ts[p->index];
+
+	if (p->test->verdict == PROBE_VERDICT_ACCEPTED && p->run->o->confirm &&
+	    !ts->confirm_sent && p->profile == TLS_INSPECT_DEFAULT)
+		probe_set_state(p, PROBE_STATE_DATA);
+	else
+		probe_set_state(p, PROBE_STATE_RSET);
 }
 
 /* Does an EHLO answer list the STARTTLS keyword? */
@@ -608,7 +650,8 @@ probe_record_ehlo(struct probe *p, const struct smtp_reply *r, int helo)
 
 	if (p->ssl == NULL && r->code >= 200 && r->code < 300)
 		p->starttls_offered = probe_offers_starttls(r);
-	if (p->profile != TLS_INSPECT_DEFAULT || res->nehlo == PROBE_EHLO_MAX)
+	if (p->profile != TLS_INSPECT_DEFAULT || !p->first ||
+	    res->nehlo == PROBE_EHLO_MAX)
 		return;
 	e = &res->ehlo[res->nehlo++];
 	e->tls = p->ssl != NULL;
@@ -660,7 +703,8 @@ probe_first_name(const char *line, char *out, size_t size)
 
 /*
  * The server's own name for the variants that use it: its EHLO answer,
- * else its greeting, else the name probed, else its address literal.
+ * else its greeting (kept in p->server when it came), else the name
+ * probed, else its address literal.
  */
 static void
 probe_server_name(struct probe *p, const struct smtp_reply *r)
@@ -668,8 +712,7 @@ probe_server_name(struct probe *p, const struct smtp_reply *r)
 	if (r->nlines > 0 && probe_first_name(r->lines[0], p->server,
 	    sizeof(p->server)))
 		return;
-	if (p->res->banner != NULL && probe_first_name(p->res->banner,
-	    p->server, sizeof(p->server)))
+	if (p->server[0] != '\0')
 		return;
 	if (p->t->is_host && probe_dialog_valid_name(p->t->name,
 	    PROBE_HELO_MAX)) {
@@ -695,7 +738,7 @@ probe_after_ehlo(struct probe *p)
 		probe_set_state(p, PROBE_STATE_QUIT);
 		return;
 	}
-	probe_next_variant(p);
+	probe_begin_test(p);
 }
 
 /* The first injected bytes, escaped, as evidence. */
@@ -745,17 +788,21 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 
 	probe_reply_brief(r, brief, sizeof(brief));
 	if (c == 421 && p->state != PROBE_STATE_QUIT) {
+		p->dropped = 1;
 		probe_fail(p, "server closing the session in %s: %s",
 		    probe_state_name[p->state], brief);
 		return;
 	}
 	switch (p->state) {
 	case PROBE_STATE_BANNER:
-		if (p->profile == TLS_INSPECT_DEFAULT &&
+		if (p->profile == TLS_INSPECT_DEFAULT && p->first &&
 		    p->res->banner == NULL) {
 			p->res->banner_code = c;
 			p->res->banner = probe_reply_lines(r);
 		}
+		if (r->nlines > 0)
+			(void)probe_first_name(r->lines[0], p->server,
+			    sizeof(p->server));
 		if (c == 220)
 			probe_set_state(p, PROBE_STATE_EHLO);
 		else
@@ -775,7 +822,7 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 		probe_record_ehlo(p, r, 1);
 		if (c >= 200 && c < 300) {
 			probe_server_name(p, r);
-			probe_next_variant(p);
+			probe_begin_test(p);
 		} else
 			probe_stop(p, "EHLO and HELO refused: %s", brief);
 		break;
@@ -800,7 +847,7 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 		} else {
 			probe_eventf(p, "STARTTLS refused (%s); going on "
 			    "without TLS", brief);
-			probe_next_variant(p);
+			probe_begin_test(p);
 		}
 		break;
 	case PROBE_STATE_MAIL:
@@ -809,21 +856,35 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 			probe_set_state(p, PROBE_STATE_RCPT);
 			break;
 		}
-		probe_judge(t, c, brief);
+		probe_judge(t, probe_relay_mail_verdict(p->variant, c), c,
+		    brief);
 		probe_set_state(p, PROBE_STATE_RSET);
 		break;
 	case PROBE_STATE_RCPT:
 		t->rcpt_code = c;
-		probe_judge(t, c, brief);
+		probe_judge(t, probe_relay_verdict(c), c, brief);
 		if (t->verdict == PROBE_VERDICT_ACCEPTED)
 			log_info(LOG_PROBE, "%s: RCPT accepted (%s): %s",
 			    p->where, t->variant, brief);
-		if (t->verdict == PROBE_VERDICT_ACCEPTED &&
-		    p->run->o->confirm && !p->confirm_sent &&
-		    p->profile == TLS_INSPECT_DEFAULT)
-			probe_set_state(p, PROBE_STATE_DATA);
+		/* Believe a trick only when the control is refused. */
+		if (t->verdict == PROBE_VERDICT_ACCEPTED && t->control != NULL)
+			probe_set_state(p, PROBE_STATE_CONTROL);
 		else
-			probe_set_state(p, PROBE_STATE_RSET);
+			probe_after_rcpt(p);
+		break;
+	case PROBE_STATE_CONTROL:
+		t->control_code = c;
+		if (c >= 200 && c < 300) {
+			char buf[PROBE_REASON_MAX];
+
+			t->verdict = PROBE_VERDICT_CATCH_ALL;
+			snprintf(buf, sizeof(buf), "catch-all, not evidence of "
+			    "relay: the control <%s> was accepted too (%s)",
+			    t->control, brief);
+			free(t->reason);
+			t->reason = xstrdup(buf);
+		}
+		probe_after_rcpt(p);
 		break;
 	case PROBE_STATE_DATA:
 		t->confirm_code = c;
@@ -835,13 +896,15 @@ probe_dialog_on_reply(struct probe *p, const struct smtp_reply *r,
 	case PROBE_STATE_MESSAGE:
 		t->confirm_code = c;
 		t->confirmed = c >= 200 && c < 300;
+		if (t->confirmed)
+			t->verdict = PROBE_VERDICT_DATA_ACCEPTED;
 		log_info(LOG_PROBE, "%s: confirming message %s: %s", p->where,
 		    t->confirmed ? "accepted" : "refused", brief);
 		probe_set_state(p, PROBE_STATE_RSET);
 		break;
 	case PROBE_STATE_RSET:
 		if (c >= 200 && c < 300)
-			probe_next_variant(p);
+			probe_set_state(p, PROBE_STATE_QUIT);
 		else
 			probe_stop(p, "RSET refused: %s", brief);
 		break;
@@ -880,11 +943,13 @@ probe_read(struct probe *p)
 			return;
 		}
 		if (n == 0) {
+			p->dropped = 1;
 			probe_fail(p, "connection closed by the peer in %s",
 			    probe_state_name[p->state]);
 			return;
 		}
 		if (n < 0) {
+			p->dropped = 1;
 			probe_fail(p, "%s in %s", why,
 			    probe_state_name[p->state]);
 			return;
@@ -993,7 +1058,7 @@ probe_connected(struct probe *p)
 
 	memset(&a, 0, sizeof(a));
 	if (getsockname(p->fd, (struct sockaddr *)&ss, &len) == 0 &&
-	    p->profile == TLS_INSPECT_DEFAULT) {
+	    p->profile == TLS_INSPECT_DEFAULT && p->first) {
 		if (ss.ss_family == AF_INET) {
 			a.family = IPRANGE_V4;
 			memcpy(a.bytes, &((struct sockaddr_in *)&ss)->sin_addr,
@@ -1026,7 +1091,7 @@ probe_connect(struct probe *p)
 		probe_fail(p, "cannot create a socket: %s", strerror(errno));
 		return;
 	}
-	if (p->profile == TLS_INSPECT_DEFAULT)
+	if (p->profile == TLS_INSPECT_DEFAULT && p->first)
 		p->run->contacted++;
 	if (connect(p->fd, (struct sockaddr *)&ss, len) == 0) {
 		probe_connected(p);
@@ -1063,7 +1128,7 @@ probe_tls_begin(struct probe *p)
 	SSL_CTX *ctx = p->run->ctx[p->profile];
 
 	mx_err_init(&err);
-	if (p->profile == TLS_INSPECT_DEFAULT)
+	if (p->profile == TLS_INSPECT_DEFAULT && p->first)
 		p->res->tls_tried = 1;
 	ERR_clear_error();
 	if (ctx == NULL || (p->ssl = SSL_new(ctx)) == NULL ||
@@ -1096,17 +1161,17 @@ probe_tls_step(struct probe *p)
 			probe_set_state(p, PROBE_STATE_DONE);
 			return;
 		}
-		tls_inspect_facts(p->ssl, p->t->name, p->t->is_host,
-		    res->resolved ? res->address : NULL, &res->tls);
-		probe_eventf(p, "TLS handshake done: %s %s", res->tls.version,
-		    res->tls.cipher);
-		if (probe_implicit_tls(p)) {
-			res->mode = PROBE_MODE_IMPLICIT_TLS;
-			probe_set_state(p, PROBE_STATE_BANNER);
-		} else {
-			res->mode = PROBE_MODE_STARTTLS;
-			probe_set_state(p, PROBE_STATE_EHLO);
+		if (p->first) {
+			tls_inspect_facts(p->ssl, p->t->name, p->t->is_host,
+			    res->resolved ? res->address : NULL, &res->tls);
+			res->mode = probe_implicit_tls(p) ?
+			    PROBE_MODE_IMPLICIT_TLS : PROBE_MODE_STARTTLS;
 		}
+		probe_eventf(p, "TLS handshake done: %s %s",
+		    SSL_get_version(p->ssl), SSL_get_cipher_name(p->ssl) ?
+		    SSL_get_cipher_name(p->ssl) : "");
+		probe_set_state(p, probe_implicit_tls(p) ? PROBE_STATE_BANNER :
+		    PROBE_STATE_EHLO);
 		return;
 	}
 	switch (SSL_get_error(p->ssl, rc)) {
@@ -1128,7 +1193,7 @@ probe_tls_step(struct probe *p)
 		probe_set_state(p, PROBE_STATE_DONE);
 		return;
 	}
-	if (res->tls.error == NULL)
+	if (p->first && res->tls.error == NULL)
 		res->tls.error = xstrdup(why);
 	probe_fail(p, "TLS handshake failed: %s", why);
 }
@@ -1196,12 +1261,15 @@ probe_set_state(struct probe *p, enum probe_state next)
 	case PROBE_STATE_RCPT:
 		probe_send(p, "RCPT TO:<%s>", p->test->to);
 		break;
+	case PROBE_STATE_CONTROL:
+		probe_send(p, "RCPT TO:<%s>", p->test->control);
+		break;
 	case PROBE_STATE_DATA:
 		/* The one way to DATA: the user asked, with a --to. */
-		if (!p->run->o->confirm || p->confirm_sent)
+		if (!p->run->o->confirm || p->run->ts[p->index].confirm_sent)
 			probe_dialog_fatalx("DATA without --confirm-relay",
 			    next);
-		p->confirm_sent = 1;
+		p->run->ts[p->index].confirm_sent = 1;
 		p->test->confirm_tried = 1;
 		probe_send(p, "DATA");
 		break;
@@ -1240,6 +1308,7 @@ probe_dialog_io(struct probe *p)
 	case PROBE_STATE_STARTTLS:
 	case PROBE_STATE_MAIL:
 	case PROBE_STATE_RCPT:
+	case PROBE_STATE_CONTROL:
 	case PROBE_STATE_DATA:
 	case PROBE_STATE_MESSAGE:
 	case PROBE_STATE_RSET:
@@ -1289,7 +1358,7 @@ probe_dialog_check_deadline(struct probe *p, struct probe_mono now)
 
 struct probe *
 probe_dialog_new(struct probe_run *run, size_t index,
-    enum tls_inspect_profile profile)
+    enum tls_inspect_profile profile, size_t variant, int first)
 {
 	struct probe *p = xcalloc(1, sizeof(*p));
 	const struct probe_target *t = &run->targets->v[index];
@@ -1301,6 +1370,10 @@ probe_dialog_new(struct probe_run *run, size_t index,
 	p->t = t;
 	p->res = &run->results[index];
 	p->profile = profile;
+	p->variant = variant;
+	p->first = first && profile == TLS_INSPECT_DEFAULT;
+	p->tr = p->first ? &p->res->transcript :
+	    &p->res->tests[variant].transcript;
 	p->state = PROBE_STATE_IDLE;
 	p->fd = -1;
 	p->in = xmalloc(PROBE_INBUF_SIZE);
@@ -1310,14 +1383,28 @@ probe_dialog_new(struct probe_run *run, size_t index,
 	    "[%s]:%u" : "%s:%u", addr, (unsigned)t->port);
 	snprintf(p->literal, sizeof(p->literal), t->addr.family ==
 	    IPRANGE_V6 ? "[IPv6:%s]" : "[%s]", addr);
-	p->deadline = probe_mono_add(now, run->target_ms);
-	if (run->end.ms != 0)
-		p->deadline = probe_mono_min(p->deadline, run->end);
-	if (profile == TLS_INSPECT_DEFAULT) {
+	if (p->first) {
 		run->t0[index] = now;
 		util_clock_timestamp(p->res->started);
 		log_info(LOG_PROBE, "%s: probing (%s)", p->where, t->name);
 	}
+	if (profile == TLS_INSPECT_DEFAULT) {
+		struct probe_relay_test *rt = &p->res->tests[variant];
+
+		rt->tried = 1;
+		if (rt->attempts++ > 0)
+			probe_eventf(p, "%s: attempt %u on a new connection, "
+			    "the last one ended early (%s)", rt->variant,
+			    rt->attempts, rt->reason != NULL ? rt->reason :
+			    "no reason");
+		free(rt->reason);
+		rt->reason = NULL;
+	}
+	/* The variants share the deadline of the whole target. */
+	p->deadline = probe_mono_add(profile == TLS_INSPECT_DEFAULT ?
+	    run->t0[index] : now, run->target_ms);
+	if (run->end.ms != 0)
+		p->deadline = probe_mono_min(p->deadline, run->end);
 	return p;
 }
 
@@ -1361,6 +1448,18 @@ probe_dialog_index(const struct probe *p)
 	return p->index;
 }
 
+size_t
+probe_dialog_variant(const struct probe *p)
+{
+	return p->variant;
+}
+
+int
+probe_dialog_first(const struct probe *p)
+{
+	return p->first;
+}
+
 int64_t
 probe_dialog_wait_ms(const struct probe *p, struct probe_mono now)
 {
@@ -1373,12 +1472,14 @@ int
 probe_dialog_end(struct probe *p)
 {
 	struct probe_result *res = p->res;
+	struct probe_relay_test *t;
 	struct tls_legacy *l;
 	const char *name;
 
 	if (p->profile != TLS_INSPECT_DEFAULT) {
 		name = tls_inspect_profile_name(p->profile);
 		p->profile = TLS_INSPECT_DEFAULT; /* record in the result */
+		p->tr = &res->transcript;
 		probe_eventf(p, "%s on a separate connection: %s", name,
 		    p->check_note[0] ? p->check_note : "undetermined");
 		if (p->check_result >= 0 && res->tls.nlegacy < 2) {
@@ -1388,12 +1489,10 @@ probe_dialog_end(struct probe *p)
 		}
 		return 0;
 	}
-	util_clock_timestamp(res->finished);
-	res->completed = res->reason == NULL;
-	res->relay = probe_relay_overall(res, p->run->nvariants);
-	log_info(LOG_PROBE, "%s: %s, relay %s%s%s", p->where,
-	    res->completed ? "completed" : "unknown",
-	    probe_verdict_name(res->relay), res->reason ? ": " : "",
-	    res->reason ? res->reason : "");
+	t = &res->tests[p->variant];
+	if (t->verdict == PROBE_VERDICT_UNKNOWN && p->dropped &&
+	    t->attempts < PROBE_VARIANT_ATTEMPTS &&
+	    (!p->first || p->test != NULL))
+		return 2;
 	return 1;
 }

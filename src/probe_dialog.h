@@ -36,15 +36,36 @@ struct probe_pending {
 };
 
 /*
+ * Where one target stands: its dialogs (one per relay variant) share it.
+ * The run owns queue.
+ */
+struct probe_target_state {
+	size_t		*queue;		/* variants waiting for a connection */
+	size_t		 nqueue;
+	size_t		 active;	/* its dialogs open now */
+	int		 started;	/* the first dialog started */
+	int		 released;	/* it reached MAIL: the others may start */
+	int		 queued;	/* the others were queued */
+	int		 main_done;	/* the first dialog ended */
+	int		 confirm_sent;	/* DATA was sent (once per target) */
+	int		 finished;
+};
+
+/*
  * What all dialogs of one run share, set up by probe_smtp.c.  Every
  * pointer is borrowed from the caller of probe_smtp_run, except results,
- * t0, ctx and pending, which the run owns.
+ * t0, ts, ctx and pending, which the run owns.
  */
 struct probe_run {
 	const struct probe_smtp_options	*o;
 	const struct probe_target_list	*targets;
 	struct probe_result		*results;
-	struct probe_mono		*t0; /* per result: connection start */
+	struct probe_mono		*t0; /* per result: first connection */
+	struct probe_target_state	*ts; /* per result */
+	size_t				 per_host;
+	size_t				*inprog;   /* targets in progress */
+	size_t				 ninprog;
+	char				 absent[40]; /* control local part */
 	SSL_CTX				*ctx[TLS_INSPECT_PROFILE_COUNT];
 	int64_t				 step_ms;
 	int64_t				 target_ms;
@@ -73,13 +94,15 @@ int	probe_dialog_valid_name(const char *, size_t max);
 
 /*
  * A new dialog with target index of the run.  profile TLS_INSPECT_DEFAULT
- * is the probe of the target (it fills run->results[index]); another
- * profile is a TLS version check, which adds a legacy-protocol fact to
- * that result when it ends.  Borrows run; run must outlive the dialog.
- * Free with probe_dialog_free.
+ * tries relay variant `variant' (its test in run->results[index]); the
+ * first dialog of a target (first) also records the target's greeting,
+ * EHLO and TLS facts and starts its clock.  Another profile is a TLS
+ * version check, which adds a legacy-protocol fact to that result when it
+ * ends.  Borrows run; run must outlive the dialog.  Free with
+ * probe_dialog_free.
  */
 struct probe *probe_dialog_new(struct probe_run *, size_t index,
-	    enum tls_inspect_profile);
+	    enum tls_inspect_profile, size_t variant, int first);
 
 /* Start the dialog: the connection attempt. */
 void	probe_dialog_start(struct probe *);
@@ -101,13 +124,18 @@ void	probe_dialog_io(struct probe *);
 void	probe_dialog_check_deadline(struct probe *, struct probe_mono now);
 
 /*
- * Record the end of a finished dialog in its result.  Returns 1 when it
- * was the probe of its target, 0 for a TLS version check.
+ * Record the end of a finished dialog in its result.  Returns 0 for a TLS
+ * version check, 2 when its variant deserves another connection (the
+ * server dropped this one before the variant was decided, and attempts
+ * remain), else 1.
  */
 int	probe_dialog_end(struct probe *);
 
-/* The target index of the dialog. */
+/* The target index and variant of the dialog; was it the first? */
 size_t	probe_dialog_index(const struct probe *);
+size_t	probe_dialog_variant(const struct probe *);
+int	probe_dialog_first(const struct probe *);
+
 
 void	probe_dialog_free(struct probe *);
 

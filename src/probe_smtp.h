@@ -1,19 +1,25 @@
 /*
- * probe_smtp.h - live SMTP probes: one dialog per (address, port), run
- * concurrently in one poll(2) loop, that tells whether the server accepts
+ * probe_smtp.h - live SMTP probes of (address, port) listeners, run
+ * concurrently in one poll(2) loop, that tell whether the server accepts
  * a recipient it should not relay to, and what it says about itself on
  * the way (greeting, EHLO keywords, STARTTLS and its certificate).
  *
- * The dialog: connect, greeting, EHLO (HELO when EHLO is refused),
- * STARTTLS when offered (TLS from the start on port 465, or the ports of
- * tls_ports), EHLO again over TLS, then for each relay variant MAIL FROM,
- * RCPT TO, RSET; finally QUIT.  It never sends DATA, unless the caller
- * asks for a confirming message (confirm, with a recipient of the user's
- * own): then the first accepted RCPT is followed by DATA and one short
- * message, the only proof that the server relays.  Every step has an
- * absolute deadline, itself capped by a deadline for the whole target; a
- * peer that stalls, drips, floods or lies ends with status "unknown" and a
- * reason, and never affects the other dialogs.
+ * Each relay variant has a connection of its own (a dialog): connect,
+ * greeting, EHLO (HELO when EHLO is refused), STARTTLS when offered (TLS
+ * from the start on port 465, or the ports of tls_ports), EHLO again over
+ * TLS, MAIL FROM, RCPT TO, a second RCPT TO to a control recipient when
+ * the variant routes through a local domain and was accepted, RSET, QUIT.
+ * The first variant's dialog records the listener's facts; once it has
+ * reached MAIL, the other variants start, at most per_host connections at
+ * once to the listener.  A variant whose connection the server drops
+ * before it answered RCPT is tried once more on a new connection.  No
+ * dialog sends DATA, unless the caller asks for a confirming message
+ * (confirm, with a recipient of the user's own): then the first RCPT
+ * accepted (control refused) is followed by DATA and one short message,
+ * once per listener.  Every step has an absolute deadline, capped by a
+ * deadline for the whole target; a peer that stalls, drips, floods or
+ * lies ends with verdict "unknown" and a reason, and never affects the
+ * other listeners.
  *
  * This module fills result structures; model_probe.c turns them into the
  * model.  The caller ignores SIGPIPE (main does): a peer may close while
@@ -40,12 +46,18 @@ enum probe_variants {
 	PROBE_VARIANTS_COUNT
 };
 
+/* The verdicts of a relay test (docs/model.md, "Relay verdicts"). */
 enum probe_verdict {
-	PROBE_VERDICT_ACCEPTED = 0,	/* RCPT 2xx (250, 251) */
-	PROBE_VERDICT_REFUSED,		/* 5xx */
+	PROBE_VERDICT_ACCEPTED = 0,	/* RCPT 2xx (250, 251), and the control
+					   recipient refused: relay likely */
+	PROBE_VERDICT_REFUSED,		/* 5xx (530 included) */
 	PROBE_VERDICT_TEMP_REFUSED,	/* 4xx */
-	PROBE_VERDICT_UNKNOWN,		/* no answer, an unexpected one, or
-					   530 authentication required */
+	PROBE_VERDICT_UNKNOWN,		/* not tried, no answer, an unexpected
+					   one, or the sender refused */
+	PROBE_VERDICT_CATCH_ALL,	/* accepted, but so was the control: a
+					   catch-all, not evidence of relay */
+	PROBE_VERDICT_DATA_ACCEPTED,	/* with confirm: the message was taken
+					   for delivery (not proof of it) */
 	PROBE_VERDICT_COUNT
 };
 
@@ -75,6 +87,14 @@ struct probe_keyword {
 	char		*value;		/* parameters, or NULL */
 };
 
+/* The steps of one connection, bounded (see probe_dialog.c). */
+struct probe_transcript {
+	struct probe_step	*steps;
+	size_t			 nsteps;
+	size_t			 bytes;
+	int			 truncated;
+};
+
 /* One EHLO or HELO and its answer. */
 struct probe_ehlo {
 	int			 tls;	/* sent over TLS */
@@ -86,10 +106,16 @@ struct probe_ehlo {
 
 struct probe_relay_test {
 	const char		*variant; /* "exbpa", "percent-hack-ip"... */
+	const char		*domain;  /* the --domain it routes through, or
+					     NULL; borrowed from the options */
+	int			 tried;		/* a connection was made for it */
+	unsigned		 attempts;	/* connections used */
 	char			*from;		/* reverse-path, no <> */
 	char			*to;		/* forward-path, no <> */
+	char			*control;	/* control recipient, or NULL */
 	int			 mail_code;	/* 0: no answer */
 	int			 rcpt_code;	/* 0: not sent or no answer */
+	int			 control_code;	/* 0: not sent or no answer */
 	int			 confirm_tried;	/* DATA was sent */
 	int			 confirm_code;	/* the reply to DATA, or to the
 						   message's end; 0: none */
@@ -97,6 +123,9 @@ struct probe_relay_test {
 	enum probe_verdict	 verdict;
 	char			*reason;	/* deciding reply's text, or why
 						   unknown; NULL */
+	struct probe_transcript	 transcript;	/* its own connection; empty for
+						   the first variant's first,
+						   in the result's */
 };
 
 #define PROBE_EHLO_MAX	4	/* EHLO, HELO; again over TLS */
@@ -114,6 +143,9 @@ struct probe_result {
 	int			 completed;	/* the dialog ran to QUIT */
 	char			*reason;	/* why not, or NULL */
 	enum probe_verdict	 relay;		/* over all variants */
+	char			*relay_reason;	/* when relay is unknown: which
+						   variants were not decided
+						   and why; else NULL */
 	int			 banner_code;	/* 0: no greeting */
 	char			*banner;	/* lines joined with '\n' */
 	struct probe_ehlo	 ehlo[PROBE_EHLO_MAX];
@@ -122,10 +154,7 @@ struct probe_result {
 	struct tls_facts	 tls;
 	struct probe_relay_test	*tests;
 	size_t			 ntests;
-	struct probe_step	*steps;
-	size_t			 nsteps;
-	size_t			 transcript_bytes;
-	int			 transcript_truncated;
+	struct probe_transcript	 transcript;	/* the first connection */
 };
 
 struct probe_smtp_options {
@@ -134,7 +163,15 @@ struct probe_smtp_options {
 	const char	*to;		/* NULL: the analyzer's address */
 	enum probe_variants variants;
 	unsigned	 timeout;	/* seconds per step; 0: default */
-	unsigned	 concurrency;	/* 0: PROBE_CONCURRENCY_DEFAULT */
+	unsigned	 concurrency;	/* targets at once; 0:
+					   PROBE_CONCURRENCY_DEFAULT */
+	unsigned	 per_host;	/* connections at once to one target;
+					   0: PROBE_PER_HOST_DEFAULT */
+	const char *const *domains;	/* --domain: the organisation's
+					   accepted domains, for the variants
+					   that route through them.  Borrowed;
+					   must outlive the run */
+	size_t		 ndomains;
 	unsigned	 deadline;	/* seconds for the whole run; 0: none.
 					   Targets not reached by then end
 					   "unknown", not probed */
@@ -157,8 +194,8 @@ struct probe_smtp_options {
 /*
  * Check the options: --from and --to are mailboxes (local@domain,
  * printable, no spaces or angle brackets, at most PROBE_MAILBOX_MAX
- * bytes), --helo a host name or an address literal, timeout and
- * concurrency within bounds; a confirming message needs a --to of the
+ * bytes), --helo a host name or an address literal, --domain a domain
+ * name, timeout, concurrency and per_host within bounds; a confirming message needs a --to of the
  * user's own (not the analyzer's fabrikam.com).  Returns 0, or -1 with
  * MX_ERR_USAGE.
  */
@@ -179,7 +216,7 @@ int	probe_smtp_run(const struct probe_target_list *,
 
 void	probe_results_free(struct probe_result *, size_t n);
 
-/* Stable names: "accepted", "temp-refused"...; "plain", "starttls"... */
+/* Stable names: "accepted", "catch-all"...; "plain", "starttls"... */
 const char *probe_verdict_name(enum probe_verdict);
 const char *probe_mode_name(enum probe_mode);
 const char *probe_dir_name(enum probe_dir);

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "connsel.h"
+#include "effrights.h"
 #include "err.h"
 #include "iprange.h"
 #include "model.h"
@@ -68,9 +69,9 @@ whichconn_server(xmlNodePtr root, const char *name)
 }
 
 static const char *
-whichconn_yes(unsigned bits, unsigned bit)
+whichconn_yes(uint32_t bits, int right)
 {
-	return (bits & bit) ? "yes" : "no";
+	return (bits & EFFRIGHTS_BIT(right)) ? "yes" : "no";
 }
 
 static void
@@ -89,18 +90,54 @@ whichconn_children(FILE *out, xmlNodePtr conn, const char *child,
 		fputs("none", out);
 }
 
-static void
-whichconn_rights(FILE *out, const char *who, unsigned r)
+/* The derived <effective> element of a client kind. */
+static xmlNodePtr
+whichconn_effective(xmlNodePtr conn, const char *who)
 {
+	xmlNodePtr c;
+
+	for (c = conn->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "effective") == 0 &&
+		    xml_attr(c, "client") != NULL &&
+		    strcmp(xml_attr(c, "client"), who) == 0)
+			return c;
+	return NULL;
+}
+
+static void
+whichconn_rights(FILE *out, xmlNodePtr conn, const char *label,
+    enum effrights_client who)
+{
+	xmlNodePtr e = whichconn_effective(conn,
+	    effrights_client_names[who]), c;
+	uint32_t r = effrights_of(conn, who);
+	const char *v;
+	int n = 0;
+
 	fprintf(out, "  %s client: relay to any recipient %s, submit %s, "
 	    "send as the organisation's domains %s, send as any address %s, "
-	    "bypass anti-spam %s, bypass size limits %s\n", who,
-	    whichconn_yes(r, CONNSEL_ANY_RECIPIENT),
-	    whichconn_yes(r, CONNSEL_SUBMIT),
-	    whichconn_yes(r, CONNSEL_AUTH_SENDER),
-	    whichconn_yes(r, CONNSEL_ANY_SENDER),
-	    whichconn_yes(r, CONNSEL_BYPASS_SPAM),
-	    whichconn_yes(r, CONNSEL_BYPASS_SIZE));
+	    "bypass anti-spam %s, bypass size limits %s\n", label,
+	    whichconn_yes(r, EFFRIGHTS_ANY_RECIPIENT),
+	    whichconn_yes(r, EFFRIGHTS_SUBMIT),
+	    whichconn_yes(r, EFFRIGHTS_AUTH_DOMAIN_SENDER),
+	    whichconn_yes(r, EFFRIGHTS_ANY_SENDER),
+	    whichconn_yes(r, EFFRIGHTS_BYPASS_ANTISPAM),
+	    whichconn_yes(r, EFFRIGHTS_BYPASS_SIZE));
+	if (e == NULL)
+		return;
+	if ((v = xml_attr(e, "everyone-dependent")) != NULL &&
+	    strcmp(v, "true") == 0)
+		fprintf(out, "    (depends on an entry for Everyone, S-1-1-0, "
+		    "counted for %s sessions)\n", label);
+	for (c = e->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)c->name, "unknown-principal") == 0)
+			fprintf(out, "%s%s", n++ ? ", " : "    (verdict "
+			    "incomplete: unknown principal ",
+			    xml_attr(c, "name") ? xml_attr(c, "name") : "?");
+	if (n > 0)
+		fputs(")\n", out);
 }
 
 /*
@@ -124,9 +161,9 @@ static void
 whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 {
 	xmlNodePtr conn = ch->conn[i];
-	const char *method = connsel_relay_method(conn);
+	const char *method = effrights_relay_method(conn);
 	xmlNodePtr wild = whichconn_wildcard_domain(conn->parent);
-	unsigned anon = connsel_rights(conn, CONNSEL_ANONYMOUS);
+	uint32_t anon = effrights_of(conn, EFFRIGHTS_ANONYMOUS);
 
 	fprintf(out, "Connector: %s\n", xml_attr(conn, "identity"));
 	fprintf(out, "  matched binding %s, remote range %s\n",
@@ -140,7 +177,8 @@ whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 	    xml_attr(conn, "require-tls") : "false");
 	fprintf(out, "  relay without authentication: %s\n",
 	    method[0] != '\0' ? method : wild != NULL &&
-	    (anon & CONNSEL_SUBMIT) ? "through the accepted domain" : "no");
+	    (anon & EFFRIGHTS_BIT(EFFRIGHTS_SUBMIT)) ?
+	    "through the accepted domain" : "no");
 	/*
 	 * An accepted domain "*" of a relay type makes every recipient the
 	 * organisation's: submitting is enough to relay anywhere.
@@ -152,11 +190,13 @@ whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 		    xml_attr(wild, "name"), xml_attr(wild, "type"),
 		    strcmp(xml_attr(wild, "name"), "*") == 0 ? "" :
 		    " under that public suffix",
-		    (anon & CONNSEL_SUBMIT) ? "relays" : "may not submit");
-	whichconn_rights(out, "anonymous", connsel_rights(conn,
-	    CONNSEL_ANONYMOUS));
-	whichconn_rights(out, "authenticated", connsel_rights(conn,
-	    CONNSEL_AUTHENTICATED));
+		    (anon & EFFRIGHTS_BIT(EFFRIGHTS_SUBMIT)) ? "relays" :
+		    "may not submit");
+	whichconn_rights(out, conn, "anonymous", EFFRIGHTS_ANONYMOUS);
+	whichconn_rights(out, conn, "authenticated", EFFRIGHTS_AUTHENTICATED);
+	if (strstr(method, "externally-secured") != NULL)
+		whichconn_rights(out, conn, "externally secured",
+		    EFFRIGHTS_EXTERNALLY_SECURED);
 }
 
 #define WHICHCONN_ROLES_MAX	4	/* FrontendTransport, HubTransport... */

@@ -29,6 +29,7 @@
 
 #include "bounds.h"
 #include "connsel.h"
+#include "effrights.h"
 #include "err.h"
 #include "iprange.h"
 #include "log.h"
@@ -733,28 +734,24 @@ xpathfn_relay_method(xmlXPathParserContextPtr ctxt, int nargs)
 	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
 		return;
 	valuePush(ctxt, xmlXPathNewString((const xmlChar *)(conn != NULL ?
-	    connsel_relay_method(conn) : "")));
+	    effrights_relay_method(conn) : "")));
 }
 
-/* mx:client-rights(connector, 'anonymous'|'authenticated'): right names. */
+/*
+ * mx:client-rights(connector, kind): the names of the rights a client kind
+ * ('anonymous', 'authenticated', 'partner', 'exchange-server',
+ * 'legacy-exchange-server', 'externally-secured') holds, from the
+ * connector's derived facts.
+ */
 static void
 xpathfn_client_rights(xmlXPathParserContextPtr ctxt, int nargs)
 {
-	static const struct { unsigned bit; const char *name; } names[] = {
-		{ CONNSEL_SUBMIT, "ms-Exch-SMTP-Submit" },
-		{ CONNSEL_ANY_RECIPIENT, "ms-Exch-SMTP-Accept-Any-Recipient" },
-		{ CONNSEL_ANY_SENDER, "ms-Exch-SMTP-Accept-Any-Sender" },
-		{ CONNSEL_AUTH_SENDER,
-		    "ms-Exch-SMTP-Accept-Authoritative-Domain-Sender" },
-		{ CONNSEL_BYPASS_SPAM, "ms-Exch-Bypass-Anti-Spam" },
-		{ CONNSEL_BYPASS_SIZE, "ms-Exch-Bypass-Message-Size-Limit" },
-		{ CONNSEL_HEADERS, "ms-Exch-Accept-Headers-Routing" },
-	};
-	char out[512] = "";
+	char out[1024] = "";
 	xmlChar *who;
 	xmlNodePtr conn;
-	unsigned bits;
-	size_t i;
+	uint32_t bits;
+	size_t len;
+	int kind, r;
 
 	CHECK_ARITY(2);
 	who = xmlXPathPopString(ctxt);
@@ -762,22 +759,18 @@ xpathfn_client_rights(xmlXPathParserContextPtr ctxt, int nargs)
 		xmlFree(who);
 		return;
 	}
-	if (strcmp((const char *)who, "anonymous") != 0 &&
-	    strcmp((const char *)who, "authenticated") != 0) {
-		xmlFree(who);
+	kind = effrights_client_find((const char *)who);
+	xmlFree(who);
+	if (kind < 0) {
 		xmlXPathErr(ctxt, XPATH_INVALID_OPERAND);
 		return;
 	}
-	bits = conn == NULL ? 0 : connsel_rights(conn,
-	    strcmp((const char *)who, "anonymous") == 0 ?
-	    CONNSEL_ANONYMOUS : CONNSEL_AUTHENTICATED);
-	xmlFree(who);
-	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (bits & names[i].bit) {
-			size_t len = strlen(out);
-
+	bits = conn == NULL ? 0 : effrights_of(conn, kind);
+	for (r = 0; r < EFFRIGHTS_RIGHT_COUNT; r++)
+		if (bits & EFFRIGHTS_BIT(r)) {
+			len = strlen(out);
 			snprintf(out + len, sizeof(out) - len, "%s%s",
-			    len > 0 ? " " : "", names[i].name);
+			    len > 0 ? " " : "", effrights_rights[r].name);
 		}
 	valuePush(ctxt, xmlXPathNewString((const xmlChar *)out));
 }
@@ -787,7 +780,8 @@ static void
 xpathfn_overridden_aces(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	xmlNodeSetPtr set;
-	xmlNodePtr conn, c;
+	xmlNodePtr conn, *aces = NULL;
+	size_t n = 0, i;
 
 	if (nargs > 1) {
 		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
@@ -796,11 +790,11 @@ xpathfn_overridden_aces(xmlXPathParserContextPtr ctxt, int nargs)
 	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
 		return;
 	set = xmlXPathNodeSetCreate(NULL);
-	for (c = conn != NULL ? conn->children : NULL; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)c->name, "ace") == 0 &&
-		    connsel_ace_overridden(conn, c))
-			xmlXPathNodeSetAdd(set, c);
+	if (conn != NULL)
+		aces = effrights_cancelled(conn, &n);
+	for (i = 0; i < n; i++)
+		xmlXPathNodeSetAdd(set, aces[i]);
+	free(aces);
 	valuePush(ctxt, xmlXPathWrapNodeSet(set));
 }
 

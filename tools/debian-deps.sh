@@ -15,5 +15,24 @@ apt-get install -y -q --no-install-recommends \
 	libxml2-dev libxslt1-dev libssl-dev libldap-dev libpsl-dev publicsuffix \
 	libxml2-utils man-db groff-base bsdextrautils \
 	slapd ldap-utils openssl ca-certificates procps iproute2 time \
-	postfix libsasl2-modules swaks nmap \
+	postfix libsasl2-modules swaks libnet-ssleay-perl nmap \
 	valgrind clang jq chromium python3 xsltproc
+
+# Exim and OpenSMTPD, the independent MTAs the probe is tested against,
+# conflict with postfix as installed packages: unpack them (dpkg -x, no
+# maintainer scripts, no system instance) where the tests look for them.
+# Exim needs libidn12, which dpkg -x does not bring.
+apt-get install -y -q --no-install-recommends libidn12 libevent-2.1-7 \
+	libdb5.3 libgnutls-dane0 libgnutls30 libnsl2 libpcre2-8-0
+mta=/opt/mxbpa-test-mta
+rm -rf "$mta.tmp"
+mkdir -p "$mta.tmp/debs"
+(
+	cd "$mta.tmp/debs"
+	apt-get download exim4-base exim4-daemon-light opensmtpd
+	for deb in *.deb; do
+		dpkg -x "$deb" "$mta.tmp"
+	done
+)
+rm -rf "$mta.tmp/debs" "$mta"
+mv "$mta.tmp" "$mta"

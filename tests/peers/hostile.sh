@@ -6,7 +6,7 @@
 # as <probe status="unknown"> with a reason that says what happened, its
 # peak memory bounded.  The open relay is found, the closed one is not, a
 # relay that falls only for one variant is found with --variants all and
-# named, 530 leaves the verdict unknown, HELO follows a refused EHLO,
+# named, 530 refuses anonymous relay, HELO follows a refused EHLO,
 # Exchange's EHLO keywords are recorded, a real STARTTLS handshake with
 # a chain of 100 certificates is recorded with 16 of them and the chain's
 # length, and the dialog goes on over TLS, and in every scenario the peer's
@@ -436,11 +436,12 @@ explain "$before"
 # --- the deadline of the whole dialog ------------------------------------
 
 # Every reply comes 0.8 s late: each step is in time with --timeout 1, the
-# dialog as a whole (1 s x (5 + 16 variants) = 21 s) is not.
+# target as a whole (1 s x (5 + 16 variants) = 21 s) is not, when its 16
+# connections (one per variant) run one at a time.
 before=$tap_failed
 saved_timeout=$timeout
 timeout=1
-if run_probe slow-replies --variants all; then
+if run_probe slow-replies --variants all --per-host 1; then
 	status_is 0 "slow-replies: mxbpa probe exits 0"
 	[ "$elapsed" -lt 30000 ] && r=0 || r=1
 	ok $r "slow-replies: the dialog is cut at its deadline (took $elapsed ms)"
@@ -514,9 +515,9 @@ fi
 before=$tap_failed
 if run_probe auth-required --variants exbpa; then
 	common auth-required
-	c=$(xcount "$probe_el[@status='completed'][@relay='unknown']" "$model")
+	c=$(xcount "$probe_el[@status='completed'][@relay='refused']" "$model")
 	[ "$c" = 1 ] && r=0 || r=1
-	ok $r "auth-required: 530 to RCPT gives the relay verdict unknown"
+	ok $r "auth-required: 530 to RCPT refuses anonymous relay: refused"
 	reason=$(xstr "$probe_el/$(e relay-test)/@reason" "$model")
 	printf '%s\n' "$reason" |
 	    grep -q '^authentication required: 530 ' && r=0 || r=1
@@ -539,12 +540,24 @@ if run_probe variant-only --variants all; then
 	rel=$(xstr "$probe_el/@relay" "$model")
 	[ "$rel" = accepted ] && [ "$v" = percent-hack-ip ] && r=0 || r=1
 	ok $r "variant-only: accepted, only after percent-hack-ip ($rel, $v)"
-	grep -Eq '^1 > RCPT TO:<ExBPA-OpenRelayTest%Fabrikam\.com@\[127\.0\.0\.1\]>$' \
+	grep -Eq '^[0-9]+ > RCPT TO:<ExBPA-OpenRelayTest%Fabrikam\.com@\[127\.0\.0\.1\]>$' \
 	    "$log" && r=0 || r=1
 	ok $r "variant-only: the exact command is user%domain@[address]"
-	n=$(grep -c '^1 > RSET' "$log" || true)
-	[ "$n" = 16 ] && r=0 || r=1
-	ok $r "variant-only: RSET after each variant ($n)"
+	n=$(grep -c '^[0-9]* > RSET' "$log" || true)
+	q=$(grep -c '^[0-9]* > QUIT' "$log" || true)
+	c=$(grep -c '^[0-9]* \* connect' "$log" || true)
+	[ "$n" = 16 ] && [ "$q" = 16 ] && [ "$c" = 16 ] && r=0 || r=1
+	ok $r "variant-only: one connection per variant, each with RSET and QUIT ($c, $n, $q)"
+	grep -Eq '^[0-9]+ > RCPT TO:<mxbpa-absent-[0-9a-f]{16}@\[127\.0\.0\.1\]>$' \
+	    "$log" && r=0 || r=1
+	ok $r "variant-only: the accepted trick is checked against a control recipient"
+	c=$(xcount "$t[@variant='percent-hack-ip'][@verdict='accepted'][@control-code='550']" \
+	    "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "variant-only: the control was refused, the trick stays accepted"
+	c=$(xcount "$t[@variant='percent-hack-ip']/$(e step)[@dir='send']" "$model")
+	[ "$c" -ge 5 ] && r=0 || r=1
+	ok $r "variant-only: the variant keeps its own transcript ($c commands)"
 	run_mxbpa analyze "$model" -o "$scratch/variant-only.findings.xml"
 	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-001']
 	    [contains(., 'only after')]" "$scratch/variant-only.findings.xml")
@@ -556,6 +569,44 @@ if run_probe variant-only --variants exbpa; then
 	rel=$(xstr "$probe_el/@relay" "$model")
 	[ "$rel" = refused ] && r=0 || r=1
 	ok $r "variant-only: the analyzer's test alone finds nothing ($rel)"
+fi
+
+# --- sessions the server drops -------------------------------------------
+
+before=$tap_failed
+if run_probe drop-after-refusal --variants exbpa; then
+	common drop-after-refusal
+	c=$(xcount "$probe_el[@status='completed'][@relay='refused']
+	    /$(e relay-test)[@verdict='refused'][@connections='1']" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-after-refusal: a drop after the verdict leaves it refused, complete"
+	c=$(grep -c '^[0-9]* \* connect' "$log" || true)
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-after-refusal: no second connection ($c)"
+	explain "$before"
+fi
+before=$tap_failed
+if run_probe drop-in-rcpt --variants exbpa; then
+	status_is 0 "drop-in-rcpt: mxbpa probe exits 0"
+	c=$(grep -c '^[0-9]* \* connect' "$log" || true)
+	[ "$c" = 2 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: the variant is tried on a second connection ($c)"
+	c=$(xcount "$probe_el[@status='unknown'][@relay='unknown']
+	    /$(e relay-test)[@verdict='unknown'][@connections='2']
+	    [contains(@reason, 'closed by the peer in RCPT')]" "$model")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: then unknown, with the reason"
+	rr=$(xstr "$probe_el/@relay-reason" "$model")
+	printf '%s\n' "$rr" | grep -q '^1 of 1 relay test not decided: exbpa: ' &&
+	    r=0 || r=1
+	ok $r "drop-in-rcpt: relay-reason names the variant ($rr)"
+	run_mxbpa analyze "$model" -o "$scratch/drop.findings.xml"
+	c=$(xcount "//*[local-name()='finding'][@rule='PROBE-011']
+	    [@severity='warning'][contains(., 'exbpa')]" \
+	    "$scratch/drop.findings.xml")
+	[ "$c" = 1 ] && r=0 || r=1
+	ok $r "drop-in-rcpt: PROBE-011 reports the test not completed"
+	explain "$before"
 fi
 
 # --- the confirming message: only when asked, to the user's own mailbox --
@@ -570,7 +621,7 @@ before=$tap_failed
 if run_probe confirm-relay --confirm-relay --to proof@example.net \
     --variants all; then
 	status_is 0 "confirm-relay: mxbpa probe exits 0"
-	n=$(grep -c '^1 > DATA$' "$log" || true)
+	n=$(grep -c '^[0-9]* > DATA$' "$log" || true)
 	[ "$n" = 1 ] && r=0 || r=1
 	ok $r "confirm-relay: DATA is sent once, however many variants pass ($n)"
 	first=$(grep -E '^1 > (EHLO|HELO|MAIL|RCPT|DATA|RSET|QUIT)( |$)' \
@@ -583,10 +634,16 @@ if run_probe confirm-relay --confirm-relay --to proof@example.net \
 	grep -q '^1 > RCPT TO:<proof@example\.net>$' "$log" && r=0 || r=1
 	ok $r "confirm-relay: the recipient is the --to mailbox"
 	t="$probe_el/$(e relay-test)"
-	c=$(xcount "$t[@variant='exbpa'][@verdict='accepted']
+	c=$(xcount "$t[@variant='exbpa'][@verdict='data-accepted']
 	    [@confirm-code='250'][@confirmed='true']" "$model")
 	[ "$c" = 1 ] && r=0 || r=1
-	ok $r "confirm-relay: the model says the message was accepted (250)"
+	ok $r "confirm-relay: the model says the message was accepted (250), data-accepted"
+	rel=$(xstr "$probe_el/@relay" "$model")
+	[ "$rel" = data-accepted ] && r=0 || r=1
+	ok $r "confirm-relay: the listener's verdict is the strongest: data-accepted ($rel)"
+	c=$(xcount "$t[@verdict='catch-all']" "$model")
+	[ "$c" -ge 1 ] && r=0 || r=1
+	ok $r "confirm-relay: tricks to a server accepting any local part are catch-all ($c)"
 	c=$(xcount "$t[@confirm-code]" "$model")
 	[ "$c" = 1 ] && r=0 || r=1
 	ok $r "confirm-relay: only that variant has a confirmation ($c)"

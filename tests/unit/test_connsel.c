@@ -1,6 +1,7 @@
 /*
- * test_connsel.c - connector selection and effective rights (connsel.c)
- * on small namespace-free models written in the test.
+ * test_connsel.c - connector selection (connsel.c) on small
+ * namespace-free models written in the test; the rights are
+ * test_effrights.c's.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -16,7 +17,6 @@
 #include "tap.h"
 
 #define ANON	"principal=\"NT AUTHORITY\\ANONYMOUS LOGON\" sid=\"S-1-5-7\" "
-#define AUTHU	"principal=\"NT AUTHORITY\\Authenticated Users\" sid=\"S-1-5-11\" "
 #define ALL4	"<remote-ip-range text=\"0.0.0.0-255.255.255.255\" " \
 		"first=\"0.0.0.0\" last=\"255.255.255.255\" family=\"ipv4\"/>"
 #define ALL6	"<remote-ip-range text=\"::/0\" first=\"::\" " \
@@ -106,23 +106,6 @@ chosen(xmlNodePtr server, const char *local, unsigned port,
 	return name;
 }
 
-static unsigned
-rights_of(const char *aces, const char *groups, enum connsel_client who)
-{
-	char buf[2048];
-	xmlDocPtr doc;
-	unsigned bits;
-
-	snprintf(buf, sizeof(buf), "<receive-connector>%s%s"
-	    "</receive-connector>", groups, aces);
-	doc = xmlReadMemory(buf, (int)strlen(buf), "t", NULL, 0);
-	if (doc == NULL)
-		return 0xffff;
-	bits = connsel_rights(xmlDocGetRootElement(doc), who);
-	xmlFreeDoc(doc);
-	return bits;
-}
-
 int
 main(void)
 {
@@ -165,39 +148,6 @@ main(void)
 	    &err) == 0 && reach && nties == 1,
 	    "a connector whose only address ties is reachable, and ties");
 
-	tap_check(strcmp(connsel_relay_method(conn(s, "Relay")),
-	    "anonymous") == 0, "relay method: anonymous");
-	tap_check(strcmp(connsel_relay_method(conn(s, "Default")), "") == 0,
-	    "relay method: none on the default connector");
-
-	tap_check((rights_of("<ace " ANON "type=\"allow\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"false\"/>"
-	    "<ace " ANON "type=\"deny\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"false\"/>",
-	    "", CONNSEL_ANONYMOUS) & CONNSEL_ANY_RECIPIENT) == 0,
-	    "an explicit deny cancels an explicit allow");
-	tap_check((rights_of("<ace " ANON "type=\"allow\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"false\"/>"
-	    "<ace " ANON "type=\"deny\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"true\"/>",
-	    "", CONNSEL_ANONYMOUS) & CONNSEL_ANY_RECIPIENT) != 0,
-	    "an inherited deny does not cancel an explicit allow");
-	tap_check((rights_of("<ace " ANON "type=\"allow\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"true\"/>"
-	    "<ace " ANON "type=\"deny\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"true\"/>",
-	    "", CONNSEL_ANONYMOUS) & CONNSEL_ANY_RECIPIENT) == 0,
-	    "an inherited deny cancels an inherited allow");
-	tap_check(rights_of("", "<permission-group name=\"ExchangeServers\"/>"
-	    "<auth-mechanism name=\"ExternalAuthoritative\"/>",
-	    CONNSEL_ANONYMOUS) == 0x7f,
-	    "externally secured: every right for an anonymous client");
-	tap_check(rights_of("", "<permission-group name=\"AnonymousUsers\"/>",
-	    CONNSEL_ANONYMOUS) == (CONNSEL_SUBMIT | CONNSEL_ANY_SENDER |
-	    CONNSEL_AUTH_SENDER | CONNSEL_HEADERS),
-	    "no entries exported: AnonymousUsers stands for its grants");
-	tap_check(rights_of("<ace " ANON "type=\"allow\" right=\"ms-Exch-SMTP-Submit\" inherited=\"false\"/>",
-	    "<permission-group name=\"AnonymousUsers\"/>", CONNSEL_ANONYMOUS)
-	    == CONNSEL_SUBMIT, "exported entries are taken as they are");
-	tap_check((rights_of("<ace " AUTHU "type=\"allow\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"false\"/>",
-	    "", CONNSEL_AUTHENTICATED) & CONNSEL_ANY_RECIPIENT) != 0 &&
-	    (rights_of("<ace " AUTHU "type=\"allow\" right=\"ms-Exch-SMTP-Accept-Any-Recipient\" inherited=\"false\"/>",
-	    "", CONNSEL_ANONYMOUS) & CONNSEL_ANY_RECIPIENT) == 0,
-	    "Authenticated Users' relay is not anonymous relay");
 	xmlFreeDoc(doc);
 	return tap_done();
 }

@@ -205,6 +205,30 @@ test_rejections(void)
 	struct ip_addr a;
 	char longtext[IPRANGE_TEXT_MAX + 2];
 
+	tap_check(parses_to("10.0.9.0(255.255.255.0)", "10.0.9.0",
+	    "10.0.9.255"), "address(mask) is Exchange's subnet-mask form");
+	tap_check(parses_to("0.0.0.0(0.0.0.0)", "0.0.0.0",
+	    "255.255.255.255"), "0.0.0.0(0.0.0.0) is every IPv4 address");
+	tap_check(parses_to("10.0.9.77(255.255.255.0)", "10.0.9.0",
+	    "10.0.9.255"), "address(mask) with host bits is widened");
+	tap_check(parses_to("192.168.1.1(255.255.255.255)", "192.168.1.1",
+	    "192.168.1.1"), "a full mask is one address");
+	tap_check(parses_to("2001:db8::(ffff:ffff::)", "2001:db8::",
+	    "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"),
+	    "an IPv6 address with an IPv6 mask");
+	tap_check(rejected("10.0.0.0(255.0.255.0)"),
+	    "a mask with a hole is refused");
+	tap_check(rejected("10.0.0.0(ffff::)"),
+	    "a mask of the other family is refused");
+	tap_check(rejected("10.0.0.0(255.255.255.0"),
+	    "an unclosed mask is refused");
+	tap_check(rejected("10.0.0.0(255.0.0.0)(255.0.0.0)"),
+	    "two masks are refused");
+	tap_check(rejected("10.0.0.0/8(255.0.0.0)"),
+	    "a mask after a prefix length is refused");
+	tap_check(rejected("10.0.0.1-10.0.0.9(255.0.0.0)"),
+	    "a mask after a range is refused");
+	tap_check(rejected("(255.0.0.0)"), "a mask alone is refused");
 	tap_check(rejected(""), "an empty range is refused");
 	tap_check(rejected(NULL), "a missing range is refused");
 	tap_check(rejected("garbage"), "garbage is refused");

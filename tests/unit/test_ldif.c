@@ -584,7 +584,10 @@ test_mapping_sd(void)
 	    "m:permission-group[@name='AnonymousUsers']") == 1,
 	    "the AnonymousUsers group is derived from its grants");
 	tap_check(count(m, "//m:receive-connector[@name='App']/"
-	    "m:permission-group") == 0, "a partial anonymous grant does not "
+	    "m:permission-group[@name != 'Custom']") == 0 &&
+	    count(m, "//m:receive-connector[@name='App']/"
+	    "m:permission-group[@name = 'Custom']") == 1,
+	    "a partial anonymous grant is Custom, and does not "
 	    "make the AnonymousUsers group");
 	tap_check(count(m, "//m:receive-connector[@name='Relay']/"
 	    "m:security-descriptor[@source='nTSecurityDescriptor' and "

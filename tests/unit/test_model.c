@@ -61,7 +61,8 @@ test_build(void)
 {
 	struct model *m = model_new();
 	struct model_ace ace = { "NT AUTHORITY\\ANONYMOUS LOGON", NULL, 0,
-	    "ms-Exch-SMTP-Accept-Any-Recipient", "ExtendedRight", 0, "None" };
+	    "ms-Exch-SMTP-Accept-Any-Recipient", "ExtendedRight", 0, "None", 0,
+	    NULL, NULL };
 	struct mx_err err;
 	xmlNodePtr c;
 
@@ -197,7 +198,7 @@ test_merge(void)
 {
 	struct model *a = model_new(), *b = model_new();
 	struct model_ace ace = { "Everyone", NULL, 1, NULL, "GenericAll", 1,
-	    "All" };
+	    "All", 0, NULL, NULL };
 	struct mx_err err;
 	xmlNodePtr c;
 
