@@ -138,7 +138,8 @@
  * controls in two rounds, within 15 s.  Exchange accepts 20 connections
  * from one source by default (MaxInboundConnectionPerSource).
  */
-#define PROBE_PER_HOST_DEFAULT	10
+#define PROBE_PER_HOST_DEFAULT	10	/* or half the variants, when more */
+#define PROBE_PER_HOST_AUTO_MAX	20	/* ... up to this */
 #define PROBE_PER_HOST_MAX	64	/* --per-host */
 #define PROBE_DOMAINS_MAX	16	/* --domain */
 #define PROBE_VARIANT_ATTEMPTS	2	/* connections for one variant, when

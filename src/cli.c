@@ -74,7 +74,8 @@ enum cli_opt {
 	CLI_OPT_FIXTURES,
 	CLI_OPT_LOAD_BALANCER,
 	CLI_OPT_DOMAIN,
-	CLI_OPT_PER_HOST
+	CLI_OPT_PER_HOST,
+	CLI_OPT_XPATH
 };
 
 /* Which commands take an option: bit (1 << enum cli_command). */
@@ -142,9 +143,9 @@ static const struct cli_option cli_options[] = {
 	  "DIR", "rules lint: where the fixtures ID/bad.xml and ID/good.xml "
 	  "are (default: ../tests/rules next to each pack)" },
 	{ "format", 'f', CLI_ARG_STRING, CLI_OPT_FORMAT, CLI_RENDER |
-	  CLI_IN(CLI_CMD_DIFF),
+	  CLI_IN(CLI_CMD_DIFF) | CLI_IN(CLI_CMD_RULES),
 	  "FORMAT", "html, text, xml, json, sarif, junit or csv (default: "
-	  "from the -o extension, else text)" },
+	  "from the -o extension, else text); rules show: text or markdown" },
 	{ "from", 0, CLI_ARG_STRING, CLI_OPT_FROM, CLI_PROBING,
 	  "ADDR", "SMTP probes: MAIL FROM mailbox (default "
 	  "ExBPA-OpenRelayTest@Fabrikam.com)" },
@@ -187,7 +188,7 @@ static const struct cli_option cli_options[] = {
 	  "terminal" },
 	{ "per-host", 0, CLI_ARG_UINT, CLI_OPT_PER_HOST, CLI_PROBING,
 	  "N", "SMTP probes: connections at once to one target, one per "
-	  "relay variant (default 10)" },
+	  "relay variant (default 10, or half the variants up to 20)" },
 	{ "ports", 0, CLI_ARG_STRING, CLI_OPT_PORTS, CLI_PROBING,
 	  "LIST", "SMTP probes: ports of targets that name none, such as "
 	  "25,465,587 (default 25; 465 is TLS from the start)" },
@@ -236,6 +237,8 @@ static const struct cli_option cli_options[] = {
 	  "protocol traces)" },
 	{ "version", 'V', CLI_ARG_FLAG, CLI_OPT_VERSION, CLI_ALL,
 	  NULL, "print the version and exit" },
+	{ "xpath", 0, CLI_ARG_FLAG, CLI_OPT_XPATH, CLI_IN(CLI_CMD_RULES),
+	  NULL, "rules show: also the raw XPath of the rule and its texts" },
 };
 #define CLI_NOPTIONS	(sizeof(cli_options) / sizeof(cli_options[0]))
 
@@ -579,6 +582,9 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 		break;
 	case CLI_OPT_FIXTURES:
 		cli->fixtures = arg;
+		break;
+	case CLI_OPT_XPATH:
+		cli->xpath = 1;
 		break;
 	case CLI_OPT_CATEGORY:
 		cli->category = arg;

@@ -47,6 +47,7 @@ struct cli {
 	int			 severity;	/* -1: any */
 	const char		*category;
 	const char		*fixtures;	/* rules lint */
+	int			 xpath;		/* rules show --xpath */
 	const char		*format;	/* NULL: chosen per command */
 	const char		*output;	/* NULL: stdout */
 	const char		*baseline;	/* --baseline FILE */

@@ -59,6 +59,8 @@ struct engine_run {
 	xmlNodePtr		 root;
 	xmlNsPtr		 ns;
 	struct engine_comps	*comps;		/* compiled {expr} of texts */
+	const struct rule_let	*pack_lets;	/* bound: the current pack's */
+	size_t			 npack_lets;
 	struct coverage		*coverage;	/* what the inputs told */
 	struct engine_finding	*findings;
 	size_t			 nfindings;
@@ -190,81 +192,76 @@ engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
     const char *where, struct mx_err *err, struct engine_comps *comps)
 {
 	char *out = xmalloc(RULE_TEXT_MAX);
-	char expr[RULE_TEXT_MAX], msg[256];
-	size_t len = 0, n;
-	const char *p = text, *end;
+	char expr[RULE_TEXT_MAX], msg[256], c;
+	size_t len = 0, plen;
+	const char *p = text, *before, *piece;
+	enum rule_piece k;
 	int exprs = 0;
 
-	for (; *p != '\0'; p++) {
-		const char *piece = p;
-		size_t plen = 1;
+	for (;;) {
 		xmlChar *value = NULL;
 
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			p++;
-		} else if (p[0] == '}') {
+		before = p;
+		if ((k = rule_text_piece(&p, &c, expr, sizeof(expr))) ==
+		    RULE_PIECE_END)
+			break;
+		piece = &c;
+		plen = 1;
+		if (k == RULE_PIECE_CHAR && c == '}' && p - before == 1) {
 			mx_err_set(err, MX_ERR_INPUT, where,
 			    "unbalanced '}' in text (write '}}' for a brace)");
 			goto fail;
-		} else if (p[0] == '{') {
-			end = strchr(p + 1, '}');
-			if (end == NULL) {
+		}
+		if (k == RULE_PIECE_OPEN) {
+			mx_err_set(err, MX_ERR_INPUT, where,
+			    "unterminated '{' in text");
+			goto fail;
+		}
+		if (k == RULE_PIECE_EXPR && ++exprs > RULE_TEXT_EXPR_MAX) {
+			mx_err_set(err, MX_ERR_LIMIT, where,
+			    "more than %d expressions in one text "
+			    "(RULE_TEXT_EXPR_MAX)", RULE_TEXT_EXPR_MAX);
+			goto fail;
+		}
+		if (k == RULE_PIECE_EXPR && node == NULL) {
+			xmlXPathCompExprPtr comp;
+
+			msg[0] = '\0';
+			ctxt->error = engine_xpath_error;
+			ctxt->userData = msg;
+			comp = xmlXPathCtxtCompile(ctxt, (const xmlChar *)expr);
+			ctxt->error = NULL;
+			ctxt->userData = NULL;
+			if (comp == NULL) {
 				mx_err_set(err, MX_ERR_INPUT, where,
-				    "unterminated '{' in text");
+				    "XPath error in {%s}: %s", expr,
+				    msg[0] ? msg : "invalid");
 				goto fail;
 			}
-			if (++exprs > RULE_TEXT_EXPR_MAX) {
-				mx_err_set(err, MX_ERR_LIMIT, where,
-				    "more than %d expressions in one text "
-				    "(RULE_TEXT_EXPR_MAX)", RULE_TEXT_EXPR_MAX);
+			xmlXPathFreeCompExpr(comp);
+			if (xpathfn_check_calls(ctxt, expr, msg,
+			    sizeof(msg)) == -1) {
+				mx_err_set(err, MX_ERR_INPUT, where,
+				    "unknown XPath function %s() in {%s}", msg,
+				    expr);
 				goto fail;
 			}
-			n = (size_t)(end - p - 1);
-			memcpy(expr, p + 1, n);
-			expr[n] = '\0';
-			p = end;
-			if (node == NULL) {
-				xmlXPathCompExprPtr comp;
+			continue;
+		}
+		if (k == RULE_PIECE_EXPR) {
+			xmlXPathObjectPtr res;
 
-				msg[0] = '\0';
-				ctxt->error = engine_xpath_error;
-				ctxt->userData = msg;
-				comp = xmlXPathCtxtCompile(ctxt,
-				    (const xmlChar *)expr);
-				ctxt->error = NULL;
-				ctxt->userData = NULL;
-				if (comp == NULL) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "XPath error in {%s}: %s", expr,
-					    msg[0] ? msg : "invalid");
-					goto fail;
-				}
-				xmlXPathFreeCompExpr(comp);
-				if (xpathfn_check_calls(ctxt, expr, msg,
-				    sizeof(msg)) == -1) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "unknown XPath function %s() in "
-					    "{%s}", msg, expr);
-					goto fail;
-				}
-				continue;
-			} else {
-				xmlXPathObjectPtr res;
-
-				res = engine_eval(ctxt, node,
-				    engine_comp(comps, ctxt, expr), expr, msg);
-				if (res == NULL) {
-					mx_err_set(err, MX_ERR_INPUT, where,
-					    "XPath error in {%s}: %s", expr,
-					    msg);
-					goto fail;
-				}
-				value = xmlXPathCastToString(res);
-				xmlXPathFreeObject(res);
-				piece = (const char *)value;
-				plen = value ? strlen(piece) : 0;
+			res = engine_eval(ctxt, node, engine_comp(comps, ctxt,
+			    expr), expr, msg);
+			if (res == NULL) {
+				mx_err_set(err, MX_ERR_INPUT, where,
+				    "XPath error in {%s}: %s", expr, msg);
+				goto fail;
 			}
+			value = xmlXPathCastToString(res);
+			xmlXPathFreeObject(res);
+			piece = (const char *)value;
+			plen = value ? strlen(piece) : 0;
 		}
 		if (len + plen >= RULE_TEXT_MAX - 4)
 			plen = len < RULE_TEXT_MAX - 4 ?
@@ -302,6 +299,383 @@ engine_interpolate(xmlXPathContextPtr ctxt, xmlNodePtr node,
 	return engine_text(ctxt, node, text, where, err, NULL);
 }
 
+/*
+ * Rendering a rule text on an object: the template's white space is
+ * tidied as it is copied (runs collapse to one space; in remediations
+ * each line keeps its breaks and loses its indentation), the values of
+ * {expr} and <arg> are copied as they are.
+ */
+#define ENGINE_COMMANDS_MAX	32	/* <command> parts kept apart */
+
+struct engine_out {
+	char	*buf;			/* RULE_TEXT_MAX bytes */
+	size_t	 len;
+	int	 space;			/* template white space pending */
+	int	 line_start;
+	int	 keep_lines;
+	size_t	 cmd[ENGINE_COMMANDS_MAX][2];	/* [start, end) of each */
+	size_t	 ncmd;
+};
+
+static void
+engine_out_bytes(struct engine_out *o, const char *s, size_t n)
+{
+	if (o->len + n >= RULE_TEXT_MAX - 4)
+		n = o->len < RULE_TEXT_MAX - 4 ? RULE_TEXT_MAX - 4 - o->len : 0;
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* One character of the template. */
+static void
+engine_out_template(struct engine_out *o, char c)
+{
+	if (o->keep_lines && c == '\n') {
+		while (o->len > 0 && o->buf[o->len - 1] == ' ')
+			o->len--;
+		if (o->len > 0)
+			engine_out_bytes(o, "\n", 1);
+		o->line_start = 1;
+		o->space = 0;
+		return;
+	}
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+		o->space = 1;
+		return;
+	}
+	if (o->space && o->len > 0 && !o->line_start)
+		engine_out_bytes(o, " ", 1);
+	o->space = 0;
+	o->line_start = 0;
+	engine_out_bytes(o, &c, 1);
+}
+
+/* A value, copied as it is. */
+static void
+engine_out_value(struct engine_out *o, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return;
+	if (o->space && o->len > 0 && !o->line_start)
+		engine_out_bytes(o, " ", 1);
+	o->space = 0;
+	o->line_start = 0;
+	engine_out_bytes(o, s, strlen(s));
+}
+
+/* The finished text: no blank edges; a new string. */
+static char *
+engine_out_end(struct engine_out *o)
+{
+	size_t start = 0;
+
+	while (o->len > 0 && (o->buf[o->len - 1] == ' ' ||
+	    o->buf[o->len - 1] == '\n'))
+		o->len--;
+	o->buf[o->len] = '\0';
+	while (o->buf[start] == '\n')
+		start++;
+	if (start > 0)
+		memmove(o->buf, o->buf + start, o->len - start + 1);
+	return o->buf;
+}
+
+/* The code point of the UTF-8 sequence at s (length in *n), or -1. */
+static long
+engine_utf8(const unsigned char *s, size_t *n)
+{
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*n = 2;
+		return ((long)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80) {
+		*n = 3;
+		return ((long)(s[0] & 0x0f) << 12) |
+		    ((long)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 &&
+	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
+		*n = 4;
+		return ((long)(s[0] & 0x07) << 18) |
+		    ((long)(s[1] & 0x3f) << 12) |
+		    ((long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	}
+	*n = 1;
+	return -1;
+}
+
+/* Characters a pasted command must not hold as they are. */
+static int
+engine_ps_control(long cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	    cp == 0x2028 || cp == 0x2029;
+}
+
+static void
+engine_ps_put(char *out, size_t size, size_t *len, const char *s, size_t k)
+{
+	if (*len + k < size)
+		memcpy(out + *len, s, k);
+	*len += k;
+}
+
+size_t
+engine_ps_quote(const char *in, char *out, size_t size)
+{
+	const unsigned char *p;
+	size_t len = 0, n;
+	int open = 0, parts = 0, wrap = 0;
+	char code[32];
+	long cp;
+
+	for (p = (const unsigned char *)in; *p != '\0'; p += n)
+		if (engine_ps_control(engine_utf8(p, &n)))
+			wrap = 1;
+	if (wrap)
+		engine_ps_put(out, size, &len, "(", 1);
+	for (p = (const unsigned char *)in; *p != '\0'; p += n) {
+		cp = engine_utf8(p, &n);
+		if (engine_ps_control(cp)) {
+			/* [char]0x0A: a line break stays out of the line. */
+			if (open)
+				engine_ps_put(out, size, &len, "'", 1);
+			snprintf(code, sizeof(code), "%s[char]0x%04lX",
+			    parts++ ? " + " : "",
+			    (unsigned long)(cp < 0 ? *p : cp));
+			engine_ps_put(out, size, &len, code, strlen(code));
+			open = 0;
+			continue;
+		}
+		if (!open) {
+			if (parts++)
+				engine_ps_put(out, size, &len, " + ", 3);
+			engine_ps_put(out, size, &len, "'", 1);
+			open = 1;
+		}
+		engine_ps_put(out, size, &len, (const char *)p, n);
+		/* Each quote that ends a PowerShell string is doubled. */
+		if (cp == '\'' || cp == 0x2018 || cp == 0x2019 ||
+		    cp == 0x201a || cp == 0x201b)
+			engine_ps_put(out, size, &len, (const char *)p, n);
+	}
+	if (open)
+		engine_ps_put(out, size, &len, "'", 1);
+	else if (parts == 0)
+		engine_ps_put(out, size, &len, "''", 2);
+	if (wrap)
+		engine_ps_put(out, size, &len, ")", 1);
+	if (size > 0)
+		out[len < size ? len : size - 1] = '\0';
+	return len;
+}
+
+/* What rendering a text needs besides the output. */
+struct engine_render {
+	xmlXPathContextPtr	 ctxt;
+	xmlNodePtr		 object;
+	struct engine_comps	*comps;
+	const char		*where;
+	struct mx_err		*err;
+};
+
+/* Evaluate expr on the object; NULL with the error set. */
+static xmlXPathObjectPtr
+engine_render_eval(struct engine_render *t, const char *what,
+    const char *expr)
+{
+	xmlXPathObjectPtr res;
+	char msg[256];
+
+	res = engine_eval(t->ctxt, t->object, engine_comp(t->comps, t->ctxt,
+	    expr), expr, msg);
+	if (res == NULL)
+		mx_err_set(t->err, MX_ERR_INPUT, t->where,
+		    "XPath error in %s %s: %s", what, expr, msg);
+	return res;
+}
+
+/* A text node: template characters, {expr} values, {{ and }}. */
+static int
+engine_render_text(struct engine_render *t, struct engine_out *o,
+    const char *text)
+{
+	char expr[RULE_TEXT_MAX], c;
+	xmlXPathObjectPtr res;
+	enum rule_piece k;
+	xmlChar *value;
+
+	while ((k = rule_text_piece(&text, &c, expr, sizeof(expr))) !=
+	    RULE_PIECE_END) {
+		if (k == RULE_PIECE_OPEN)
+			return mx_err_set(t->err, MX_ERR_INPUT, t->where,
+			    "unterminated '{' in text");
+		if (k == RULE_PIECE_CHAR) {
+			engine_out_template(o, c);
+			continue;
+		}
+		if ((res = engine_render_eval(t, "{}", expr)) == NULL)
+			return -1;
+		value = xmlXPathCastToString(res);
+		xmlXPathFreeObject(res);
+		engine_out_value(o, (const char *)value);
+		xmlFree(value);
+	}
+	return 0;
+}
+
+/* Does the <when> test of c hold on the object?  -1 on error. */
+static int
+engine_render_test(struct engine_render *t, xmlNodePtr c)
+{
+	xmlXPathObjectPtr res;
+	int holds;
+
+	if ((res = engine_render_eval(t, "when", xml_attr(c, "test"))) == NULL)
+		return -1;
+	holds = xmlXPathCastToBoolean(res);
+	xmlXPathFreeObject(res);
+	return holds;
+}
+
+/* <arg select>: the value as one PowerShell argument. */
+static int
+engine_render_arg(struct engine_render *t, struct engine_out *o,
+    xmlNodePtr c)
+{
+	char quoted[RULE_TEXT_MAX];
+	xmlXPathObjectPtr res;
+	xmlChar *value;
+	size_t n;
+
+	if ((res = engine_render_eval(t, "arg", xml_attr(c, "select"))) ==
+	    NULL)
+		return -1;
+	value = xmlXPathCastToString(res);
+	xmlXPathFreeObject(res);
+	n = engine_ps_quote(value != NULL ? (const char *)value : "", quoted,
+	    sizeof(quoted));
+	xmlFree(value);
+	/* Never a quote cut short: a placeholder no identity matches. */
+	engine_out_value(o, n < sizeof(quoted) ? quoted :
+	    "'(value too long to quote)'");
+	return 0;
+}
+
+/* The parts of a text element: text, <when>, <choose>, <command>. */
+static int
+engine_render_parts(struct engine_render *t, struct engine_out *o,
+    xmlNodePtr parent)
+{
+	xmlNodePtr c, w;
+	int holds;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			if (engine_render_text(t, o,
+			    (const char *)c->content) == -1)
+				return -1;
+		} else if (c->type != XML_ELEMENT_NODE) {
+			continue;
+		} else if (strcmp((const char *)c->name, "arg") == 0) {
+			if (engine_render_arg(t, o, c) == -1)
+				return -1;
+		} else if (strcmp((const char *)c->name, "when") == 0) {
+			if ((holds = engine_render_test(t, c)) == -1 ||
+			    (holds && engine_render_parts(t, o, c) == -1))
+				return -1;
+		} else if (strcmp((const char *)c->name, "choose") == 0) {
+			/* The first <when> that holds, else <otherwise>. */
+			for (w = c->children; w != NULL; w = w->next) {
+				if (w->type != XML_ELEMENT_NODE)
+					continue;
+				holds = strcmp((const char *)w->name,
+				    "otherwise") == 0 ? 1 :
+				    engine_render_test(t, w);
+				if (holds == -1 ||
+				    (holds && engine_render_parts(t, o, w) == -1))
+					return -1;
+				if (holds)
+					break;
+			}
+		} else {
+			/* <command>: where it starts and ends, as a part */
+			size_t start = o->len;
+
+			if (engine_render_parts(t, o, c) == -1)
+				return -1;
+			if (start < o->len && o->buf[start] == ' ')
+				start++;
+			if (o->ncmd < ENGINE_COMMANDS_MAX && start < o->len) {
+				o->cmd[o->ncmd][0] = start;
+				o->cmd[o->ncmd++][1] = o->len;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Render the text element el on object as a child of finding (its
+ * <command> parts as elements).  0, or -1 with the error set.
+ */
+static int
+engine_render(struct engine_run *run, xmlNodePtr finding, xmlNodePtr object,
+    xmlNodePtr el, const char *where, struct mx_err *err)
+{
+	struct engine_render t;
+	struct engine_out o;
+	xmlNodePtr e;
+	xmlChar *lang;
+	size_t at = 0, i, end;
+	char *text;
+
+	memset(&o, 0, sizeof(o));
+	o.buf = xmalloc(RULE_TEXT_MAX);
+	/*
+	 * A plain remediation keeps its lines (a script); one made of parts
+	 * is laid out by its markup, and its line breaks are white space.
+	 */
+	o.keep_lines = strcmp((const char *)el->name, "remediation") == 0 &&
+	    xmlFirstElementChild(el) == NULL;
+	o.line_start = 1;
+	t.ctxt = run->ctxt;
+	t.object = object;
+	t.comps = run->comps;
+	t.where = where;
+	t.err = err;
+	if (engine_render_parts(&t, &o, el) == -1) {
+		free(o.buf);
+		return -1;
+	}
+	text = engine_out_end(&o);
+	e = xmlNewChild(finding, run->ns, el->name, NULL);
+	for (i = 0; i <= o.ncmd; i++) {
+		end = i < o.ncmd && o.cmd[i][0] < o.len ? o.cmd[i][0] : o.len;
+		if (end > at)
+			xmlAddChild(e, xmlNewTextLen((const xmlChar *)text + at,
+			    (int)(end - at)));
+		if (i == o.ncmd || end == o.len)
+			break;
+		at = o.cmd[i][1] < o.len ? o.cmd[i][1] : o.len;
+		xmlAddChild(xmlNewChild(e, run->ns, (const xmlChar *)"command",
+		    NULL), xmlNewTextLen((const xmlChar *)text + end,
+		    (int)(at - end)));
+	}
+	lang = xmlNodeGetLang(el);
+	if (lang != NULL)
+		xmlNodeSetLang(e, lang);
+	xmlFree(lang);
+	free(text);
+	return 0;
+}
+
 static xmlNodePtr
 engine_child(struct engine_run *run, xmlNodePtr parent, const char *name)
 {
@@ -332,30 +706,16 @@ engine_add_texts(struct engine_run *run, xmlNodePtr finding,
     struct mx_err *err)
 {
 	char where[300];
-	xmlNodePtr c, e;
+	xmlNodePtr c;
 
 	for (c = r->node->children; c != NULL; c = c->next) {
-		xmlChar *lang, *text;
-		char *value;
-
 		if (c->type != XML_ELEMENT_NODE ||
 		    strcmp((const char *)c->name, element) != 0)
 			continue;
 		snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file,
 		    xml_line(c), r->id);
-		text = xmlNodeGetContent(c);
-		value = engine_text(run->ctxt, object, (const char *)text,
-		    where, err, run->comps);
-		xmlFree(text);
-		if (value == NULL)
+		if (engine_render(run, finding, object, c, where, err) == -1)
 			return -1;
-		e = xmlNewTextChild(finding, run->ns,
-		    (const xmlChar *)element, (const xmlChar *)value);
-		free(value);
-		lang = xmlNodeGetLang(c);
-		if (lang != NULL)
-			xmlNodeSetLang(e, lang);
-		xmlFree(lang);
 	}
 	return 0;
 }
@@ -526,6 +886,61 @@ engine_add_finding(struct engine_run *run, const struct rule *r,
 	return 0;
 }
 
+/* Unbind lets[0..n) from the run's context. */
+static void
+engine_unbind(struct engine_run *run, const struct rule_let *lets, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		xmlXPathRegisterVariable(run->ctxt,
+		    (const xmlChar *)lets[i].name, NULL);
+}
+
+/* Evaluate lets[0..n) on node in order, each bound for the next. */
+static int
+engine_bind(struct engine_run *run, const struct rule *r,
+    const struct rule_let *lets, size_t n, xmlNodePtr node,
+    struct mx_err *err)
+{
+	char where[300], msg[256];
+	xmlXPathObjectPtr v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = engine_eval(run->ctxt, node, lets[i].value,
+		    lets[i].value_text, msg);
+		if (v == NULL) {
+			snprintf(where, sizeof(where), "%s:%ld: rule %s",
+			    r->file, lets[i].line, r->id);
+			engine_unbind(run, lets, i);
+			return mx_err_set(err, MX_ERR_INPUT, where,
+			    "let %s: XPath error: %s", lets[i].name, msg);
+		}
+		xmlXPathRegisterVariable(run->ctxt,
+		    (const xmlChar *)lets[i].name, v);
+	}
+	return 0;
+}
+
+/* The lets of the rule's pack, computed once when the pack starts. */
+static int
+engine_bind_pack(struct engine_run *run, const struct rule *r,
+    struct mx_err *err)
+{
+	if (run->pack_lets == r->pack_lets)
+		return 0;
+	engine_unbind(run, run->pack_lets, run->npack_lets);
+	run->pack_lets = NULL;
+	run->npack_lets = 0;
+	if (engine_bind(run, r, r->pack_lets, r->npack_lets,
+	    xmlDocGetRootElement(run->work), err) == -1)
+		return -1;
+	run->pack_lets = r->pack_lets;
+	run->npack_lets = r->npack_lets;
+	return 0;
+}
+
 static int
 engine_run_rule(struct engine_run *run, const struct rule *r,
     xmlNodePtr rule_el, struct mx_err *err)
@@ -539,6 +954,8 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 
 	snprintf(where, sizeof(where), "%s:%ld: rule %s", r->file, r->line,
 	    r->id);
+	if (engine_bind_pack(run, r, err) == -1)
+		return -1;
 	sel = engine_eval(run->ctxt, xmlDocGetRootElement(run->work),
 	    r->select, r->select_text, msg);
 	if (sel == NULL)
@@ -563,9 +980,14 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 			skipped++;
 			continue;
 		}
+		if (engine_bind(run, r, r->lets, r->nlets, node, err) == -1) {
+			rc = -1;
+			break;
+		}
 		res = engine_eval(run->ctxt, node, r->assert, r->assert_text,
 		    msg);
 		if (res == NULL) {
+			engine_unbind(run, r->lets, r->nlets);
 			rc = mx_err_set(err, MX_ERR_INPUT, where,
 			    "assert: XPath error: %s", msg);
 			break;
@@ -578,6 +1000,7 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 				rc = -1;
 		}
 		xmlXPathFreeObject(res);
+		engine_unbind(run, r->lets, r->nlets);
 		if (rc == -1)
 			break;
 	}

@@ -6,6 +6,8 @@
 #ifndef MXBPA_ENGINE_H
 #define MXBPA_ENGINE_H
 
+#include <stddef.h>
+
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
@@ -37,6 +39,15 @@ char		*engine_interpolate(xmlXPathContextPtr, xmlNodePtr node,
  */
 int		 engine_check_text(xmlXPathContextPtr, const char *text,
 		    const char *where, struct mx_err *);
+
+/*
+ * Write s as one PowerShell argument into out[0..size): a single-quoted
+ * string with each quote PowerShell knows (' and the Unicode single
+ * quotes) doubled; control characters and line separators are joined
+ * in as [char]0xHHHH, the whole in parentheses.  Returns the length the
+ * quoted text needs (as snprintf); it is complete only when < size.
+ */
+size_t		 engine_ps_quote(const char *s, char *out, size_t size);
 
 /* A new XPath context on doc with the mx: functions and EXSLT. */
 xmlXPathContextPtr engine_xpath_context(xmlDocPtr);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -34,6 +35,7 @@
 #include "report.h"
 #include "rules.h"
 #include "rules_lint.h"
+#include "rules_show.h"
 #include "util.h"
 #include "whichconn.h"
 #include "xml.h"
@@ -649,51 +651,6 @@ main_cmd_diff(struct cli *cli, struct mx_err *err)
 	return rc;
 }
 
-static void
-main_rule_line(FILE *fp, const struct rule *r, const char *lang)
-{
-	fprintf(fp, "%-10s %-13s %-12s %s\n", r->id,
-	    severity_name(r->severity), r->category,
-	    rule_text(r, "title", lang));
-}
-
-static void
-main_rule_show(FILE *fp, const struct rule *r, const char *lang)
-{
-	const struct { const char *label, *element; } parts[] = {
-		{ "Title", "title" }, { "Description", "description" },
-		{ "Message", "message" }, { "Remediation", "remediation" },
-	};
-	xmlNodePtr c;
-	size_t i;
-	int refs = 0;
-
-	fprintf(fp, "%s (%s, %s)  %s:%ld\n", r->id,
-	    severity_name(r->severity), r->category, r->file, r->line);
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		const char *t = rule_text(r, parts[i].element, lang);
-
-		if (t != NULL)
-			fprintf(fp, "%s:\n  %s\n", parts[i].label, t);
-	}
-	for (c = r->node->children; c != NULL; c = c->next) {
-		xmlChar *t;
-
-		if (c->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)c->name, "reference") != 0)
-			continue;
-		t = xmlNodeGetContent(c);
-		fprintf(fp, "%s %s <%s>\n", refs++ == 0 ? "References:\n " :
-		    " ", t != NULL ? (const char *)t : "",
-		    xml_attr(c, "href") != NULL ? xml_attr(c, "href") : "");
-		xmlFree(t);
-	}
-	fprintf(fp, "Select:\n  %s\nAssert:\n  %s\n", r->select_text,
-	    r->assert_text);
-	if (r->evidence_text != NULL)
-		fprintf(fp, "Evidence:\n  %s\n", r->evidence_text);
-}
-
 static int
 main_cmd_rules(struct cli *cli, struct mx_err *err)
 {
@@ -704,20 +661,33 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 	if (cli->nargs == 0 || strcmp(cli->args[0], "list") == 0 ||
 	    strcmp(cli->args[0], "show") == 0) {
 		int show = cli->nargs > 0 && strcmp(cli->args[0], "show") == 0;
+		unsigned flags = cli->xpath ? RULES_SHOW_XPATH : 0;
 
 		if (show && cli->nargs != 2)
 			return mx_err_set(err, MX_ERR_USAGE, NULL,
 			    "usage: mxbpa rules show ID");
+		if (cli->format != NULL && strcmp(cli->format, "markdown") == 0)
+			flags |= RULES_SHOW_MARKDOWN;
+		else if (cli->format != NULL && strcmp(cli->format, "text") != 0)
+			return mx_err_set(err, MX_ERR_USAGE, NULL, "rules "
+			    "writes text or markdown, not \"%s\"", cli->format);
 		if ((rs = main_rules(cli, err)) == NULL)
 			return -1;
 		if (show) {
-			if ((r = rule_set_find(rs, cli->args[1])) == NULL) {
+			/* Ids are upper case; "relay-001" is a typing slip. */
+			for (i = 0; i < rule_set_count(rs); i++)
+				if (strcasecmp(rule_set_get(rs, i)->id,
+				    cli->args[1]) == 0)
+					break;
+			if ((r = rule_set_get(rs, i)) == NULL) {
 				rule_set_free(rs);
 				return mx_err_set(err, MX_ERR_USAGE, NULL,
 				    "no rule with id \"%s\"", cli->args[1]);
 			}
-			main_rule_show(stdout, r, cli->lang);
-		} else
+			rules_show(stdout, r, cli->lang, flags);
+		} else {
+			if (flags & RULES_SHOW_MARKDOWN)
+				rules_show_index(stdout);
 			for (i = 0; i < rule_set_count(rs); i++) {
 				r = rule_set_get(rs, i);
 				if ((cli->pack != NULL &&
@@ -727,8 +697,9 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 				    (cli->severity != -1 &&
 				    r->severity != cli->severity))
 					continue;
-				main_rule_line(stdout, r, cli->lang);
+				rules_show_line(stdout, r, cli->lang, flags);
 			}
+		}
 		rule_set_free(rs);
 		return MX_EXIT_OK;
 	}

@@ -364,8 +364,17 @@ probe_run_setup(struct probe_run *run, const struct probe_target_list *l,
 	memcpy(run->to_local, run->to, (size_t)(at - run->to));
 	util_strlcpy(run->to_domain, at + 1, sizeof(run->to_domain));
 	run->nvariants = probe_relay_count(o->variants, o->ndomains);
+	/*
+	 * By default, two rounds of connections for all the variants, so
+	 * that a tarpit's delays add up twice, not more; within what
+	 * Exchange accepts from one source.
+	 */
 	run->per_host = o->per_host != 0 ? o->per_host :
-	    PROBE_PER_HOST_DEFAULT;
+	    (run->nvariants + 1) / 2;
+	if (o->per_host == 0 && run->per_host < PROBE_PER_HOST_DEFAULT)
+		run->per_host = PROBE_PER_HOST_DEFAULT;
+	if (o->per_host == 0 && run->per_host > PROBE_PER_HOST_AUTO_MAX)
+		run->per_host = PROBE_PER_HOST_AUTO_MAX;
 	probe_absent(run->absent, sizeof(run->absent));
 	run->step_ms = (int64_t)timeout * 1000;
 	/* Connect, greeting, EHLO, STARTTLS, TLS, EHLO, then per variant. */

@@ -166,7 +166,9 @@ struct probe_smtp_options {
 	unsigned	 concurrency;	/* targets at once; 0:
 					   PROBE_CONCURRENCY_DEFAULT */
 	unsigned	 per_host;	/* connections at once to one target;
-					   0: PROBE_PER_HOST_DEFAULT */
+					   0: half the variants, within
+					   PROBE_PER_HOST_DEFAULT and
+					   PROBE_PER_HOST_AUTO_MAX */
 	const char *const *domains;	/* --domain: the organisation's
 					   accepted domains, for the variants
 					   that route through them.  Borrowed;

@@ -36,6 +36,8 @@ struct rule_set {
 	size_t			 cap;
 	xmlDocPtr		*docs;		/* one per loaded pack */
 	char			**files;
+	struct rule_let		**pack_lets;	/* per pack, n + 1 each */
+	size_t			*npack_lets;
 	size_t			 ndocs;
 	struct xml_schema	*schema;
 	xmlXPathContextPtr	 compiler;	/* for compile checks */
@@ -63,9 +65,30 @@ rule_set_new(void)
 	return rs;
 }
 
+/* Free lets[0..n) and unbind their trial values from the compiler. */
+static void
+rules_free_lets(struct rule_set *rs, struct rule_let *lets, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		xmlXPathRegisterVariable(rs->compiler,
+		    (const xmlChar *)lets[i].name, NULL);
+		xmlXPathFreeCompExpr(lets[i].value);
+	}
+	free(lets);
+}
+
 static void
 rules_free_rule(struct rule *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nlets; i++)
+		xmlXPathFreeCompExpr(r->lets[i].value);
+	free(r->lets);
+	r->lets = NULL;
+	r->nlets = 0;
 	if (r->select != NULL)
 		xmlXPathFreeCompExpr(r->select);
 	if (r->assert != NULL)
@@ -84,12 +107,15 @@ rule_set_free(struct rule_set *rs)
 	for (i = 0; i < rs->count; i++)
 		rules_free_rule(&rs->rules[i]);
 	for (i = 0; i < rs->ndocs; i++) {
+		rules_free_lets(rs, rs->pack_lets[i], rs->npack_lets[i]);
 		xmlFreeDoc(rs->docs[i]);
 		free(rs->files[i]);
 	}
 	free(rs->rules);
 	free(rs->docs);
 	free(rs->files);
+	free(rs->pack_lets);
+	free(rs->npack_lets);
 	xml_schema_free(rs->schema);
 	if (rs->compiler != NULL)
 		xmlXPathFreeContext(rs->compiler);
@@ -111,10 +137,13 @@ rules_xpath_error(void *data, xmlErrorPtr xe)
 		e->msg[--n] = '\0';
 }
 
-/* Compile expr, or fail with "file:line: what: message". */
+/*
+ * Compile expr, or fail with "file:line: what: message".  With trial, the
+ * value of the trial run is handed to the caller.
+ */
 static xmlXPathCompExprPtr
 rules_compile(struct rule_set *rs, const char *expr, const char *where,
-    const char *what, struct mx_err *err)
+    const char *what, xmlXPathObjectPtr *trial, struct mx_err *err)
 {
 	struct rules_xpath_error xerr = { "" };
 	xmlXPathCompExprPtr comp;
@@ -155,7 +184,10 @@ rules_compile(struct rule_set *rs, const char *expr, const char *where,
 		xmlXPathFreeCompExpr(comp);
 		return NULL;
 	}
-	xmlXPathFreeObject(res);
+	if (trial != NULL)
+		*trial = res;
+	else
+		xmlXPathFreeObject(res);
 	return comp;
 }
 
@@ -243,8 +275,8 @@ rules_content(xmlNodePtr node)
 	return NULL;
 }
 
-const char *
-rule_text(const struct rule *r, const char *element, const char *lang)
+xmlNodePtr
+rule_text_node(const struct rule *r, const char *element, const char *lang)
 {
 	xmlNodePtr c, en = NULL, any = NULL;
 
@@ -267,9 +299,15 @@ rule_text(const struct rule *r, const char *element, const char *lang)
 			en = c;
 		xmlFree(l);
 		if (match)
-			return rules_content(c);
+			return c;
 	}
-	return rules_content(en != NULL ? en : any);
+	return en != NULL ? en : any;
+}
+
+const char *
+rule_text(const struct rule *r, const char *element, const char *lang)
+{
+	return rules_content(rule_text_node(r, element, lang));
 }
 
 static int
@@ -292,14 +330,379 @@ rules_has_english(xmlNodePtr rule, const char *element)
 	return !seen || en;
 }
 
+/* Is c a name character of an XPath QName (NCName plus ':')? */
+static int
+rules_name_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+	    c == ':' || (c & 0x80);
+}
+
+int
+rule_each_var(const char *expr, int (*fn)(void *, const char *), void *arg)
+{
+	char name[128];
+	const char *p = expr;
+	size_t n;
+	int rc;
+
+	while (*p != '\0') {
+		if (*p == '\'' || *p == '"') {
+			const char *end = strchr(p + 1, *p);
+
+			if (end == NULL)
+				return 0;
+			p = end + 1;
+			continue;
+		}
+		if (*p++ != '$')
+			continue;
+		for (n = 0; rules_name_char((unsigned char)p[n]); n++)
+			;
+		if (n == 0)
+			continue;
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		if ((rc = fn(arg, name)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+rules_visit(int (*fn)(void *, const struct rule_expr *), void *arg,
+    enum rule_expr_kind kind, const char *text, long line, const char *let)
+{
+	struct rule_expr e;
+
+	if (text == NULL)
+		return 0;
+	e.kind = kind;
+	e.text = text;
+	e.line = line;
+	e.let = let;
+	return fn(arg, &e);
+}
+
+enum rule_piece
+rule_text_piece(const char **p, char *c, char *expr, size_t size)
+{
+	const char *s = *p, *end;
+	size_t n;
+
+	if (*s == '\0')
+		return RULE_PIECE_END;
+	if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+		*c = s[0];
+		*p = s + 2;
+		return RULE_PIECE_CHAR;
+	}
+	*c = s[0];
+	*p = s + 1;
+	if (s[0] != '{')
+		return RULE_PIECE_CHAR;
+	if ((end = strchr(s + 1, '}')) == NULL)
+		return RULE_PIECE_OPEN;
+	n = (size_t)(end - s - 1);
+	if (n >= size)
+		n = size - 1;
+	memcpy(expr, s + 1, n);
+	expr[n] = '\0';
+	*p = end + 1;
+	return RULE_PIECE_EXPR;
+}
+
+/* The {expr} parts of a text node (in a command: every raw one). */
+static int
+rules_visit_text(const char *text, long line, int command,
+    int (*fn)(void *, const struct rule_expr *), void *arg)
+{
+	char expr[RULE_TEXT_MAX], c;
+	enum rule_piece k;
+	int rc;
+
+	while (text != NULL &&
+	    (k = rule_text_piece(&text, &c, expr, sizeof(expr))) !=
+	    RULE_PIECE_END)
+		if (k == RULE_PIECE_EXPR && (rc = rules_visit(fn, arg,
+		    command ? RULE_EXPR_RAW : RULE_EXPR_TEXT, expr, line,
+		    NULL)) != 0)
+			return rc;
+	return 0;
+}
+
+/* The expressions of a text element and its parts, in document order. */
+static int
+rules_visit_parts(xmlNodePtr parent, int command,
+    int (*fn)(void *, const struct rule_expr *), void *arg)
+{
+	xmlNodePtr c;
+	int rc = 0;
+
+	for (c = parent->children; c != NULL && rc == 0; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+			rc = rules_visit_text((const char *)c->content,
+			    xml_line(c) > 0 ? xml_line(c) : xml_line(parent),
+			    command, fn, arg);
+		else if (rules_is(c, "when"))
+			rc = rules_visit(fn, arg, RULE_EXPR_WHEN,
+			    xml_attr(c, "test"), xml_line(c), NULL);
+		else if (rules_is(c, "arg"))
+			rc = rules_visit(fn, arg, RULE_EXPR_ARG,
+			    xml_attr(c, "select"), xml_line(c), NULL);
+		if (rc == 0 && c->type == XML_ELEMENT_NODE)
+			rc = rules_visit_parts(c, command ||
+			    rules_is(c, "command"), fn, arg);
+	}
+	return rc;
+}
+
+int
+rule_each_expr(xmlNodePtr node, int (*fn)(void *, const struct rule_expr *),
+    void *arg)
+{
+	xmlNodePtr c;
+	int rc = 0;
+
+	for (c = node->children; c != NULL && rc == 0; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (rules_is(c, "let"))
+			rc = rules_visit(fn, arg, RULE_EXPR_LET,
+			    xml_attr(c, "value"), xml_line(c),
+			    xml_attr(c, "name"));
+		else if (rules_is(node, "rules"))
+			continue;
+		else if (rules_is(c, "select"))
+			rc = rules_visit(fn, arg, RULE_EXPR_SELECT,
+			    rules_content(c), xml_line(c), NULL);
+		else if (rules_is(c, "assert"))
+			rc = rules_visit(fn, arg, RULE_EXPR_ASSERT,
+			    xml_attr(c, "test"), xml_line(c), NULL);
+		else if (rules_is(c, "evidence"))
+			rc = rules_visit(fn, arg, RULE_EXPR_EVIDENCE,
+			    rules_content(c), xml_line(c), NULL);
+		else if (!rules_is(c, "reference"))
+			rc = rules_visit_parts(c, 0, fn, arg);
+	}
+	return rc;
+}
+
+/*
+ * Which names an expression may use: the pack's lets, then (not in
+ * select) the rule's lets defined before it.  Lets are found in the
+ * pack's and the rule's elements, so that a name defined later is told
+ * apart from one defined nowhere.
+ */
+struct rules_scope {
+	xmlNodePtr	 pack;		/* <rules> */
+	xmlNodePtr	 rule;		/* <rule>, or NULL for pack lets */
+	size_t		 npack;		/* pack lets defined so far */
+	size_t		 nrule;		/* rule lets defined so far */
+	int		 all;		/* after the lets: every rule let */
+	const struct rule_expr *expr;
+	const char	*file;
+	struct mx_err	*err;
+};
+
+/* The position (1-based) of let name among the lets of el, or 0. */
+static size_t
+rules_let_index(xmlNodePtr el, const char *name, long *line)
+{
+	xmlNodePtr c;
+	size_t i = 0;
+
+	for (c = el != NULL ? el->children : NULL; c != NULL; c = c->next) {
+		if (!rules_is(c, "let"))
+			continue;
+		i++;
+		if (strcmp(xml_attr(c, "name"), name) == 0) {
+			*line = xml_line(c);
+			return i;
+		}
+	}
+	return 0;
+}
+
+static int
+rules_scope_var(void *arg, const char *name)
+{
+	struct rules_scope *s = arg;
+	const struct rule_expr *e = s->expr;
+	char where[PATH_MAX + 32];
+	size_t pi, ri;
+	long pline = 0, rline = 0;
+
+	if (strcmp(name, "self") == 0)
+		return 0;
+	snprintf(where, sizeof(where), "%s:%ld", s->file, e->line);
+	pi = rules_let_index(s->pack, name, &pline);
+	ri = rules_let_index(s->rule, name, &rline);
+	if (pi != 0 && pi <= s->npack)
+		return 0;
+	if (ri != 0 && s->rule != NULL && e->kind != RULE_EXPR_SELECT &&
+	    (s->all || ri <= s->nrule))
+		return 0;
+	if (e->kind == RULE_EXPR_LET && strcmp(e->let, name) == 0)
+		return mx_err_set(s->err, MX_ERR_INPUT, where, "let %s uses "
+		    "itself", name);
+	if (ri != 0 && e->kind == RULE_EXPR_SELECT)
+		return mx_err_set(s->err, MX_ERR_INPUT, where, "select uses "
+		    "$%s, a let of the rule, computed for each selected "
+		    "object: select may use the pack's lets only", name);
+	if (ri != 0 || pi != 0)
+		return mx_err_set(s->err, MX_ERR_INPUT, where, "$%s is used "
+		    "before its let (line %ld): define a name before using "
+		    "it", name, ri != 0 && s->rule != NULL ? rline : pline);
+	return mx_err_set(s->err, MX_ERR_INPUT, where, "unknown variable "
+	    "$%s (no let of that name in the rule or its pack)", name);
+}
+
+static int
+rules_scope_expr(void *arg, const struct rule_expr *e)
+{
+	struct rules_scope *s = arg;
+	char where[PATH_MAX + 32];
+
+	snprintf(where, sizeof(where), "%s:%ld", s->file, e->line);
+	if (e->kind == RULE_EXPR_RAW)
+		return mx_err_set(s->err, MX_ERR_INPUT, where, "{%s} in a "
+		    "command: a value enters a command only through <arg "
+		    "select=\"...\"/>, which quotes it for PowerShell", e->text);
+	s->expr = e;
+	if (rule_each_var(e->text, rules_scope_var, s) != 0)
+		return -1;
+	if (e->kind == RULE_EXPR_LET) {
+		if (s->rule == NULL)
+			s->npack++;
+		else
+			s->nrule++;
+	} else if (e->kind != RULE_EXPR_SELECT)
+		s->all = 1;
+	return 0;
+}
+
+/*
+ * The lets of el (a <rules> or <rule>): names unique in the pack and
+ * the rule (a rule's let may not hide a pack's), each compiled and run
+ * once on the trial element, its trial value bound for what follows.
+ * Returns a new array of *n lets (free with rules_free_lets), or NULL.
+ */
+static struct rule_let *
+rules_load_lets(struct rule_set *rs, xmlNodePtr el, xmlNodePtr pack,
+    const char *file, size_t *n, struct mx_err *err)
+{
+	char where[PATH_MAX + 32];
+	struct rule_let *lets;
+	xmlXPathObjectPtr trial;
+	xmlNodePtr c;
+	size_t count = 0;
+	long line;
+
+	for (c = el->children; c != NULL; c = c->next)
+		if (rules_is(c, "let"))
+			count++;
+	lets = xcalloc(count + 1, sizeof(*lets));
+	*n = 0;
+	for (c = el->children; c != NULL; c = c->next) {
+		struct rule_let *l = &lets[*n];
+
+		if (!rules_is(c, "let"))
+			continue;
+		l->name = xml_attr(c, "name");
+		l->value_text = xml_attr(c, "value");
+		l->line = xml_line(c);
+		snprintf(where, sizeof(where), "%s:%ld", file, l->line);
+		if (rules_let_index(el, l->name, &line) <= *n) {
+			mx_err_set(err, MX_ERR_INPUT, where, "let %s is "
+			    "defined twice (first at line %ld)", l->name,
+			    line);
+			goto fail;
+		}
+		if (el != pack && rules_let_index(pack, l->name, &line) != 0) {
+			mx_err_set(err, MX_ERR_INPUT, where, "let %s hides "
+			    "the pack's let of that name (line %ld)", l->name,
+			    line);
+			goto fail;
+		}
+		l->value = rules_compile(rs, l->value_text, where, l->name,
+		    &trial, err);
+		if (l->value == NULL)
+			goto fail;
+		(*n)++;
+		xmlXPathRegisterVariable(rs->compiler,
+		    (const xmlChar *)l->name, trial);
+	}
+	return lets;
+fail:
+	rules_free_lets(rs, lets, *n);
+	*n = 0;
+	return NULL;
+}
+
+/* Check the {expr}, <when> tests and <arg> selects of a text element. */
+static int
+rules_check_parts(struct rule_set *rs, xmlNodePtr parent, const char *file,
+    struct mx_err *err)
+{
+	char where[PATH_MAX + 32];
+	xmlXPathCompExprPtr comp;
+	const char *expr;
+	xmlNodePtr c;
+
+	for (c = parent->children; c != NULL; c = c->next) {
+		snprintf(where, sizeof(where), "%s:%ld", file,
+		    xml_line(c) > 0 ? xml_line(c) : xml_line(parent));
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			if (engine_check_text(rs->compiler,
+			    (const char *)c->content, where, err) == -1)
+				return -1;
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		expr = rules_is(c, "when") ? xml_attr(c, "test") :
+		    rules_is(c, "arg") ? xml_attr(c, "select") : NULL;
+		if (expr != NULL) {
+			comp = rules_compile(rs, expr, where,
+			    rules_is(c, "when") ? "when" : "arg", NULL, err);
+			if (comp == NULL)
+				return -1;
+			xmlXPathFreeCompExpr(comp);
+		}
+		if (rules_check_parts(rs, c, file, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Does a text element hold parts (<when>, <choose>, <command>)? */
+static int
+rules_has_parts(xmlNodePtr node)
+{
+	xmlNodePtr c;
+
+	for (c = node->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return 1;
+	return 0;
+}
+
 /* Check and compile one <rule>; fills r. */
 static int
 rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
     const char *pack, struct rule *r, struct mx_err *err)
 {
+	struct rules_scope scope;
 	char where[PATH_MAX + 32];
 	xmlNodePtr c;
 	size_t i;
+	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->node = node;
@@ -326,6 +729,15 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 			return mx_err_set(err, MX_ERR_INPUT, where,
 			    "rule %s: no English (xml:lang=\"en\") %s", r->id,
 			    rules_texts[i]);
+	/* Names first: a forward reference is named, not "undefined". */
+	memset(&scope, 0, sizeof(scope));
+	scope.pack = node->parent;
+	scope.rule = node;
+	scope.npack = (size_t)-1;
+	scope.file = file;
+	scope.err = err;
+	if (rule_each_expr(node, rules_scope_expr, &scope) != 0)
+		return -1;
 	for (c = node->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -333,29 +745,42 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 		if (rules_is(c, "select")) {
 			r->select_text = rules_content(c);
 			r->select = rules_compile(rs, r->select_text, where,
-			    "select", err);
+			    "select", NULL, err);
 			if (r->select == NULL)
-				return -1;
+				goto out;
+		} else if (rules_is(c, "let")) {
+			if (r->lets != NULL)
+				continue;
+			r->lets = rules_load_lets(rs, node, node->parent,
+			    file, &r->nlets, err);
+			if (r->lets == NULL)
+				goto out;
 		} else if (rules_is(c, "assert")) {
 			r->assert_text = xml_attr(c, "test");
 			r->assert = rules_compile(rs, r->assert_text, where,
-			    "assert", err);
+			    "assert", NULL, err);
 			if (r->assert == NULL)
-				return -1;
+				goto out;
 		} else if (rules_is(c, "evidence")) {
 			r->evidence_text = rules_content(c);
 			r->evidence = rules_compile(rs, r->evidence_text, where,
-			    "evidence", err);
+			    "evidence", NULL, err);
 			if (r->evidence == NULL)
-				return -1;
+				goto out;
 		} else if (!rules_is(c, "reference")) {
-			rules_tidy_text(c, rules_is(c, "remediation"));
-			if (engine_check_text(rs->compiler, rules_content(c),
-			    where, err) == -1)
-				return -1;
+			if (!rules_has_parts(c))
+				rules_tidy_text(c, rules_is(c, "remediation"));
+			if (rules_check_parts(rs, c, file, err) == -1)
+				goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	/* The trial values of the rule's lets are not the next rule's. */
+	for (i = 0; i < r->nlets; i++)
+		xmlXPathRegisterVariable(rs->compiler,
+		    (const xmlChar *)r->lets[i].name, NULL);
+	return rc;
 }
 
 static int
@@ -401,8 +826,10 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
     const char *path, struct mx_err *err)
 {
 	xmlDocPtr doc;
+	struct rules_scope scope;
+	struct rule_let *lets = NULL;
 	xmlNodePtr root, c;
-	size_t first = rs->count, i;
+	size_t first = rs->count, i, nlets = 0;
 	char *file;
 
 	if (rs->ndocs >= RULE_PACKS_MAX)
@@ -427,6 +854,15 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 		return -1;
 	}
 	file = xstrdup(path);
+	memset(&scope, 0, sizeof(scope));
+	scope.pack = root;
+	scope.file = file;
+	scope.err = err;
+	if (rule_each_expr(root, rules_scope_expr, &scope) != 0)
+		goto fail;
+	lets = rules_load_lets(rs, root, root, file, &nlets, err);
+	if (lets == NULL)
+		goto fail;
 	for (c = root->children; c != NULL; c = c->next) {
 		if (rules_is(c, "disable") || rules_is(c, "waiver"))
 			rules_tidy_text(c, 0);
@@ -447,6 +883,8 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 			rules_free_rule(&rs->rules[rs->count]);
 			goto fail;
 		}
+		rs->rules[rs->count].pack_lets = lets;
+		rs->rules[rs->count].npack_lets = nlets;
 		rs->count++;
 	}
 	if (rs->count == first && !rules_has_entries(root)) {
@@ -457,15 +895,27 @@ rule_set_load_buffer(struct rule_set *rs, const char *data, size_t len,
 	rs->docs = xreallocarray(rs->docs, rs->ndocs + 1, sizeof(*rs->docs));
 	rs->files = xreallocarray(rs->files, rs->ndocs + 1,
 	    sizeof(*rs->files));
+	rs->pack_lets = xreallocarray(rs->pack_lets, rs->ndocs + 1,
+	    sizeof(*rs->pack_lets));
+	rs->npack_lets = xreallocarray(rs->npack_lets, rs->ndocs + 1,
+	    sizeof(*rs->npack_lets));
 	rs->docs[rs->ndocs] = doc;
 	rs->files[rs->ndocs] = file;
+	rs->pack_lets[rs->ndocs] = lets;
+	rs->npack_lets[rs->ndocs] = nlets;
 	rs->ndocs++;
+	/* Unbind the trial values; the lets stay with the pack. */
+	for (i = 0; i < nlets; i++)
+		xmlXPathRegisterVariable(rs->compiler,
+		    (const xmlChar *)lets[i].name, NULL);
 	log_debug(LOG_RULES, "%s: %zu rules", path, rs->count - first);
 	return 0;
 fail:
 	for (i = first; i < rs->count; i++)
 		rules_free_rule(&rs->rules[i]);
 	rs->count = first;
+	if (lets != NULL)
+		rules_free_lets(rs, lets, nlets);
 	free(file);
 	xmlFreeDoc(doc);
 	return -1;

@@ -18,6 +18,14 @@ struct rule_set;
 
 #define RULES_NS	"urn:mxbpa:rules:1"
 
+/* <let name value/>: $name in later expressions (docs/rules.md). */
+struct rule_let {
+	const char		*name;
+	const char		*value_text;
+	xmlXPathCompExprPtr	 value;
+	long			 line;
+};
+
 /* One loaded rule; everything is owned by its rule_set. */
 struct rule {
 	const char		*id;
@@ -33,11 +41,60 @@ struct rule {
 	xmlXPathCompExprPtr	 assert;
 	const char		*evidence_text;	/* NULL: the object only */
 	xmlXPathCompExprPtr	 evidence;
+	struct rule_let		*lets;		/* once per selected object */
+	size_t			 nlets;
+	const struct rule_let	*pack_lets;	/* once per run, on the root */
+	size_t			 npack_lets;
 	unsigned		 needs;		/* coverage.h input mask */
 	int			 needs_declared; /* has a needs attribute */
 	int			 headline;	/* headline="relay": a failure
 						   means relay is possible */
 };
+
+/*
+ * Each XPath expression of a rule, in document order: select, lets,
+ * assert, evidence, then the {expr} placeholders, <when> tests and <arg>
+ * selects of its texts.  RULE_EXPR_RAW is a {expr} written inside a
+ * <command>, which is not allowed.
+ */
+enum rule_expr_kind {
+	RULE_EXPR_SELECT, RULE_EXPR_LET, RULE_EXPR_ASSERT, RULE_EXPR_EVIDENCE,
+	RULE_EXPR_TEXT, RULE_EXPR_WHEN, RULE_EXPR_ARG, RULE_EXPR_RAW
+};
+
+struct rule_expr {
+	enum rule_expr_kind	 kind;
+	const char		*text;		/* valid during the call */
+	long			 line;
+	const char		*let;		/* RULE_EXPR_LET: its name */
+};
+
+/*
+ * Call fn on each expression of the <rule> (or pack <let>s of a <rules>)
+ * element node; stops at and returns the first non-zero result of fn.
+ */
+int		 rule_each_expr(xmlNodePtr node,
+		    int (*fn)(void *, const struct rule_expr *), void *arg);
+
+/*
+ * The next piece of a rule text at *p, which it advances: RULE_PIECE_CHAR
+ * with *c a character ("{{" and "}}" give one brace), RULE_PIECE_EXPR with
+ * the XPath of a {expr} in expr[0..size) (cut to fit), RULE_PIECE_OPEN for
+ * a '{' never closed (*c is '{'), RULE_PIECE_END at the end.
+ */
+enum rule_piece {
+	RULE_PIECE_END, RULE_PIECE_CHAR, RULE_PIECE_EXPR, RULE_PIECE_OPEN
+};
+
+enum rule_piece	 rule_text_piece(const char **p, char *c, char *expr,
+		    size_t size);
+
+/*
+ * Call fn on each $name referenced by the XPath expression (outside
+ * string literals); stops at and returns the first non-zero result.
+ */
+int		 rule_each_var(const char *expr,
+		    int (*fn)(void *, const char *name), void *arg);
 
 struct rule_set	*rule_set_new(void);
 void		 rule_set_free(struct rule_set *);
@@ -99,6 +156,10 @@ int		 rule_set_check_entries(const struct rule_set *,
  * lang, falling back to English; NULL when absent.  Owned by the rule.
  */
 const char	*rule_text(const struct rule *, const char *element,
+		    const char *lang);
+
+/* As rule_text, the element itself (texts may hold <when>, <command>). */
+xmlNodePtr	 rule_text_node(const struct rule *, const char *element,
 		    const char *lang);
 
 #endif /* MXBPA_RULES_H */

@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "rules.h"
 #include "rules_lint.h"
 #include "util.h"
+#include "xml.h"
 
 #define RULES_LINT_LANGS	16	/* languages told apart in one pack */
 
@@ -102,6 +104,168 @@ rules_lint_fixtures(const char *file, const char *fixtures, char *out,
 		    (int)(slash - file), file);
 }
 
+/*
+ * The XPath 1.0 idiom for an optional part, substring(s, 1, N * cond):
+ * the third argument of substring() multiplies by a number.  <when> says
+ * the same and can be read.
+ */
+static int
+rules_lint_is_idiom(const char *expr)
+{
+	const char *p = expr, *arg = NULL, *q;
+	int depth, nargs;
+
+	while ((p = strstr(p, "substring")) != NULL) {
+		p += strlen("substring");
+		if (p - expr > (long)strlen("substring") &&
+		    (isalnum((unsigned char)p[-10]) || p[-10] == '-' ||
+		    p[-10] == ':'))
+			continue;
+		q = p;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q != '(')
+			continue;
+		depth = 0;
+		nargs = 1;
+		for (q++; *q != '\0'; q++) {
+			if (*q == '\'' || *q == '"') {
+				const char *end = strchr(q + 1, *q);
+
+				if (end == NULL)
+					break;
+				q = end;
+			} else if (*q == '(' || *q == '[') {
+				depth++;
+			} else if ((*q == ')' || *q == ']') && depth > 0) {
+				depth--;
+			} else if (*q == ')') {
+				break;
+			} else if (*q == ',' && depth == 0) {
+				if (++nargs == 3)
+					arg = q + 1;
+			} else if (*q == '*' && depth == 0 && nargs == 3 &&
+			    arg != NULL) {
+				/* a product, not a node test: N * x, x * N */
+				const char *b = q, *a = q + 1;
+
+				while (b > arg && isspace((unsigned char)b[-1]))
+					b--;
+				while (isspace((unsigned char)*a))
+					a++;
+				if ((b > arg && (isdigit((unsigned char)b[-1]) ||
+				    b[-1] == ')')) || isdigit((unsigned char)*a))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* What one pass over a rule's expressions looks for. */
+struct rules_lint_use {
+	const char	*name;		/* the let looked for */
+	long		 after;		/* uses at or after this line count */
+	int		 seen;		/* its own definition was passed */
+	int		 used;
+	unsigned	 idioms;
+	const struct rule *r;
+	FILE		*errs;
+};
+
+static int
+rules_lint_var(void *arg, const char *name)
+{
+	struct rules_lint_use *u = arg;
+
+	if (u->seen && strcmp(name, u->name) == 0)
+		u->used = 1;
+	return 0;
+}
+
+static int
+rules_lint_use_expr(void *arg, const struct rule_expr *e)
+{
+	struct rules_lint_use *u = arg;
+
+	if (u->name == NULL) {
+		/* the idiom pass */
+		if (rules_lint_is_idiom(e->text)) {
+			fprintf(u->errs, "mxbpa: %s:%ld: rule %s: substring(..., "
+			    "1, N * ...) builds an optional text: write "
+			    "<when test=\"...\"> instead\n", u->r->file,
+			    e->line, u->r->id);
+			u->idioms++;
+		}
+		return 0;
+	}
+	rule_each_var(e->text, rules_lint_var, u);
+	if (e->kind == RULE_EXPR_LET && e->let != NULL &&
+	    strcmp(e->let, u->name) == 0)
+		u->seen = 1;
+	return 0;
+}
+
+/* Each let of el (a <rule>, or the pack's <rules>) is used somewhere. */
+static unsigned
+rules_lint_lets(const struct rule *r, xmlNodePtr el, FILE *errs)
+{
+	struct rules_lint_use u;
+	xmlNodePtr c, rule;
+	unsigned problems = 0;
+	int pack = el != r->node;
+
+	for (c = el->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "let") != 0)
+			continue;
+		memset(&u, 0, sizeof(u));
+		u.name = xml_attr(c, "name");
+		u.r = r;
+		u.errs = errs;
+		rule_each_expr(el, rules_lint_use_expr, &u);
+		/* A pack's let may serve any rule of the pack. */
+		for (rule = el->children; pack && !u.used && rule != NULL;
+		    rule = rule->next)
+			if (rule->type == XML_ELEMENT_NODE &&
+			    strcmp((const char *)rule->name, "rule") == 0)
+				rule_each_expr(rule, rules_lint_use_expr, &u);
+		if (u.used)
+			continue;
+		fprintf(errs, "mxbpa: %s:%ld: %s%s: let %s is never used\n",
+		    r->file, xml_line(c), pack ? "pack " : "rule ",
+		    pack ? xml_attr(el, "pack") : r->id, u.name);
+		problems++;
+	}
+	return problems;
+}
+
+/* The idiom in the pack's own lets. */
+static unsigned
+rules_lint_pack_idioms(const struct rule *r, FILE *errs)
+{
+	struct rules_lint_use u;
+
+	memset(&u, 0, sizeof(u));
+	u.r = r;
+	u.errs = errs;
+	rule_each_expr(r->node->parent, rules_lint_use_expr, &u);
+	return u.idioms;
+}
+
+/* The idiom in any expression of the rule, and its unused lets. */
+static unsigned
+rules_lint_exprs(const struct rule *r, FILE *errs)
+{
+	struct rules_lint_use u;
+
+	memset(&u, 0, sizeof(u));
+	u.r = r;
+	u.errs = errs;
+	rule_each_expr(r->node, rules_lint_use_expr, &u);
+	return u.idioms + rules_lint_lets(r, r->node, errs);
+}
+
 static unsigned
 rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
     const char *fixdir, FILE *errs)
@@ -125,6 +289,7 @@ rules_lint_rule(const struct rule *r, const struct rules_lint_langs *langs,
 			    r->id, rules_lint_texts[k], langs->lang[i]);
 			problems++;
 		}
+	problems += rules_lint_exprs(r, errs);
 	/* Without it, a rule would "pass" where its inputs are missing. */
 	if (!r->needs_declared) {
 		fprintf(errs, "mxbpa: %s:%ld: rule %s: no needs attribute (the "
@@ -174,6 +339,12 @@ rules_lint(const char *const *files, size_t n, const char *fixtures,
 		rules_lint_fixtures(files[f], fixtures, fixdir,
 		    sizeof(fixdir));
 		mine = 0;
+		if (rule_set_count(rs) > first) {
+			const struct rule *r0 = rule_set_get(rs, first);
+
+			mine += rules_lint_lets(r0, r0->node->parent, errs);
+			mine += rules_lint_pack_idioms(r0, errs);
+		}
 		for (i = first; i < rule_set_count(rs); i++)
 			mine += rules_lint_rule(rule_set_get(rs, i), &langs,
 			    fixdir, errs);

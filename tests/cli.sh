@@ -141,7 +141,7 @@ check "--no-builtin-rules --rules DIR loads only that pack" \
 	test "$(cat "$scratch/stdout" | wc -l)" = 1
 run_mxbpa rules list --rules tests/data/rules-extra
 check "--rules DIR adds to the built-in packs" grep -q 'EXTRA-001' "$scratch/stdout"
-run_mxbpa rules lint rules/relay.xml
+run_mxbpa rules lint rules/logging.xml
 status_is 0 "rules lint accepts a shipped pack"
 run_mxbpa rules lint tests/malformed/rules/select-syntax.xml
 status_is 2 "rules lint refuses a broken pack with exit 2"

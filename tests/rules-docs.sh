@@ -1,5 +1,6 @@
 #!/bin/sh
-# rules-docs.sh - the rule reference made at build time (docs/rules.xsl):
+# rules-docs.sh - the rule reference made at build time (rules show
+# --format markdown):
 # one page per rule of the shipped packs, none for a rule that is gone,
 # each with the rule's English and French titles and its references.
 # SPDX-License-Identifier: ISC
@@ -7,7 +8,7 @@ set -e
 . "$MXBPA_TOP_SRCDIR/tests/lib.sh"
 docs=$MXBPA_TOP_BUILDDIR/docs/rules
 if [ ! -f "$docs/index.md" ]; then
-	echo "1..0 # SKIP the rule reference was not built (no xsltproc)"
+	echo "1..0 # SKIP the rule reference was not built"
 	exit 0
 fi
 ids=$scratch/ids

@@ -18,6 +18,37 @@ apt-get install -y -q --no-install-recommends \
 	postfix libsasl2-modules swaks libnet-ssleay-perl nmap \
 	valgrind clang jq chromium python3 xsltproc
 
+# Samba AD DC for tests/integration/samba-ad.sh, which provisions and runs a
+# private DC per run.  The packages must leave no system DC, smbd, nmbd or
+# winbindd running or enabled, and no winbind in the name service or PAM:
+# a policy-rc.d keeps the maintainer scripts from starting services (unless
+# the machine has its own), and what they configure is undone after.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+	own_policy=1
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+fi
+apt-get install -y -q --no-install-recommends \
+	samba samba-ad-dc samba-ad-provision ldb-tools
+[ -z "$own_policy" ] || rm -f "$policy"
+for service in samba-ad-dc samba smbd nmbd winbind; do
+	if command -v systemctl >/dev/null 2>&1 &&
+	    [ -d /run/systemd/system ]; then
+		systemctl disable --now "$service" >/dev/null 2>&1 || true
+	elif [ -x "/etc/init.d/$service" ]; then
+		"/etc/init.d/$service" stop >/dev/null 2>&1 || true
+		update-rc.d "$service" disable >/dev/null 2>&1 || true
+	fi
+done
+if command -v pam-auth-update >/dev/null 2>&1 &&
+    [ -e /usr/share/pam-configs/winbind ]; then
+	pam-auth-update --package --remove winbind
+fi
+sed -i -E '/^(passwd|group|shadow|gshadow):/ s/[[:space:]]+winbind\b//g' \
+	/etc/nsswitch.conf
+
 # Exim and OpenSMTPD, the independent MTAs the probe is tested against,
 # conflict with postfix as installed packages: unpack them (dpkg -x, no
 # maintainer scripts, no system instance) where the tests look for them.

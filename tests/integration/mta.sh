@@ -330,6 +330,22 @@ grep -q '<= <> \|F=<probe@example.org> rejected RCPT\|rejected RCPT' \
 grep -q 'F=<probe@example.org>' "$mta_dir/closed/log/mainlog" && r=0 || r=1
 ok $r "Exim logged the sender probe@example.org"
 
+# --domain: the tricks through the organisation's accepted domains.
+run_mxbpa probe "127.0.0.1:$(port percent)" "127.0.0.1:$(port catchall)" \
+    --variants all --timeout 10 --domain mx.exim.test -o "$scratch/domain.xml"
+c=$(xcount "//$rt" "$scratch/domain.xml")
+[ "$c" = 42 ] && r=0 || r=1
+ok $r "--domain adds five variants per listener (42 relay tests, $c)"
+c=$(xcount "$(probe_el percent)/$rt[@variant='percent-hack-accepted']
+    [@domain='mx.exim.test'][@to='ExBPA-OpenRelayTest%Fabrikam.com@mx.exim.test']
+    [@verdict='accepted'][@control-code='550']" "$scratch/domain.xml")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "--domain: user%other@DOMAIN is accepted by the percent-hack relay"
+c=$(xcount "$(probe_el catchall)/$rt[@variant='percent-hack-accepted']
+    [@verdict='catch-all']" "$scratch/domain.xml")
+[ "$c" = 1 ] && r=0 || r=1
+ok $r "--domain: and judged catch-all by the catch-all"
+
 # --- the tarpit: 5 s per refusal ------------------------------------------
 
 t0=$(date +%s%3N)
@@ -343,6 +359,19 @@ c=$(xcount "//*[local-name()='probe'][@status='completed'][@relay='refused']
     /$rt[@verdict='refused']" "$scratch/tarpit.xml")
 [ "$c" = 16 ] && r=0 || r=1
 ok $r "the tarpit: complete verdicts, 16 refused ($c)"
+
+# Two --domain make 26 variants: by default half of them at once, so two
+# rounds of the tarpit still.
+t0=$(date +%s%3N)
+run_mxbpa probe "127.0.0.1:$(port tarpit)" --variants all --timeout 30 \
+    --domain example.com --domain example.net -o "$scratch/tarpit26.xml"
+el=$(($(date +%s%3N) - t0))
+[ "$el" -le 15000 ] && r=0 || r=1
+ok $r "the tarpit is through 26 variants (two --domain) in <= 15 s ($el ms)"
+c=$(xcount "//*[local-name()='probe'][@status='completed'][@relay='refused']
+    /$rt[@verdict='refused']" "$scratch/tarpit26.xml")
+[ "$c" = 26 ] && r=0 || r=1
+ok $r "the tarpit: complete verdicts, 26 refused ($c)"
 
 # --- acceptance for delivery is not delivery ------------------------------
 

@@ -200,11 +200,97 @@ test_interpolate(void)
 	model_free(m);
 }
 
+/* let, when, choose and arg, from tests/data/rules/language.xml. */
+static void
+test_language(void)
+{
+	struct rule_set *rs = rule_set_new();
+	struct model *m = sample_model();
+	struct mx_err err;
+	xmlDocPtr f;
+
+	mx_err_init(&err);
+	if (!tap_check(m != NULL && rule_set_load_file(rs,
+	    tap_srcpath("tests/data/rules/language.xml"), &err) == 0,
+	    "a pack with lets, parts and commands loads (%s)", err.msg))
+		goto out;
+	f = engine_run(rs, m, &err);
+	if (!tap_check(f != NULL, "the engine runs it (%s)", err.msg))
+		goto out;
+	tap_check(number(f, "count(//f:finding[@rule='LANG-001'])") == 2,
+	    "a pack's let serves select; rule lets serve later lets and the "
+	    "assertion (two findings)");
+	tap_check(string_is(f, "//f:finding[@connector='Anonymous Relay']"
+	    "/f:message", "Connector Anonymous Relay of 1 server(s) lets "
+	    "anonymous clients in from one range."),
+	    "a part shows only when its test holds; the first <when> that "
+	    "holds is taken; white space is tidied around parts");
+	tap_check(string_is(f, "//f:finding[@connector='Default Frontend "
+	    "EX01']/f:remediation/f:command", "Set-ReceiveConnector "
+	    "'EX01\\Default Frontend EX01' -PermissionGroups "
+	    "'Default Frontend EX01''s'"),
+	    "a command is its own element, its arguments single-quoted with "
+	    "' doubled");
+	tap_check(string_is(f, "//f:finding[@connector='Default Frontend "
+	    "EX01']/f:remediation", "Run Set-ReceiveConnector "
+	    "'EX01\\Default Frontend EX01' -PermissionGroups "
+	    "'Default Frontend EX01''s' then check."),
+	    "the remediation reads as one text, command included");
+	tap_check(findings_validate(f, "findings", &err) == 0,
+	    "findings with commands validate (%s)", err.msg);
+	xmlFreeDoc(f);
+out:
+	rule_set_free(rs);
+	model_free(m);
+}
+
+/* engine_ps_quote: what PowerShell reads back is the value, inert. */
+static void
+test_ps_quote(void)
+{
+	static const struct {
+		const char *in, *out, *what;
+	} cases[] = {
+		{ "EX01\\Relay", "'EX01\\Relay'", "a plain name is single-quoted" },
+		{ "", "''", "an empty value is an empty string" },
+		{ "O'Brien", "'O''Brien'", "' is doubled" },
+		{ "a\xe2\x80\x98" "b\xe2\x80\x99" "c\xe2\x80\x9a" "d\xe2\x80\x9b" "e",
+		  "'a\xe2\x80\x98\xe2\x80\x98" "b\xe2\x80\x99\xe2\x80\x99" "c"
+		  "\xe2\x80\x9a\xe2\x80\x9a" "d\xe2\x80\x9b\xe2\x80\x9b" "e'",
+		  "the Unicode single quotes PowerShell knows are doubled" },
+		{ "$(Stop-Service x) `n \" ; \xe2\x80\x9c",
+		  "'$(Stop-Service x) `n \" ; \xe2\x80\x9c'",
+		  "$, backtick, ; and double quotes stay text in single quotes" },
+		{ "a\nb", "('a' + [char]0x000A + 'b')",
+		  "a line feed is joined in as [char], not written" },
+		{ "\r", "([char]0x000D)", "a value of one control character" },
+		{ "x\xc2\x85y\xe2\x80\xa8",
+		  "('x' + [char]0x0085 + 'y' + [char]0x2028)",
+		  "NEL and the line separator too" },
+		{ "\xf0\x9f\x93\xa7", "'\xf0\x9f\x93\xa7'",
+		  "a character outside the BMP is copied" },
+	};
+	char out[128];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = engine_ps_quote(cases[i].in, out, sizeof(out));
+		if (!tap_check(n == strlen(cases[i].out) &&
+		    strcmp(out, cases[i].out) == 0, "%s", cases[i].what))
+			tap_diag("got [%s], want [%s]", out, cases[i].out);
+	}
+	n = engine_ps_quote("O'Brien", out, 6);
+	tap_check(n == 10 && strlen(out) == 5,
+	    "a short buffer is told: the full length comes back");
+}
+
 int
 main(void)
 {
 	xml_init();
 	test_run();
+	test_language();
+	test_ps_quote();
 	test_runtime_error();
 	test_interpolate();
 	return tap_done();
