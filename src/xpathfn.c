@@ -952,6 +952,47 @@ xpathfn_selected_connectors(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathWrapNodeSet(set));
 }
 
+/*
+ * The names Exchange setup gives the receive connectors it creates, each
+ * followed by a space and the server's name (learn.microsoft.com,
+ * "Default Receive connectors created during setup"; "Client S" is the
+ * Exchange 2007/2010 one, "Default internal receive connector S" the Edge
+ * Transport server's).
+ */
+static const char *const xpathfn_setup_names[] = {
+	"Default", "Client Proxy", "Default Frontend", "Outbound Proxy Frontend",
+	"Client Frontend", "Client", "Default internal receive connector", NULL
+};
+
+/* mx:made-by-setup([connector]): does it bear a name setup gives? */
+static void
+xpathfn_made_by_setup(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	const char *name = NULL, *server = NULL;
+	xmlNodePtr conn;
+	size_t i, n;
+	int made = 0;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	if (conn != NULL && conn->parent != NULL &&
+	    conn->parent->type == XML_ELEMENT_NODE) {
+		name = xml_attr(conn, "name");
+		server = xml_attr(conn->parent, "name");
+	}
+	for (i = 0; name != NULL && server != NULL &&
+	    xpathfn_setup_names[i] != NULL && !made; i++) {
+		n = strlen(xpathfn_setup_names[i]);
+		made = strncmp(name, xpathfn_setup_names[i], n) == 0 &&
+		    name[n] == ' ' && strcmp(name + n + 1, server) == 0;
+	}
+	valuePush(ctxt, xmlXPathNewBoolean(made));
+}
+
 static const struct {
 	const char		*name;
 	xmlXPathFunction	 fn;
@@ -960,6 +1001,7 @@ static const struct {
 	{ "covers-everything",	xpathfn_covers_everything },
 	{ "in-range",		xpathfn_in_range },
 	{ "is-private",		xpathfn_is_private },
+	{ "made-by-setup",	xpathfn_made_by_setup },
 	{ "max-range-size",	xpathfn_max_range_size },
 	{ "range-set",		xpathfn_range_set },
 	{ "range-size",		xpathfn_range_size },

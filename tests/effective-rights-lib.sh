@@ -9,6 +9,7 @@ cases=$top/tests/data/effective-rights/cases.txt
 SUBMIT=a18293f1-0685-4540-aa63-e32df421b3a2
 ANYRCPT=5c82f031-4e4c-4326-88e1-8c4f0cad9de5
 CLASS=b8a4d6f1-3c2e-4a51-9e0d-7f6a5c4b3a21
+USERCLASS=bf967aba-0de6-11d0-a285-00aa003049e2
 # The forest's domain part (the Samba test sets its own before sourcing).
 : "${forest:=DC=contoso,DC=com}"
 services="CN=Services,CN=Configuration,$forest"
@@ -25,7 +26,8 @@ ANONGROUP="(OA;;CR;SUBMIT;;AN)(OA;;CR;$ANYSENDER;;AN)(OA;;CR;$AUTHSENDER;;AN)(OA
 sddl() {
 	echo "O:BAG:BAD:$1" | sed -e "s/ANONGROUP/$ANONGROUP/g" \
 	    -e "s/SUBMIT/$SUBMIT/g" \
-	    -e "s/ANYRCPT/$ANYRCPT/g" -e "s/CLASS/$CLASS/g"
+	    -e "s/ANYRCPT/$ANYRCPT/g" -e "s/USERCLASS/$USERCLASS/g" \
+	    -e "s/CLASS/$CLASS/g"
 }
 
 # fired FINDINGS RULE IDENTITY: count of findings of a rule on an object.

@@ -322,6 +322,9 @@ check "every connector's descriptor was read ($n)" \
 n=$(xcount "//*[local-name()='receive-connector'][@name='inherited-object-type']/*[local-name()='ace'][@inherited='true'][@right='ms-Exch-SMTP-Accept-Any-Recipient'][@inherited-object-type='$CLASS']" "$scratch/ad-model.xml")
 check "Samba copied the container's entry scoped to the connector class onto the connector" \
     test "$n" = 1
+n=$(xcount "//*[local-name()='receive-connector'][@name='inherited-other-class']/*[local-name()='ace'][@sid='S-1-5-7'][@inherited='true'][@inherit-only='true'][@inherited-object-type='$USERCLASS']" "$scratch/ad-model.xml")
+check "an entry scoped to another class reaches the connector inherit-only, as AD makes it" \
+    test "$n" = 2
 n=$(xcount "//*[local-name()='receive-connector'][@name='inherit-only']/*[local-name()='ace'][@inherit-only='true']" "$scratch/ad-model.xml")
 check "the inherit-only entry is stored as such" test "$n" = 1
 run_mxbpa audit $collect --format xml -o "$scratch/ad.xml"
