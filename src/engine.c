@@ -566,27 +566,63 @@ engine_render_test(struct engine_render *t, xmlNodePtr c)
 	return holds;
 }
 
-/* <arg select>: the value as one PowerShell argument. */
+static int
+engine_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One value quoted as a PowerShell string, into the output. */
+static void
+engine_out_quoted(struct engine_out *o, const char *value)
+{
+	char quoted[RULE_TEXT_MAX];
+	size_t n;
+
+	n = engine_ps_quote(value, quoted, sizeof(quoted));
+	/* Never a quote cut short: a placeholder no identity matches. */
+	engine_out_value(o, n < sizeof(quoted) ? quoted :
+	    "'(value too long to quote)'");
+}
+
+/*
+ * <arg select>: the value as one PowerShell argument; with list="comma",
+ * the string value of each node, sorted, each quoted, joined by commas
+ * (a PowerShell array: 'a','b'), or '' for none.
+ */
 static int
 engine_render_arg(struct engine_render *t, struct engine_out *o,
     xmlNodePtr c)
 {
-	char quoted[RULE_TEXT_MAX];
+	const char *list = xml_attr(c, "list");
 	xmlXPathObjectPtr res;
-	xmlChar *value;
-	size_t n;
+	xmlChar *value, **v;
+	int i, n;
 
 	if ((res = engine_render_eval(t, "arg", xml_attr(c, "select"))) ==
 	    NULL)
 		return -1;
-	value = xmlXPathCastToString(res);
+	if (list == NULL || res->type != XPATH_NODESET ||
+	    res->nodesetval == NULL || res->nodesetval->nodeNr < 2) {
+		value = xmlXPathCastToString(res);
+		xmlXPathFreeObject(res);
+		engine_out_quoted(o, value != NULL ? (const char *)value : "");
+		xmlFree(value);
+		return 0;
+	}
+	n = res->nodesetval->nodeNr;
+	v = xreallocarray(NULL, (size_t)n, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = xmlXPathCastNodeToString(res->nodesetval->nodeTab[i]);
+	qsort(v, (size_t)n, sizeof(*v), engine_strcmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			engine_out_bytes(o, ",", 1);
+		engine_out_quoted(o, v[i] != NULL ? (const char *)v[i] : "");
+		xmlFree(v[i]);
+	}
+	free(v);
 	xmlXPathFreeObject(res);
-	n = engine_ps_quote(value != NULL ? (const char *)value : "", quoted,
-	    sizeof(quoted));
-	xmlFree(value);
-	/* Never a quote cut short: a placeholder no identity matches. */
-	engine_out_value(o, n < sizeof(quoted) ? quoted :
-	    "'(value too long to quote)'");
 	return 0;
 }
 

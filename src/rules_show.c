@@ -380,6 +380,8 @@ rules_show_parts(FILE *fp, xmlNodePtr parent, const char *lang,
 				fprintf(fp, "'<%s>'", name);
 			else
 				fprintf(fp, "'{%s}'", sel);
+			if (xml_attr(c, "list") != NULL)
+				fputs(",...", fp);
 		} else if (strcmp((const char *)c->name, "when") == 0) {
 			fprintf(fp, " [%s ", rules_show_label(RS_IF, lang));
 			rules_show_test(fp, xml_attr(c, "test"), lang, flags,

@@ -84,4 +84,19 @@ while read -r id <&3; do
 done 3<"$rules"
 check "hostile names reached the commands ($total commands carry one)" \
 	test "$total" -ge "$n"
+
+# The connector of the report that started this: pasting RELAY-001's fix
+# must not stop the transport service.
+sed 's/Anonymous Relay/Relay $(Stop-Service MSExchangeTransport)/g' \
+    tests/rules/RELAY-001/bad.xml >"$scratch/stop.xml"
+run_mxbpa analyze "$scratch/stop.xml" -o "$scratch/stop-findings.xml"
+check "RELAY-001 fires on the connector named Relay \$(Stop-Service ...)" \
+	test "$(xcount "//*[local-name()='finding'][@rule='RELAY-001'][@object='EX01\\Relay \$(Stop-Service MSExchangeTransport)']" "$scratch/stop-findings.xml")" = 1
+check "its command quotes the name in single quotes" \
+	grep -qF "<command>Get-ReceiveConnector 'EX01\\Relay \$(Stop-Service MSExchangeTransport)' | Remove-ADPermission" "$scratch/stop-findings.xml"
+"$XMLLINT" --xpath "//*[local-name()='remediation']" "$scratch/stop-findings.xml" \
+    >"$scratch/stop-remediations" 2>/dev/null || true
+check "no remediation puts it in double quotes" \
+	sh -c "[ -s '$scratch/stop-remediations' ] &&
+	    ! grep -qF '\"EX01\\Relay \$(Stop-Service' '$scratch/stop-remediations'"
 finish

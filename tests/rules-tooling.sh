@@ -62,14 +62,10 @@ check "rules show --lang fr prints the French labels and texts" \
 	    grep -q 'qui nomme le produit' '$scratch/stdout'"
 
 # --- lint ---------------------------------------------------------------------
-# relay.xml is rewritten with the rule language once its rules read the
-# derived effective-rights facts; until then it keeps the old idiom.
-packs=$(ls rules/*.xml | grep -v '^rules/relay.xml$')
-# shellcheck disable=SC2086
-run_mxbpa rules lint $packs
+run_mxbpa rules lint rules/*.xml
 status_is 0 "rules lint is clean on the shipped packs"
 check "each shipped pack is reported ok" \
-	test "$(grep -c ': ok (' "$scratch/stdout")" -eq "$(echo "$packs" | wc -l)"
+	test "$(grep -c ': ok (' "$scratch/stdout")" -eq "$(ls rules/*.xml | wc -l)"
 
 # lint_error FILE PATTERN DESCRIPTION: lint fails and says PATTERN.
 lint_error() {
@@ -148,7 +144,9 @@ check "rules show prints it as the walkthrough says" \
 	    grep -qF \"Log every session: Set-ReceiveConnector '<identity>' -ProtocolLoggingLevel Verbose\" '$scratch/stdout'"
 
 # --- a site pack on a model ---------------------------------------------------
-model=tests/rules/RELAY-008/bad.xml
+# RELAY-008's bad fixture without its "*.co.uk" domain: "*" alone is waived.
+model=$scratch/relay-008.xml
+sed '/name="\*\.co\.uk"/d' tests/rules/RELAY-008/bad.xml >"$model"
 run_mxbpa analyze "$model" --fail-on error -o "$scratch/plain.xml"
 status_is 1 "without the site pack, RELAY-008 fails the run"
 run_mxbpa analyze "$model" --rules tests/data/rules-site --fail-on error \

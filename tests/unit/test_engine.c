@@ -236,6 +236,14 @@ test_language(void)
 	    "'EX01\\Default Frontend EX01' -PermissionGroups "
 	    "'Default Frontend EX01''s' then check."),
 	    "the remediation reads as one text, command included");
+	tap_check(number(f, "count(//f:finding[@rule='LANG-002'])") == 1 &&
+	    string_is(f, "//f:finding[@rule='LANG-002']/@connector",
+	    "Default Frontend EX01"), "mx:made-by-setup() knows \"Default "
+	    "Frontend S\" on server S, and not \"Anonymous Relay\"");
+	tap_check(string_is(f, "//f:finding[@rule='LANG-002']/f:remediation"
+	    "/f:command", "Set-X -Bindings '0.0.0.0:25','[::]:25' -One "
+	    "'0.0.0.0:25' -None ''"), "a list argument quotes each value, "
+	    "sorted, joined by commas; one value, or none, is one string");
 	tap_check(findings_validate(f, "findings", &err) == 0,
 	    "findings with commands validate (%s)", err.msg);
 	xmlFreeDoc(f);
