@@ -1016,6 +1016,8 @@ static const struct {
 	{ "sorted-join",	xpathfn_sorted_join },
 };
 
+#define XPATHFN_TABLE_N	(sizeof(xpathfn_table) / sizeof(*xpathfn_table))
+
 /*
  * The work of a function call, charged to the context's operation count
  * (XPATH_OPS_MAX, XPATH_RUN_OPS_MAX) before the call: libxml2 counts the
@@ -1065,20 +1067,6 @@ static const struct {
 	{ "http://exslt.org/math", "max", XPATHFN_COST_LINEAR },
 	{ "http://exslt.org/math", "highest", XPATHFN_COST_LINEAR },
 	{ "http://exslt.org/math", "lowest", XPATHFN_COST_LINEAR },
-	{ XPATHFN_NS, "client-rights", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "covers-everything", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "in-range", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "is-private", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "max-range-size", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "range-set", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "range-size", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "overridden-aces", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "ranges-overlap", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "reachable", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "relay-method", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "selected-connectors", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "tied-with", XPATHFN_COST_SETS },
-	{ XPATHFN_NS, "sorted-join", XPATHFN_COST_SETS },
 };
 
 static int
@@ -1145,20 +1133,17 @@ xpathfn_mul8(unsigned long a, unsigned long b)
  * (xpathfn_meter_N): charge its cost, then call the function registered
  * under its name.  The wrapper, not the context, says which function it
  * is: libxml2 caches the namespace of a call in the compiled expression,
- * pointing into the context that first ran it.
+ * pointing into the context that first ran it.  Every mx: function is
+ * metered (XPATHFN_COST_SETS).
  */
 static void
-xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs, int k)
+xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs, enum xpathfn_cost kind,
+    xmlXPathFunction fn)
 {
 	xmlXPathContextPtr c = ctxt->context;
-	xmlXPathFunction fn;
 	unsigned long cost = 1, size[2] = { 0, 0 }, n;
-	enum xpathfn_cost kind = xpathfn_metered[k].cost;
 	int i, first;
 
-	fn = (xmlXPathFunction)xmlHashLookup2(c->funcHash,
-	    (const xmlChar *)xpathfn_metered[k].name,
-	    (const xmlChar *)xpathfn_metered[k].ns);
 	if (fn == NULL || nargs < 0 || nargs > ctxt->valueNr) {
 		xmlXPathErr(ctxt, XPATH_UNKNOWN_FUNC_ERROR);
 		return;
@@ -1187,11 +1172,15 @@ xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs, int k)
 	fn(ctxt, nargs);
 }
 
+/* XPath's own and EXSLT functions: the one registered under the name. */
 #define XPATHFN_METER(k) \
 	static void \
 	xpathfn_meter_##k(xmlXPathParserContextPtr ctxt, int nargs) \
 	{ \
-		xpathfn_meter(ctxt, nargs, k); \
+		xpathfn_meter(ctxt, nargs, xpathfn_metered[k].cost, \
+		    (xmlXPathFunction)xmlHashLookup2(ctxt->context->funcHash, \
+		    (const xmlChar *)xpathfn_metered[k].name, \
+		    (const xmlChar *)xpathfn_metered[k].ns)); \
 	}
 XPATHFN_METER(0)
 XPATHFN_METER(1)
@@ -1217,20 +1206,6 @@ XPATHFN_METER(20)
 XPATHFN_METER(21)
 XPATHFN_METER(22)
 XPATHFN_METER(23)
-XPATHFN_METER(24)
-XPATHFN_METER(25)
-XPATHFN_METER(26)
-XPATHFN_METER(27)
-XPATHFN_METER(28)
-XPATHFN_METER(29)
-XPATHFN_METER(30)
-XPATHFN_METER(31)
-XPATHFN_METER(32)
-XPATHFN_METER(33)
-XPATHFN_METER(34)
-XPATHFN_METER(35)
-XPATHFN_METER(36)
-XPATHFN_METER(37)
 
 static const xmlXPathFunction xpathfn_meters[] = {
 	xpathfn_meter_0, xpathfn_meter_1, xpathfn_meter_2, xpathfn_meter_3,
@@ -1239,19 +1214,83 @@ static const xmlXPathFunction xpathfn_meters[] = {
 	xpathfn_meter_12, xpathfn_meter_13, xpathfn_meter_14, xpathfn_meter_15,
 	xpathfn_meter_16, xpathfn_meter_17, xpathfn_meter_18, xpathfn_meter_19,
 	xpathfn_meter_20, xpathfn_meter_21, xpathfn_meter_22, xpathfn_meter_23,
-	xpathfn_meter_24, xpathfn_meter_25, xpathfn_meter_26, xpathfn_meter_27,
-	xpathfn_meter_28, xpathfn_meter_29, xpathfn_meter_30, xpathfn_meter_31,
-	xpathfn_meter_32, xpathfn_meter_33, xpathfn_meter_34, xpathfn_meter_35,
-	xpathfn_meter_36, xpathfn_meter_37,
 };
+
+/* Our own functions, by their place in xpathfn_table. */
+#define XPATHFN_MX_METER(k) \
+	static void \
+	xpathfn_mx_meter_##k(xmlXPathParserContextPtr ctxt, int nargs) \
+	{ \
+		xpathfn_meter(ctxt, nargs, XPATHFN_COST_SETS, \
+		    k < XPATHFN_TABLE_N ? xpathfn_table[k].fn : NULL); \
+	}
+XPATHFN_MX_METER(0)
+XPATHFN_MX_METER(1)
+XPATHFN_MX_METER(2)
+XPATHFN_MX_METER(3)
+XPATHFN_MX_METER(4)
+XPATHFN_MX_METER(5)
+XPATHFN_MX_METER(6)
+XPATHFN_MX_METER(7)
+XPATHFN_MX_METER(8)
+XPATHFN_MX_METER(9)
+XPATHFN_MX_METER(10)
+XPATHFN_MX_METER(11)
+XPATHFN_MX_METER(12)
+XPATHFN_MX_METER(13)
+XPATHFN_MX_METER(14)
+XPATHFN_MX_METER(15)
+XPATHFN_MX_METER(16)
+XPATHFN_MX_METER(17)
+XPATHFN_MX_METER(18)
+XPATHFN_MX_METER(19)
+XPATHFN_MX_METER(20)
+XPATHFN_MX_METER(21)
+XPATHFN_MX_METER(22)
+XPATHFN_MX_METER(23)
+XPATHFN_MX_METER(24)
+XPATHFN_MX_METER(25)
+XPATHFN_MX_METER(26)
+XPATHFN_MX_METER(27)
+XPATHFN_MX_METER(28)
+XPATHFN_MX_METER(29)
+XPATHFN_MX_METER(30)
+XPATHFN_MX_METER(31)
+
+static const xmlXPathFunction xpathfn_mx_meters[] = {
+	xpathfn_mx_meter_0, xpathfn_mx_meter_1, xpathfn_mx_meter_2, xpathfn_mx_meter_3,
+	xpathfn_mx_meter_4, xpathfn_mx_meter_5, xpathfn_mx_meter_6, xpathfn_mx_meter_7,
+	xpathfn_mx_meter_8, xpathfn_mx_meter_9, xpathfn_mx_meter_10, xpathfn_mx_meter_11,
+	xpathfn_mx_meter_12, xpathfn_mx_meter_13, xpathfn_mx_meter_14, xpathfn_mx_meter_15,
+	xpathfn_mx_meter_16, xpathfn_mx_meter_17, xpathfn_mx_meter_18, xpathfn_mx_meter_19,
+	xpathfn_mx_meter_20, xpathfn_mx_meter_21, xpathfn_mx_meter_22, xpathfn_mx_meter_23,
+	xpathfn_mx_meter_24, xpathfn_mx_meter_25, xpathfn_mx_meter_26, xpathfn_mx_meter_27,
+	xpathfn_mx_meter_28, xpathfn_mx_meter_29, xpathfn_mx_meter_30, xpathfn_mx_meter_31,
+};
+
+/* Every mx: function has its meter: add meters past 32 functions. */
+typedef char xpathfn_mx_meters_enough[XPATHFN_TABLE_N <=
+    sizeof(xpathfn_mx_meters) / sizeof(*xpathfn_mx_meters) ? 1 : -1];
+typedef char xpathfn_meters_complete[sizeof(xpathfn_meters) /
+    sizeof(*xpathfn_meters) == sizeof(xpathfn_metered) /
+    sizeof(*xpathfn_metered) ? 1 : -1];
 
 /* The function lookup of our contexts: metered functions first. */
 static xmlXPathFunction
 xpathfn_lookup(void *data, const xmlChar *name, const xmlChar *ns)
 {
 	xmlXPathContextPtr ctx = data;
-	int k = xpathfn_metered_index(name, ns);
+	size_t i;
+	int k;
 
+	if (ns != NULL && strcmp((const char *)ns, XPATHFN_NS) == 0) {
+		for (i = 0; i < XPATHFN_TABLE_N; i++)
+			if (strcmp(xpathfn_table[i].name,
+			    (const char *)name) == 0)
+				return xpathfn_mx_meters[i];
+		return NULL;
+	}
+	k = xpathfn_metered_index(name, ns);
 	if (k == -1 || xmlHashLookup2(ctx->funcHash, name, ns) == NULL)
 		return NULL;
 	return xpathfn_meters[k];
@@ -1281,12 +1320,6 @@ xpathfn_register(xmlXPathContextPtr ctx)
 	    exsltMathXpathCtxtRegister(ctx, (const xmlChar *)"math") != 0 ||
 	    exsltSetsXpathCtxtRegister(ctx, (const xmlChar *)"set") != 0 ||
 	    exsltStrXpathCtxtRegister(ctx, (const xmlChar *)"str") != 0)
-		return -1;
-	/* One wrapper per metered function, the table complete. */
-	if (sizeof(xpathfn_meters) / sizeof(*xpathfn_meters) !=
-	    sizeof(xpathfn_metered) / sizeof(*xpathfn_metered) ||
-	    sizeof(xpathfn_table) / sizeof(*xpathfn_table) !=
-	    14)
 		return -1;
 	xmlXPathRegisterFuncLookup(ctx, xpathfn_lookup, ctx);
 	return 0;
