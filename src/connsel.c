@@ -156,9 +156,66 @@ connsel_bind_rank(xmlNodePtr conn, const struct ip_addr *local,
 }
 
 int
+connsel_listens(xmlNodePtr conn, const struct ip_addr *local, unsigned port,
+    struct mx_err *err)
+{
+	xmlNodePtr node = NULL;
+
+	return connsel_bind_rank(conn, local, port, &node, err);
+}
+
+/* Same role: both unknown, or the same TransportRole. */
+static int
+connsel_same_role(xmlNodePtr conn, const char *role)
+{
+	const char *r = xml_attr(conn, "role");
+
+	if (role == NULL)
+		return 1;
+	return r != NULL && strcmp(r, role) == 0;
+}
+
+int
+connsel_roles_clash(xmlNodePtr a, xmlNodePtr b, struct mx_err *err)
+{
+	const char *ra = xml_attr(a, "role"), *rb = xml_attr(b, "role");
+	struct connsel_bind x, y;
+	xmlNodePtr i, j;
+
+	if (ra == NULL || rb == NULL || strcmp(ra, rb) == 0)
+		return 0;
+	for (i = a->children; i != NULL; i = i->next) {
+		if (!connsel_is(i, "binding"))
+			continue;
+		if (connsel_parse_binding(i, &x, err) == -1)
+			return -1;
+		for (j = b->children; j != NULL; j = j->next) {
+			if (!connsel_is(j, "binding"))
+				continue;
+			if (connsel_parse_binding(j, &y, err) == -1)
+				return -1;
+			/* Two services cannot listen on one address:port. */
+			if (x.port == y.port && x.addr.family ==
+			    y.addr.family && (x.wildcard || y.wildcard ||
+			    iprange_addr_cmp(&x.addr, &y.addr) == 0))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
 connsel_select(xmlNodePtr server, const struct ip_addr *local,
     unsigned port, const struct ip_addr *remote, struct connsel_choice *ch,
     struct mx_err *err)
+{
+	return connsel_select_role(server, NULL, local, port, remote, ch, err);
+}
+
+int
+connsel_select_role(xmlNodePtr server, const char *role,
+    const struct ip_addr *local, unsigned port, const struct ip_addr *remote,
+    struct connsel_choice *ch, struct mx_err *err)
 {
 	xmlNodePtr c, bnode = NULL, rnode = NULL;
 	int best_rank = 0, rank, found;
@@ -168,7 +225,8 @@ connsel_select(xmlNodePtr server, const struct ip_addr *local,
 	if (remote->family != local->family)
 		return 0;
 	for (c = server->children; c != NULL; c = c->next) {
-		if (!connsel_is(c, "receive-connector") || !connsel_enabled(c))
+		if (!connsel_is(c, "receive-connector") || !connsel_enabled(c) ||
+		    !connsel_same_role(c, role))
 			continue;
 		if ((rank = connsel_bind_rank(c, local, port, &bnode,
 		    err)) == -1)

@@ -47,6 +47,33 @@ int		 connsel_select(xmlNodePtr server, const struct ip_addr *local,
 		    struct connsel_choice *, struct mx_err *);
 
 /*
+ * As connsel_select, among the connectors of one TransportRole only
+ * ("FrontendTransport", "HubTransport"; NULL: every connector).  The Front
+ * End Transport and the Transport services listen apart: a connection
+ * reaches the connectors of the service that owns the address and port.
+ */
+int		 connsel_select_role(xmlNodePtr server, const char *role,
+		    const struct ip_addr *local, unsigned port,
+		    const struct ip_addr *remote, struct connsel_choice *,
+		    struct mx_err *);
+
+/*
+ * Does conn have a binding accepting local:port?  2 on the address itself,
+ * 1 by a wildcard binding, 0 no; -1 with MX_ERR_INPUT on a bad binding.
+ */
+int		 connsel_listens(xmlNodePtr conn, const struct ip_addr *local,
+		    unsigned port, struct mx_err *);
+
+/*
+ * Do two connectors of different TransportRoles bind one address and port
+ * (same port and family, same address or a wildcard on either side)?
+ * Exchange refuses the second binding, or the two services fight for the
+ * port.  1 yes, 0 no (or a role unknown), -1 with MX_ERR_INPUT.
+ */
+int		 connsel_roles_clash(xmlNodePtr a, xmlNodePtr b,
+		    struct mx_err *);
+
+/*
  * Can any client reach conn (an enabled connector) at all?  Sets
  * *reachable (some binding and client address for which conn alone wins
  * or ties) and fills ties with the connectors it ties with for some

@@ -20,6 +20,7 @@
 #include "util.h"
 #include "whichconn.h"
 #include "xml.h"
+#include "xpathfn.h"
 
 /* "IP:PORT" or "[IPv6]:PORT" into an address and a port. */
 static int
@@ -139,11 +140,30 @@ whichconn_rights(FILE *out, xmlNodePtr conn, const char *label,
 		fputs(")\n", out);
 }
 
+/*
+ * The first accepted domain of a relay type that makes every recipient
+ * (or every one under a public suffix) the organisation's, or NULL.
+ */
+static xmlNodePtr
+whichconn_wildcard_domain(xmlNodePtr server)
+{
+	xmlNodePtr org = server->parent, d;
+
+	for (d = org != NULL ? org->children : NULL; d != NULL; d = d->next)
+		if (d->type == XML_ELEMENT_NODE &&
+		    strcmp((const char *)d->name, "accepted-domain") == 0 &&
+		    xpathfn_relay_wildcard(d) == 1)
+			return d;
+	return NULL;
+}
+
 static void
 whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 {
 	xmlNodePtr conn = ch->conn[i];
 	const char *method = effrights_relay_method(conn);
+	xmlNodePtr wild = whichconn_wildcard_domain(conn->parent);
+	uint32_t anon = effrights_of(conn, EFFRIGHTS_ANONYMOUS);
 
 	fprintf(out, "Connector: %s\n", xml_attr(conn, "identity"));
 	fprintf(out, "  matched binding %s, remote range %s\n",
@@ -156,12 +176,97 @@ whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 	fprintf(out, "; RequireTLS %s\n", xml_attr(conn, "require-tls") ?
 	    xml_attr(conn, "require-tls") : "false");
 	fprintf(out, "  relay without authentication: %s\n",
-	    method[0] != '\0' ? method : "no");
+	    method[0] != '\0' ? method : wild != NULL &&
+	    (anon & EFFRIGHTS_BIT(EFFRIGHTS_SUBMIT)) ?
+	    "through the accepted domain" : "no");
+	/*
+	 * An accepted domain "*" of a relay type makes every recipient the
+	 * organisation's: submitting is enough to relay anywhere.
+	 */
+	if (wild != NULL)
+		fprintf(out, "  accepted domain \"%s\" (%s): every recipient%s "
+		    "counts as the organisation's, so a client that may "
+		    "submit here relays to it (anonymous client: %s)\n",
+		    xml_attr(wild, "name"), xml_attr(wild, "type"),
+		    strcmp(xml_attr(wild, "name"), "*") == 0 ? "" :
+		    " under that public suffix",
+		    (anon & EFFRIGHTS_BIT(EFFRIGHTS_SUBMIT)) ? "relays" :
+		    "may not submit");
 	whichconn_rights(out, conn, "anonymous", EFFRIGHTS_ANONYMOUS);
 	whichconn_rights(out, conn, "authenticated", EFFRIGHTS_AUTHENTICATED);
 	if (strstr(method, "externally-secured") != NULL)
 		whichconn_rights(out, conn, "externally secured",
 		    EFFRIGHTS_EXTERNALLY_SECURED);
+}
+
+#define WHICHCONN_ROLES_MAX	4	/* FrontendTransport, HubTransport... */
+
+/*
+ * The transport roles of the enabled connectors listening on local:port
+ * (connectors without a role left out), at most WHICHCONN_ROLES_MAX.
+ * Their number, or (size_t)-1 with MX_ERR_INPUT.
+ */
+static size_t
+whichconn_roles(xmlNodePtr srv, const struct ip_addr *local, unsigned port,
+    const char *roles[WHICHCONN_ROLES_MAX], struct mx_err *err)
+{
+	xmlNodePtr c;
+	const char *role, *en;
+	size_t n = 0, k;
+	int rank;
+
+	for (c = srv->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name,
+		    "receive-connector") != 0)
+			continue;
+		en = xml_attr(c, "enabled");
+		if ((en != NULL && strcmp(en, "false") == 0) ||
+		    (role = xml_attr(c, "role")) == NULL)
+			continue;
+		if ((rank = connsel_listens(c, local, port, err)) == -1)
+			return (size_t)-1;
+		if (rank == 0)
+			continue;
+		for (k = 0; k < n && strcmp(roles[k], role) != 0; k++)
+			;
+		if (k == n && n < WHICHCONN_ROLES_MAX)
+			roles[n++] = role;
+	}
+	return n;
+}
+
+/*
+ * Connectors of several transport roles listen on the address and port:
+ * say so, then what each service would choose.  Returns 1 (no single
+ * answer), or -1.
+ */
+static int
+whichconn_conflict(FILE *out, xmlNodePtr srv, const char **roles,
+    size_t nroles, const struct ip_addr *local, unsigned port,
+    const struct ip_addr *remote, struct mx_err *err)
+{
+	struct connsel_choice ch;
+	size_t r, i;
+
+	fprintf(out, "Conflict: connectors of %zu transport roles (", nroles);
+	for (r = 0; r < nroles; r++)
+		fprintf(out, "%s%s", r ? ", " : "", roles[r]);
+	fprintf(out, ") listen on this address and port; the services cannot "
+	    "both listen: Exchange refuses the second binding, or the one "
+	    "that starts first takes the connections. Which connector "
+	    "answers is not determined (TOPO-004).\n");
+	for (r = 0; r < nroles; r++) {
+		if (connsel_select_role(srv, roles[r], local, port, remote, &ch,
+		    err) == -1)
+			return -1;
+		fprintf(out, "If the %s service answers:\n", roles[r]);
+		if (ch.n == 0)
+			fprintf(out, "  no enabled connector of this role "
+			    "accepts the connection\n");
+		for (i = 0; i < ch.n; i++)
+			whichconn_describe(out, &ch, i);
+	}
+	return 1;
 }
 
 int
@@ -174,7 +279,8 @@ whichconn_run(struct model *m, const char *server, const char *local,
 	xmlDocPtr work;
 	xmlNodePtr srv;
 	unsigned port = 0;
-	size_t i;
+	const char *roles[WHICHCONN_ROLES_MAX];
+	size_t i, nroles;
 	int rc = -1;
 
 	if (whichconn_parse_local(local, &la, &port, err) == -1 ||
@@ -194,13 +300,21 @@ whichconn_run(struct model *m, const char *server, const char *local,
 		    "no server \"%s\" in the model", server);
 		goto out;
 	}
-	if (connsel_select(srv, &la, port, &ra, &ch, err) == -1)
+	if ((nroles = whichconn_roles(srv, &la, port, roles, err)) ==
+	    (size_t)-1)
 		goto out;
 	iprange_addr_format(&la, ltext);
 	iprange_addr_format(&ra, rtext);
 	fprintf(out, "Server %s, connection to %s%s%s:%u from %s\n",
 	    xml_attr(srv, "name"), la.family == IPRANGE_V6 ? "[" : "", ltext,
 	    la.family == IPRANGE_V6 ? "]" : "", port, rtext);
+	if (nroles > 1) {
+		rc = whichconn_conflict(out, srv, roles, nroles, &la, port, &ra,
+		    err);
+		goto out;
+	}
+	if (connsel_select(srv, &la, port, &ra, &ch, err) == -1)
+		goto out;
 	if (ch.n == 0) {
 		fprintf(out, "No enabled connector accepts this connection: "
 		    "Exchange refuses it.\n");

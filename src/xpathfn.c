@@ -25,6 +25,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <libexslt/exslt.h>
+#include <libpsl.h>
 
 #include "bounds.h"
 #include "connsel.h"
@@ -609,6 +610,80 @@ xpathfn_is_private(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathNewBoolean(all));
 }
 
+/* --- domains ----------------------------------------------------------- */
+
+/*
+ * mx:public-suffix(name): true when name is a public suffix of the Public
+ * Suffix List (libpsl, ICANN and private sections, its "*" default rule
+ * included): "com", "co.uk", "appspot.com", an unlisted top-level label;
+ * false for a registrable name such as "contoso.co.uk".  A wildcard
+ * accepted domain "*.NAME" of a relay type on such a NAME relays to
+ * domains of many owners.  Case does not matter; a trailing dot is left
+ * out.  No list in libpsl is an XPath error, never a verdict.
+ */
+int
+xpathfn_is_public_suffix(const char *name)
+{
+	const psl_ctx_t *psl = psl_builtin();
+	char lower[256];
+	size_t i, n = strlen(name);
+
+	if (psl == NULL)
+		return -1;
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= sizeof(lower))
+		return 0;
+	for (i = 0; i < n; i++)
+		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
+		    name[i] + ('a' - 'A') : name[i]);
+	lower[n] = '\0';
+	return psl_is_public_suffix2(psl, lower, PSL_TYPE_ANY) != 0;
+}
+
+static void
+xpathfn_public_suffix(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlChar *name;
+	int yes;
+
+	CHECK_ARITY(1);
+	if ((name = xmlXPathPopString(ctxt)) == NULL) {
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return;
+	}
+	yes = xpathfn_is_public_suffix((const char *)name);
+	xmlFree(name);
+	if (yes == -1) {
+		log_warnx(LOG_ENGINE, "mx:public-suffix: libpsl has no "
+		    "built-in Public Suffix List");
+		xmlXPathErr(ctxt, XPATH_EXPR_ERROR);
+		return;
+	}
+	valuePush(ctxt, xmlXPathNewBoolean(yes));
+}
+
+/*
+ * Is the accepted domain (an <accepted-domain> element) of a relay type
+ * and a wildcard over every domain ("*") or over a public suffix
+ * ("*.co.uk")?  Then every recipient under it counts as the
+ * organisation's, and whoever may submit mail relays to it.
+ */
+int
+xpathfn_relay_wildcard(xmlNodePtr domain)
+{
+	const char *type = xml_attr(domain, "type"), *name = xml_attr(domain,
+	    "name");
+
+	if (type == NULL || name == NULL || (strcmp(type, "InternalRelay") !=
+	    0 && strcmp(type, "ExternalRelay") != 0))
+		return 0;
+	if (strcmp(name, "*") == 0)
+		return 1;
+	return strncmp(name, "*.", 2) == 0 &&
+	    xpathfn_is_public_suffix(name + 2) == 1;
+}
+
 /* --- connectors (connsel.c) --------------------------------------------- */
 
 /*
@@ -782,6 +857,49 @@ xpathfn_tied_with(xmlXPathParserContextPtr ctxt, int nargs)
 }
 
 /*
+ * mx:role-conflicts([connector]): the enabled connectors of the same
+ * server whose TransportRole differs and that bind one of its addresses
+ * and ports (connsel_roles_clash); empty for a disabled connector.
+ */
+static void
+xpathfn_role_conflicts(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr conn, c;
+	xmlNodeSetPtr set;
+	struct mx_err err;
+	const char *en;
+	int rc;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	set = xmlXPathNodeSetCreate(NULL);
+	en = conn != NULL ? xml_attr(conn, "enabled") : NULL;
+	for (c = conn != NULL && conn->parent != NULL &&
+	    !(en != NULL && strcmp(en, "false") == 0) ?
+	    conn->parent->children : NULL; c != NULL; c = c->next) {
+		if (c == conn || c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "receive-connector") != 0 ||
+		    (xml_attr(c, "enabled") != NULL &&
+		    strcmp(xml_attr(c, "enabled"), "false") == 0))
+			continue;
+		mx_err_init(&err);
+		if ((rc = connsel_roles_clash(conn, c, &err)) == -1) {
+			xmlXPathFreeNodeSet(set);
+			xpathfn_fail(ctxt, XPATH_EXPR_ERROR, "role-conflicts",
+			    &err);
+			return;
+		}
+		if (rc == 1)
+			xmlXPathNodeSetAdd(set, c);
+	}
+	valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
+/*
  * mx:selected-connectors(server, local-address, port, remote-address):
  * the connectors Exchange would choose (several on a tie).
  */
@@ -888,9 +1006,11 @@ static const struct {
 	{ "range-set",		xpathfn_range_set },
 	{ "range-size",		xpathfn_range_size },
 	{ "overridden-aces",	xpathfn_overridden_aces },
+	{ "public-suffix",	xpathfn_public_suffix },
 	{ "ranges-overlap",	xpathfn_ranges_overlap },
 	{ "reachable",		xpathfn_reachable },
 	{ "relay-method",	xpathfn_relay_method },
+	{ "role-conflicts",	xpathfn_role_conflicts },
 	{ "selected-connectors",	xpathfn_selected_connectors },
 	{ "tied-with",		xpathfn_tied_with },
 	{ "sorted-join",	xpathfn_sorted_join },

@@ -30,4 +30,16 @@ int	xpathfn_register(xmlXPathContextPtr);
 int	xpathfn_check_calls(xmlXPathContextPtr, const char *expr, char *bad,
 	    size_t badsize);
 
+/*
+ * Is name ("co.uk", "com") a public suffix (libpsl, see mx:public-suffix in
+ * docs/rules.md)?  1 or 0; -1 when libpsl has no list.
+ */
+int		 xpathfn_is_public_suffix(const char *name);
+
+/*
+ * Is an <accepted-domain> of a relay type (InternalRelay, ExternalRelay)
+ * and a wildcard over every domain ("*") or over a public suffix?  1 or 0.
+ */
+int		 xpathfn_relay_wildcard(xmlNodePtr domain);
+
 #endif /* MXBPA_XPATHFN_H */

@@ -75,4 +75,40 @@ check "the CROSS-001 evidence starts with the probe and its transcript" \
 	test "$(xcount "$ev/*[1][local-name()='probe']/*[local-name()='step']" "$scratch/x.xml")" -ge 7
 check "the CROSS-001 evidence then holds the connector the configuration chose" \
 	test "$(xcount "$ev/*[2][local-name()='receive-connector'][@identity='EX01\\Default Frontend EX01']" "$scratch/x.xml")" = 1
+# An accepted domain "*" (or "*.co.uk") of a relay type makes every
+# recipient the organisation's: the default connector then relays for an
+# anonymous client that may submit.
+for wild in '*' '*.co.uk'; do
+	sed "s|<accepted-domain name=\"contoso.com\"|<accepted-domain name=\"$wild\" type=\"ExternalRelay\" default=\"false\"/><accepted-domain name=\"contoso.com\"|" \
+	    "$model" >"$scratch/wild.xml"
+	run_mxbpa which-connector --server EX01 --local 10.1.1.5:25 \
+	    --remote 192.168.0.31 "$scratch/wild.xml"
+	check "accepted domain $wild: the default connector relays through it" \
+		grep -q "relay without authentication: through the accepted domain" "$scratch/stdout"
+	check "accepted domain $wild: the answer names the domain and its type" \
+		grep -qF "accepted domain \"$wild\" (ExternalRelay): every recipient" "$scratch/stdout"
+done
+sed 's|<accepted-domain name="contoso.com"|<accepted-domain name="*.contoso.co.uk" type="ExternalRelay" default="false"/><accepted-domain name="contoso.com"|' \
+    "$model" >"$scratch/wild.xml"
+run_mxbpa which-connector --server EX01 --local 10.1.1.5:25 \
+    --remote 192.168.0.31 "$scratch/wild.xml"
+check "accepted domain *.contoso.co.uk (no public suffix): no relay" \
+	grep -q "relay without authentication: no" "$scratch/stdout"
+
+# A Front End Transport and a Transport connector on one address and port:
+# a conflict, told apart per service (TOPO-004's fixtures).
+run_mxbpa which-connector --server EX01 --local 10.1.1.1:25 --remote 8.8.8.8 \
+    "$top/tests/rules/TOPO-004/bad.xml"
+status_is 1 "two transport roles on 0.0.0.0:25: no single answer, exit 1"
+check "the conflict is named with both roles" \
+	grep -q "^Conflict: connectors of 2 transport roles (FrontendTransport, HubTransport)" "$scratch/stdout"
+check "the Front End Transport service's choice is told apart" \
+	sh -c "grep -A1 '^If the FrontendTransport service answers:' '$scratch/stdout' | grep -q 'Connector: EX01.Default Frontend EX01'"
+check "the Transport service's choice is told apart" \
+	sh -c "grep -A1 '^If the HubTransport service answers:' '$scratch/stdout' | grep -q 'Connector: EX01.Default EX01'"
+run_mxbpa which-connector --server EX01 --local 10.1.1.1:25 --remote 8.8.8.8 \
+    "$top/tests/rules/TOPO-004/good.xml"
+status_is 0 "the Transport service on 2525: one answer, exit 0"
+check "no conflict is said" sh -c "! grep -q Conflict '$scratch/stdout'"
+
 finish

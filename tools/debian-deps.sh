@@ -12,7 +12,7 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake pkg-config \
-	libxml2-dev libxslt1-dev libssl-dev libldap-dev \
+	libxml2-dev libxslt1-dev libssl-dev libldap-dev libpsl-dev publicsuffix \
 	libxml2-utils man-db groff-base bsdextrautils \
 	slapd ldap-utils openssl ca-certificates procps iproute2 time \
 	postfix libsasl2-modules swaks libnet-ssleay-perl nmap \
