@@ -63,8 +63,11 @@
          en="Share of checks passed, weighed by severity; an open error caps it at 49."
          fr="Part des vérifications réussies, pondérée par la gravité ; une erreur non corrigée la limite à 49."/>
     <t:s k="score-none"
-         en="No score: no relay test could be completed, so nothing was checked."
-         fr="Pas de note : aucun test de relais n'a pu aboutir, rien n'a donc été vérifié."/>
+         en="No score: the relay could not be determined (the headline says which inputs are missing), so these findings are not a clean result."
+         fr="Pas de note : le relais n'a pas pu être déterminé (l'en-tête indique les entrées manquantes), ces constats ne valent donc pas résultat sain."/>
+    <t:s k="none-undecided"
+         en="Not judged: the relay could not be determined, so no issue listed here does not mean none exists."
+         fr="Non jugé : le relais n'a pas pu être déterminé, l'absence de problème listé ici ne signifie pas qu'il n'y en a pas."/>
     <t:s k="chart-severity" en="Findings by severity" fr="Constats par gravité"/>
     <t:s k="chart-server" en="Findings by server" fr="Constats par serveur"/>
     <t:s k="topology" en="Topology" fr="Topologie"/>

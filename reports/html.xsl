@@ -54,6 +54,18 @@
   <xsl:key name="finding-by-connector" match="f:finding"
       use="concat(@server, '&#10;', @connector)"/>
 
+  <!--
+    Nothing was decided: the relay headline is undetermined, or the only
+    inputs were probes and none completed (the same test as
+    findings_nothing_decided() in src/findings.c).  Then there is no
+    score and no "no issue" wording: a missing input is not a clean result.
+  -->
+  <xsl:variable name="undecided" select="boolean(
+      /f:findings/f:relay[@verdict = 'undetermined']
+      or (/f:findings/f:model/f:source[@kind = 'probe']
+          and not(/f:findings/f:model/f:source[@kind != 'probe'])
+          and /f:findings/f:rule[@id = 'PROBE-011'][@checked &gt; 0][@checked = @failed]))"/>
+
   <xsl:template match="/">
     <xsl:apply-templates select="f:findings"/>
   </xsl:template>
@@ -232,11 +244,9 @@
         </xsl:call-template>
       </h2>
       <div class="exec">
-      <!-- No score when the only inputs were probes and none completed. -->
+      <!-- No score when nothing was decided. -->
       <xsl:choose>
-        <xsl:when test="f:model/f:source[@kind = 'probe']
-                        and not(f:model/f:source[@kind != 'probe'])
-                        and f:rule[@id = 'PROBE-011'][@checked &gt; 0][@checked = @failed]">
+        <xsl:when test="$undecided">
           <div class="score score-none" id="score" data-score="none">
             <p class="score-note">
               <xsl:call-template name="ui">
@@ -312,7 +322,9 @@
       <xsl:if test="not(f:finding)">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="'none-findings'"/>
+            <xsl:with-param name="k" select="concat(
+                substring('none-undecided', 1, 14 * $undecided),
+                substring('none-findings', 1, 13 * not($undecided)))"/>
           </xsl:call-template>
         </p>
       </xsl:if>
@@ -330,7 +342,9 @@
       <xsl:if test="not(f:finding[@severity = 'error'])">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="'none-critical'"/>
+            <xsl:with-param name="k" select="concat(
+                substring('none-undecided', 1, 14 * $undecided),
+                substring('none-critical', 1, 13 * not($undecided)))"/>
           </xsl:call-template>
         </p>
       </xsl:if>
@@ -363,7 +377,9 @@
       <xsl:if test="not($issues)">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="'none-all'"/>
+            <xsl:with-param name="k" select="concat(
+                substring('none-undecided', 1, 14 * $undecided),
+                substring('none-all', 1, 8 * not($undecided)))"/>
           </xsl:call-template>
         </p>
       </xsl:if>

@@ -605,14 +605,40 @@ cli_apply(struct cli *cli, const struct cli_option *o, const char *arg,
 	return 0;
 }
 
+/*
+ * May o be given more than once?  Flags may (-vv), and so may the options
+ * that collect a list; any other option takes one value, and a second one
+ * is a usage error rather than a silent override.
+ */
+static int
+cli_repeatable(const struct cli_option *o)
+{
+	if (o->arg == CLI_ARG_FLAG)
+		return 1;
+	switch (o->id) {
+	case CLI_OPT_IMPORT:
+	case CLI_OPT_RULES:
+	case CLI_OPT_MX:
+	case CLI_OPT_DOMAIN:
+	case CLI_OPT_PROBE:
+	case CLI_OPT_LOAD_BALANCER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 {
 	struct option longopts[CLI_NOPTIONS + 1];
 	char shortopts[2 * CLI_NOPTIONS + 2], *s = shortopts;
+	unsigned char seen[CLI_NOPTIONS];
 	const struct cli_option *o;
-	size_t i;
+	size_t i, at = 0;
 	int ch;
+
+	memset(seen, 0, sizeof(seen));
 
 	memset(cli, 0, sizeof(*cli));
 	cli->argc = argc;
@@ -668,11 +694,18 @@ cli_parse(struct cli *cli, int argc, char **argv, struct mx_err *err)
 		for (i = 0; i < CLI_NOPTIONS; i++)
 			if (cli_options[i].id == ch ||
 			    (cli_options[i].short_name &&
-			    cli_options[i].short_name == ch))
+			    cli_options[i].short_name == ch)) {
 				o = &cli_options[i];
+				at = i;
+			}
 		if (o == NULL)
 			return mx_err_set(err, MX_ERR_USAGE, NULL,
 			    "unknown option");
+		if (seen[at] && !cli_repeatable(o))
+			return mx_err_set(err, MX_ERR_USAGE, NULL,
+			    "option --%s given twice: it takes one value",
+			    o->name);
+		seen[at] = 1;
 		if (cli_apply(cli, o, optarg, err) == -1)
 			return -1;
 	}

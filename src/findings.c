@@ -135,6 +135,10 @@ findings_nothing_decided(xmlDocPtr doc)
 	for (c = root->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
+		if (strcmp((const char *)c->name, "relay") == 0 &&
+		    xml_attr(c, "verdict") != NULL &&
+		    strcmp(xml_attr(c, "verdict"), "undetermined") == 0)
+			return 1;
 		if (strcmp((const char *)c->name, "model") == 0) {
 			for (s = c->children; s != NULL; s = s->next) {
 				const char *kind;

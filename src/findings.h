@@ -43,10 +43,12 @@ int		 findings_waived(xmlNodePtr finding);
 unsigned long	 findings_count_at_least(xmlDocPtr, enum severity min);
 
 /*
- * Did the audit decide nothing?  True when its only inputs were SMTP
- * probes and not one of them completed its relay test (the rule
- * PROBE-011 checked every probe and failed on each): such findings have
- * no score and never pass.
+ * Did the audit decide nothing?  True when the relay headline is
+ * undetermined (an input it needs is missing or unreadable), or when the
+ * only inputs were SMTP probes and not one of them completed its relay
+ * test (the rule PROBE-011 checked every probe and failed on each): such
+ * findings have no score and never pass.  reports/html.xsl keeps the
+ * same test in its "undecided" variable.
  */
 int		 findings_nothing_decided(xmlDocPtr);
 

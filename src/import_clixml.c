@@ -174,6 +174,9 @@ struct import_clixml {
 	int		 found[IMPORT_CLIXML_TYPE_COUNT];
 	char		 other[256];	/* types of the objects skipped */
 	char		 label[128];	/* the object named in messages */
+	unsigned long	 foreign_aces;	/* permission entries skipped: not
+					   on a receive connector */
+	char		 foreign[128];	/* the Identity of the first one */
 	char		**strs;		/* values kept until the object ends */
 	size_t		 nstrs;
 	size_t		 capstrs;
@@ -1310,6 +1313,40 @@ fail:
 
 #define IMPORT_CLIXML_NULL_GUID	"00000000-0000-0000-0000-000000000000"
 
+/*
+ * A permission entry on an object that is not a receive connector (a
+ * mailbox, a virtual directory): counted, and the first one's Identity
+ * kept, so that a file holding only such entries says what it holds.
+ */
+static void
+import_clixml_foreign_ace(struct import_clixml *c, xmlNodePtr obj)
+{
+	xmlNodePtr id = import_clixml_member(c, obj, "Identity");
+	const char *text = NULL;
+	size_t i;
+
+	log_debug(LOG_IMPORT, "%s:%ld: skipping permission entry on \"%s\", "
+	    "not a receive connector", c->name, xml_line(obj), c->label);
+	if (c->foreign_aces++ > 0)
+		return;
+	if (import_clixml_prop(c, id, "DistinguishedName", &text) == -1 ||
+	    (text == NULL && import_clixml_value(c, id, &text) == -1))
+		text = NULL;
+	if (text == NULL)
+		text = "?";
+	/* Cut at a character boundary, not inside a UTF-8 one. */
+	if (util_strlcpy(c->foreign, text, sizeof(c->foreign)) >=
+	    sizeof(c->foreign)) {
+		i = strlen(c->foreign);
+		while (i > 0 && ((unsigned char)c->foreign[i] & 0xC0) == 0x80)
+			i--;
+		c->foreign[i] = '\0';
+	}
+	for (i = 0; c->foreign[i] != '\0'; i++)
+		if ((unsigned char)c->foreign[i] < 0x20)
+			c->foreign[i] = ' ';
+}
+
 /* A Get-ADPermission entry: one <ace> per extended right it grants. */
 static int
 import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
@@ -1326,9 +1363,7 @@ import_clixml_permission(struct import_clixml *c, xmlNodePtr obj)
 
 	if ((rc = import_clixml_ace_target(c, obj, &server, &name)) <= 0) {
 		if (rc == 0)
-			log_debug(LOG_IMPORT, "%s:%ld: skipping permission "
-			    "entry on \"%s\", not a receive connector",
-			    c->name, xml_line(obj), c->label);
+			import_clixml_foreign_ace(c, obj);
 		return rc;
 	}
 	memset(&ace, 0, sizeof(ace));
@@ -1624,7 +1659,14 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 			    "reference, already read", name, xml_line(n));
 	}
 	import_clixml_source(&c, src);
-	if (c.imported == 0)
+	if (c.imported == 0 && c.foreign_aces > 0)
+		log_warnx(LOG_IMPORT, "%s: %lu ADPermission entr%s, none on a "
+		    "receive connector (the first is on \"%s\"): mxbpa reads "
+		    "the permissions of receive connectors "
+		    "(Get-ReceiveConnector | Get-ADPermission)", name,
+		    c.foreign_aces, c.foreign_aces == 1 ? "y" : "ies",
+		    c.foreign);
+	else if (c.imported == 0)
 		log_warnx(LOG_IMPORT, "%s: no ReceiveConnector, ADPermission, "
 		    "AcceptedDomain or ExchangeServer object found", name);
 	else

@@ -259,8 +259,8 @@ main_verdict(const struct cli *cli, xmlDocPtr findings)
 	    severity_name(cli->fail_on));
 	/* Nothing decided is never a pass, whatever --fail-on says. */
 	if (findings_nothing_decided(findings)) {
-		log_warnx(LOG_MAIN, "no relay test could be completed: "
-		    "nothing was checked");
+		log_warnx(LOG_MAIN, "the relay could not be determined: "
+		    "the audit is not a pass");
 		return MX_EXIT_FINDINGS;
 	}
 	return n > 0 ? MX_EXIT_FINDINGS : MX_EXIT_OK;
