@@ -211,6 +211,39 @@
   </xsl:variable>
   <xsl:variable name="strings" select="exsl:node-set($strings-rtf)/t:s"/>
 
+  <!--
+    Nothing was decided: the relay headline is undetermined, or the only
+    inputs were probes and none completed (the same test as
+    findings_nothing_decided() in src/findings.c).  Then there is no
+    score and no "no issue" wording: a missing input is not a clean result.
+    The none-* keys name the sentence to show where no finding is listed.
+  -->
+  <xsl:variable name="undecided" select="boolean(
+      /f:findings/f:relay[@verdict = 'undetermined']
+      or (/f:findings/f:model/f:source[@kind = 'probe']
+          and not(/f:findings/f:model/f:source[@kind != 'probe'])
+          and /f:findings/f:rule[@id = 'PROBE-011'][@checked &gt; 0][@checked = @failed]))"/>
+
+  <xsl:variable name="none-findings">
+    <xsl:choose>
+      <xsl:when test="$undecided">none-undecided</xsl:when>
+      <xsl:otherwise>none-findings</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="none-critical">
+    <xsl:choose>
+      <xsl:when test="$undecided">none-undecided</xsl:when>
+      <xsl:otherwise>none-critical</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="none-all">
+    <xsl:choose>
+      <xsl:when test="$undecided">none-undecided</xsl:when>
+      <xsl:otherwise>none-all</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+
   <!-- A user interface string by key, in the report's language. -->
   <!-- One line for a finding's f:waiver (the context node). -->
   <xsl:template name="waiver-text">

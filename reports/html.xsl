@@ -54,18 +54,6 @@
   <xsl:key name="finding-by-connector" match="f:finding"
       use="concat(@server, '&#10;', @connector)"/>
 
-  <!--
-    Nothing was decided: the relay headline is undetermined, or the only
-    inputs were probes and none completed (the same test as
-    findings_nothing_decided() in src/findings.c).  Then there is no
-    score and no "no issue" wording: a missing input is not a clean result.
-  -->
-  <xsl:variable name="undecided" select="boolean(
-      /f:findings/f:relay[@verdict = 'undetermined']
-      or (/f:findings/f:model/f:source[@kind = 'probe']
-          and not(/f:findings/f:model/f:source[@kind != 'probe'])
-          and /f:findings/f:rule[@id = 'PROBE-011'][@checked &gt; 0][@checked = @failed]))"/>
-
   <xsl:template match="/">
     <xsl:apply-templates select="f:findings"/>
   </xsl:template>
@@ -322,9 +310,7 @@
       <xsl:if test="not(f:finding)">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="concat(
-                substring('none-undecided', 1, 14 * $undecided),
-                substring('none-findings', 1, 13 * not($undecided)))"/>
+            <xsl:with-param name="k" select="$none-findings"/>
           </xsl:call-template>
         </p>
       </xsl:if>
@@ -342,9 +328,7 @@
       <xsl:if test="not(f:finding[@severity = 'error'])">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="concat(
-                substring('none-undecided', 1, 14 * $undecided),
-                substring('none-critical', 1, 13 * not($undecided)))"/>
+            <xsl:with-param name="k" select="$none-critical"/>
           </xsl:call-template>
         </p>
       </xsl:if>
@@ -377,9 +361,7 @@
       <xsl:if test="not($issues)">
         <p class="none">
           <xsl:call-template name="ui">
-            <xsl:with-param name="k" select="concat(
-                substring('none-undecided', 1, 14 * $undecided),
-                substring('none-all', 1, 8 * not($undecided)))"/>
+            <xsl:with-param name="k" select="$none-all"/>
           </xsl:call-template>
         </p>
       </xsl:if>

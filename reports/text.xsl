@@ -137,7 +137,7 @@
 
     <xsl:if test="not(f:finding)">
       <xsl:call-template name="ui">
-        <xsl:with-param name="k" select="'none-findings'"/>
+        <xsl:with-param name="k" select="$none-findings"/>
       </xsl:call-template>
       <xsl:value-of select="concat($NL, $NL)"/>
     </xsl:if>

@@ -71,9 +71,12 @@ check "the findings document matches its schema" \
 	"$XMLLINT" --noout --relaxng schemas/findings.rng "$scratch/findings.xml"
 check "the demo has error findings" \
 	test "$(xcount "//*[local-name()='finding'][@severity='error']" "$scratch/findings.xml")" -gt 0
-run_mxbpa analyze tests/rules/LOG-001/good.xml --no-builtin-rules \
+run_mxbpa analyze tests/rules/COVER-001/good.xml \
 	--rules tests/data/rules-extra --fail-on warning -o "$scratch/f2.xml"
 status_is 0 "analyze exits 0 when nothing reaches --fail-on"
+run_mxbpa analyze tests/rules/LOG-001/good.xml --no-builtin-rules \
+	--rules tests/data/rules-extra --fail-on warning -o "$scratch/f2.xml"
+status_is 1 "analyze exits 1 when no rule judging relay ran (relay undetermined)"
 run_mxbpa analyze tests/rules/LOG-001/good.xml --no-builtin-rules \
 	--rules tests/data/rules-extra --fail-on info -o "$scratch/f3.xml"
 status_is 1 "--fail-on info counts informational findings"
@@ -127,6 +130,28 @@ status=$?
 set -e
 status_is 3 "missing data files are a runtime failure (3)"
 check "the error says which data file is missing" grep -q 'schemas\|rules' "$scratch/stderr"
+
+# --- a single-valued option given twice --------------------------------------
+ln -s "$scratch/no-such-target" "$scratch/dangling"
+run_mxbpa audit $demo -o "$scratch/twice.json" -o "$scratch/dangling"
+status_is 2 "-o given twice is a usage error (2)"
+check "the usage error names --output" grep -q -- '--output given twice' "$scratch/stderr"
+check "-o twice writes neither output" test ! -e "$scratch/twice.json"
+check "-o twice leaves the dangling symlink alone" \
+	sh -c "test -L '$scratch/dangling' && test ! -e '$scratch/dangling'"
+run_mxbpa audit $demo --output "$scratch/twice.json" -o "$scratch/twice.html"
+status_is 2 "--output then -o is a usage error too"
+for opt in "--format text" "--fail-on warning" "--lang fr" "--baseline x" \
+    "--archive x" "--timeout 5"; do
+	name=${opt%% *}
+	run_mxbpa audit $demo $opt $opt -o "$scratch/twice.txt"
+	status_is 2 "$name given twice is a usage error (2)"
+	check "the usage error names $name" grep -q -- "$name given twice" "$scratch/stderr"
+done
+run_mxbpa report tests/data/findings/nonexistent.xml -f text -f html
+status_is 2 "report -f twice is a usage error (2)"
+run_mxbpa audit $demo -vv -o "$scratch/repeat.xml"
+check "--import and -v may be repeated" test "$status" -ne 2
 
 # --- rules -----------------------------------------------------------------
 run_mxbpa rules list

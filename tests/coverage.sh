@@ -41,7 +41,7 @@ check "the findings document is valid" \
 run_mxbpa audit --import "$demo/ad-permissions.xml" --format xml \
 	-o "$scratch/adp.xml"
 f=$scratch/adp.xml
-status_is 0 "permissions only: exit 0, nothing judged at error"
+status_is 1 "permissions only: exit 1, the relay could not be determined"
 check "permissions only: no TOPO-001 finding on connectors without bindings" \
 	test "$(xcount "/*/*[local-name()='finding'][@rule='TOPO-001']" "$f")" = 0
 check "permissions only: TOPO-001 is not checked, naming Get-ReceiveConnector" \
@@ -63,7 +63,7 @@ check "no report is written" test ! -e "$scratch/mbx.html"
 # --- an unreadable descriptor ------------------------------------------------
 run_mxbpa analyze tests/rules/COVER-001/bad.xml -o "$scratch/unread.xml"
 f=$scratch/unread.xml
-status_is 0 "unreadable descriptor: exit 0 (a warning)"
+status_is 1 "unreadable descriptor: exit 1 (the relay could not be determined)"
 check "unreadable descriptor: COVER-001 reports the connector" \
 	test "$(xcount "/*/*[local-name()='finding'][@rule='COVER-001'][@object='EX01\\Scanner Relay']" "$f")" = 1
 check "unreadable descriptor: the headline could not be determined, naming the connector" \
@@ -144,9 +144,51 @@ cat >"$scratch/empty.xml" <<'XML'
           collected="2026-11-23T10:00:00Z" generator="mxbpa 0.1.0"/>
 XML
 run_mxbpa audit --import "$scratch/empty.xml" -o "$scratch/empty.html"
-status_is 0 "an empty model: exit 0"
-check "an empty model: no score" sh -c "! grep -q 'data-score=' '$scratch/empty.html' && grep -q 'No score: nothing could be checked.' '$scratch/empty.html'"
+status_is 1 "an empty model: exit 1, the relay could not be determined"
+check "an empty model: no score" sh -c "grep -q 'data-score=\"none\"' '$scratch/empty.html' && ! grep -q 'class=\"score-value\"' '$scratch/empty.html'"
 check "an empty model: relay could not be determined" \
 	grep -q 'RELAY COULD NOT BE DETERMINED' "$scratch/empty.html"
+
+# --- the relay undetermined, no error finding: no score, no pass ----------------
+u=tests/data/clixml/undetermined
+for case in rc-only perm-only; do
+	for fmt in html text json sarif junit csv xml; do
+		run_mxbpa audit --import "$u/$case.xml" \
+			--import "$u/accepted-domains.xml" \
+			--import "$u/exchange-servers.xml" --format $fmt \
+			-o "$scratch/u-$case.$fmt"
+		status_is 1 "$case ($fmt): exit 1, the relay could not be determined"
+		check "$case ($fmt): no claim that nothing was found" \
+			sh -c "! grep -qi 'no critical issue\|no issue was found\|every rule passed' '$scratch/u-$case.$fmt'"
+	done
+	check "$case: the relay could not be determined" \
+		grep -q '^Relay: RELAY COULD NOT BE DETERMINED' "$scratch/u-$case.text"
+	check "$case (html): no score" \
+		sh -c "grep -q 'data-score=\"none\"' '$scratch/u-$case.html' && ! grep -q 'class=\"score-value\"' '$scratch/u-$case.html'"
+	check "$case (html): the no-score note says the relay could not be determined" \
+		grep -q 'No score: the relay could not be determined' "$scratch/u-$case.html"
+	run_mxbpa audit --import "$u/$case.xml" \
+		--import "$u/accepted-domains.xml" \
+		--import "$u/exchange-servers.xml" --fail-on error --format xml \
+		-o "$scratch/u-$case.2.xml"
+	status_is 1 "$case: exit 1 whatever --fail-on"
+done
+check "rc-only: the headline names the missing Get-ADPermission" \
+	grep -q 'needs Get-ADPermission for EX01' "$scratch/u-rc-only.text"
+check "perm-only: the headline names the missing Get-ReceiveConnector" \
+	grep -q 'needs Get-ReceiveConnector for EX01' "$scratch/u-perm-only.text"
+
+# --- Get-ADPermission of a mailbox: what was found, what mxbpa reads -------------
+run_mxbpa audit --import "$u/mailbox-perms.xml" \
+	--import "$u/accepted-domains.xml" \
+	--import "$u/exchange-servers.xml" --format xml -o "$scratch/mbxp.xml"
+check "mailbox permissions: the warning says ADPermission entries were found" \
+	grep -q 'mailbox-perms.xml: 1 ADPermission entry, none on a receive connector' "$scratch/stderr"
+check "mailbox permissions: the warning names the object they are on" \
+	grep -q 'the first is on "contoso.com/Users/jdoe"' "$scratch/stderr"
+check "mailbox permissions: the warning says what mxbpa reads" \
+	grep -q 'Get-ReceiveConnector | Get-ADPermission' "$scratch/stderr"
+check "mailbox permissions: no claim that no ADPermission object was found" \
+	sh -c "! grep -q 'no ReceiveConnector, ADPermission' '$scratch/stderr'"
 
 finish
