@@ -933,10 +933,15 @@ engine_unbind(struct engine_run *run, const struct rule_let *lets, size_t n)
 		    (const xmlChar *)lets[i].name, NULL);
 }
 
+/* Which lets engine_bind evaluates. */
+#define ENGINE_BIND_ALL		0	/* every one */
+#define ENGINE_BIND_ASSERT	1	/* those the assertion needs */
+#define ENGINE_BIND_REST	2	/* the others */
+
 /* Evaluate lets[0..n) on node in order, each bound for the next. */
 static int
 engine_bind(struct engine_run *run, const struct rule *r,
-    const struct rule_let *lets, size_t n, xmlNodePtr node,
+    const struct rule_let *lets, size_t n, xmlNodePtr node, int which,
     struct mx_err *err)
 {
 	char where[300], msg[256];
@@ -944,6 +949,9 @@ engine_bind(struct engine_run *run, const struct rule *r,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if ((which == ENGINE_BIND_ASSERT && !lets[i].for_assert) ||
+		    (which == ENGINE_BIND_REST && lets[i].for_assert))
+			continue;
 		v = engine_eval(run->ctxt, node, lets[i].value,
 		    lets[i].value_text, msg);
 		if (v == NULL) {
@@ -970,7 +978,7 @@ engine_bind_pack(struct engine_run *run, const struct rule *r,
 	run->pack_lets = NULL;
 	run->npack_lets = 0;
 	if (engine_bind(run, r, r->pack_lets, r->npack_lets,
-	    xmlDocGetRootElement(run->work), err) == -1)
+	    xmlDocGetRootElement(run->work), ENGINE_BIND_ALL, err) == -1)
 		return -1;
 	run->pack_lets = r->pack_lets;
 	run->npack_lets = r->npack_lets;
@@ -1016,7 +1024,8 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 			skipped++;
 			continue;
 		}
-		if (engine_bind(run, r, r->lets, r->nlets, node, err) == -1) {
+		if (engine_bind(run, r, r->lets, r->nlets, node,
+		    ENGINE_BIND_ASSERT, err) == -1) {
 			rc = -1;
 			break;
 		}
@@ -1032,7 +1041,10 @@ engine_run_rule(struct engine_run *run, const struct rule *r,
 		run->checks++;
 		if (!xmlXPathCastToBoolean(res)) {
 			failed++;
-			if (engine_add_finding(run, r, node, err) == -1)
+			/* the lets only the texts and evidence use */
+			if (engine_bind(run, r, r->lets, r->nlets, node,
+			    ENGINE_BIND_REST, err) == -1 ||
+			    engine_add_finding(run, r, node, err) == -1)
 				rc = -1;
 		}
 		xmlXPathFreeObject(res);

@@ -693,6 +693,48 @@ rules_has_parts(xmlNodePtr node)
 	return 0;
 }
 
+/* Mark the let named name among lets[0..n), for rules_mark_for_assert. */
+struct rules_mark {
+	struct rule_let	*lets;
+	size_t		 n;
+};
+
+static int
+rules_mark_var(void *arg, const char *name)
+{
+	struct rules_mark *m = arg;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->lets[i].name, name) == 0)
+			m->lets[i].for_assert = 1;
+	return 0;
+}
+
+/*
+ * The lets the assertion needs, directly or through other lets: those
+ * the engine computes for every object; the others only for an object
+ * the rule fails on (its texts and evidence).  A let names only lets
+ * before it, so one pass from the last marks them all.
+ */
+static void
+rules_mark_for_assert(struct rule *r)
+{
+	struct rules_mark m;
+	size_t i;
+
+	m.lets = r->lets;
+	m.n = r->nlets;
+	if (r->assert_text != NULL)
+		rule_each_var(r->assert_text, rules_mark_var, &m);
+	for (i = r->nlets; i > 0; i--)
+		if (r->lets[i - 1].for_assert) {
+			m.n = i - 1;
+			rule_each_var(r->lets[i - 1].value_text,
+			    rules_mark_var, &m);
+		}
+}
+
 /* Check and compile one <rule>; fills r. */
 static int
 rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
@@ -774,6 +816,7 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 				goto out;
 		}
 	}
+	rules_mark_for_assert(r);
 	rc = 0;
 out:
 	/* The trial values of the rule's lets are not the next rule's. */

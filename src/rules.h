@@ -24,6 +24,7 @@ struct rule_let {
 	const char		*value_text;
 	xmlXPathCompExprPtr	 value;
 	long			 line;
+	int			 for_assert;	/* the assertion needs it */
 };
 
 /* One loaded rule; everything is owned by its rule_set. */
