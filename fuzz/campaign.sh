@@ -6,12 +6,17 @@
 # OUT/artifacts-TARGET/ to be added to tests/malformed/TARGET/.
 #
 #   ../configure --enable-fuzzing CC=clang && make
-#   sh ../fuzz/campaign.sh [SECONDS [OUT]]      (from the build directory)
+#   sh ../fuzz/campaign.sh [SECONDS [OUT [TARGET...]]]  (from the build
+#                                                         directory)
+#
+# TARGET names limit the run to those targets ("clixml model"); default:
+# every one built.
 #
 # SPDX-License-Identifier: ISC
 set -u
 seconds=${1:-300}
 out=${2:-fuzz-campaign}
+[ $# -gt 2 ] && shift 2 || set --
 src=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 status=0
@@ -20,6 +25,9 @@ printf '%-12s %12s %8s %8s %8s %8s  %s\n' target executions cov ft corpus \
 for bin in fuzz/fuzz_*; do
 	[ -x "$bin" ] || continue
 	t=${bin#fuzz/fuzz_}
+	if [ $# -gt 0 ] && ! echo " $* " | grep -q " $t "; then
+		continue
+	fi
 	rm -rf "$out/corpus-$t"
 	mkdir -p "$out/corpus-$t" "$out/artifacts-$t"
 	"$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=512 \

@@ -658,10 +658,20 @@ archive_verify_mem(const void *buf, size_t len, const char *trusted,
 	}
 	if (archive_parse_manifest(&c, man.data, man.size, err) == -1)
 		goto out;
-	if (sig.data != NULL)
+	if (sig.data != NULL) {
+		char why[256];
+
 		archive_check_signature(&c, man.data, man.size, sig.data,
 		    sig.size, trusted);
-	else if (trusted != NULL)
+		/*
+		 * The signature covers the manifest, the manifest every
+		 * member's bytes; the rest (headers, padding, end blocks)
+		 * must be exactly what mxbpa writes, so that a signed
+		 * archive that verifies is the archive that was signed.
+		 */
+		if (!tar_exact(buf, len, why, sizeof(why)))
+			archive_say(&c, "NOT-EXACT", "archive", "%s", why);
+	} else if (trusted != NULL)
 		archive_say(&c, "UNSIGNED", ARCHIVE_MANIFEST, "a trusted "
 		    "certificate was given but the archive is not signed");
 	/* Second pass: every member against the manifest. */

@@ -26,6 +26,7 @@
 #include "findings.h"
 #include "log.h"
 #include "model.h"
+#include "term.h"
 #include "util.h"
 #include "xml.h"
 
@@ -616,22 +617,21 @@ struct diff_buf {
 	size_t	 len, size;
 };
 
-/* Append s, with control characters made '?' for a terminal. */
+/* Append s, escaped for a terminal (term.h). */
 static void
 diff_buf_put(struct diff_buf *b, const char *s)
 {
-	size_t n = strlen(s), i;
+	char *e = term_escape(s, strlen(s), 0);
+	size_t n = strlen(e);
 
 	if (b->len + n + 1 > b->size) {
 		b->size = (b->len + n + 1) * 2;
 		b->p = xreallocarray(b->p, b->size, 1);
 	}
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		b->p[b->len++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
-	}
+	memcpy(b->p + b->len, e, n);
+	b->len += n;
 	b->p[b->len] = '\0';
+	free(e);
 }
 
 int

@@ -100,27 +100,50 @@ engine_xpath_error(void *data, xmlErrorPtr xe)
 		msg[--n] = '\0';
 }
 
-/* Evaluate expr on node with $self bound; NULL with the XPath message. */
+/*
+ * Evaluate expr on node with $self bound; NULL with the XPath message.
+ *
+ * The context's operation count is never reset: it adds up every
+ * evaluation of the run (xpathfn.c charges its functions' work to it too),
+ * and one evaluation may add at most XPATH_OPS_MAX, the whole run at most
+ * XPATH_RUN_OPS_MAX.
+ */
 static xmlXPathObjectPtr
 engine_eval(xmlXPathContextPtr ctxt, xmlNodePtr node,
     xmlXPathCompExprPtr comp, const char *expr, char msg[256])
 {
 	xmlXPathObjectPtr res;
+	unsigned long limit;
 
 	msg[0] = '\0';
 	ctxt->node = node;
 	ctxt->error = engine_xpath_error;
 	ctxt->userData = msg;
-	ctxt->opLimit = XPATH_OPS_MAX;
-	ctxt->opCount = 0;
+	limit = ctxt->opCount < XPATH_RUN_OPS_MAX - XPATH_OPS_MAX ?
+	    ctxt->opCount + XPATH_OPS_MAX : XPATH_RUN_OPS_MAX;
+	ctxt->opLimit = limit;
 	xmlXPathRegisterVariable(ctxt, (const xmlChar *)"self",
 	    xmlXPathNewNodeSet(node));
-	if (comp != NULL)
+	if (ctxt->opCount >= XPATH_RUN_OPS_MAX)
+		res = NULL;
+	else if (comp != NULL)
 		res = xmlXPathCompiledEval(comp, ctxt);
 	else
 		res = xmlXPathEvalExpression((const xmlChar *)expr, ctxt);
 	ctxt->error = NULL;
 	ctxt->userData = NULL;
+	if (res == NULL && ctxt->opCount >= limit &&
+	    limit == XPATH_RUN_OPS_MAX) {
+		snprintf(msg, 256, "the XPath work of one analysis is spent "
+		    "(%lu operations, XPATH_RUN_OPS_MAX)",
+		    (unsigned long)XPATH_RUN_OPS_MAX);
+		return NULL;
+	}
+	if (res == NULL && ctxt->opCount >= limit) {
+		snprintf(msg, 256, "more than %lu XPath operations on one "
+		    "object (XPATH_OPS_MAX)", (unsigned long)XPATH_OPS_MAX);
+		return NULL;
+	}
 	if (res == NULL && msg[0] == '\0' && ctxt->lastError.message != NULL)
 		engine_xpath_error(msg, &ctxt->lastError);
 	if (res == NULL && msg[0] == '\0')
@@ -1276,6 +1299,8 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 		mx_err_set(err, MX_ERR_INTERNAL, NULL, "no XPath context");
 		goto fail;
 	}
+	/* The trial runs of loading the packs count against the budget. */
+	run.ctxt->opCount = rule_set_xpath_ops(rules);
 	run.out = xmlNewDoc((const xmlChar *)"1.0");
 	run.root = xmlNewDocNode(run.out, NULL, (const xmlChar *)"findings",
 	    NULL);
@@ -1313,6 +1338,8 @@ engine_run(const struct rule_set *rules, struct model *m, struct mx_err *err)
 		if (engine_run_rule(&run, r, rel, err) == -1)
 			goto fail;
 	}
+	log_debug(LOG_ENGINE, "%lu XPath operations (XPATH_RUN_OPS_MAX %lu)",
+	    run.ctxt->opCount, (unsigned long)XPATH_RUN_OPS_MAX);
 	engine_summary(&run, summary, n);
 	if (run.nfindings > 0)
 		qsort(run.findings, run.nfindings, sizeof(*run.findings),

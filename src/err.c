@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "term.h"
 #include "util.h"
 
 static const char *const mx_err_names[MX_ERR_COUNT] = {
@@ -101,8 +102,12 @@ mx_err_exit_code(const struct mx_err *err)
 void
 mx_err_print(const struct mx_err *err, FILE *fp)
 {
-	if (err->where[0] != '\0')
-		fprintf(fp, "mxbpa: %s: %s\n", err->where, err->msg);
-	else
-		fprintf(fp, "mxbpa: %s\n", err->msg);
+	/* Both may quote an input: escaped for the terminal (term.h). */
+	fputs("mxbpa: ", fp);
+	if (err->where[0] != '\0') {
+		term_write(fp, err->where, strlen(err->where), 0);
+		fputs(": ", fp);
+	}
+	term_write(fp, err->msg, strlen(err->msg), 0);
+	fputc('\n', fp);
 }

@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "term.h"
+
+/* Bytes of one message kept (longer ones end in "..."). */
+#define LOG_LINE_MAX	8192
 
 static enum log_level log_level = LOG_LEVEL_WARN;
 
@@ -40,12 +44,20 @@ static void
 log_vemit(enum log_subsys sub, const char *tag, int with_errno,
     const char *fmt, va_list ap)
 {
-	int saved = errno;
+	char buf[LOG_LINE_MAX];
+	int saved = errno, n;
 
 	if ((int)sub < 0 || sub >= LOG_SUBSYS_COUNT)
 		sub = LOG_MAIN;
+	/* The message may quote an input: escaped for the terminal. */
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		n = 0;
 	fprintf(stderr, "mxbpa: %s%s: ", tag, log_subsys_name[sub]);
-	vfprintf(stderr, fmt, ap);
+	term_write(stderr, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+	    sizeof(buf) - 1, 0);
+	if ((size_t)n >= sizeof(buf))
+		fputs("...", stderr);
 	if (with_errno)
 		fprintf(stderr, ": %s", strerror(saved));
 	fputc('\n', stderr);

@@ -36,6 +36,7 @@
 #include "rules.h"
 #include "rules_lint.h"
 #include "rules_show.h"
+#include "term.h"
 #include "util.h"
 #include "whichconn.h"
 #include "xml.h"
@@ -584,28 +585,66 @@ main_cmd_report(struct cli *cli, struct mx_err *err)
 	return main_render(cli, findings, fmt, err);
 }
 
+/*
+ * Text for the terminal is first laid out in memory (main_text_open),
+ * then written escaped, line feeds kept (main_text_close, term.h): it
+ * quotes rule packs, models and archives.
+ */
+static FILE *
+main_text_open(char **text, size_t *len, struct mx_err *err)
+{
+	FILE *fp = open_memstream(text, len);
+
+	if (fp == NULL)
+		mx_err_sys(err, MX_ERR_INTERNAL, NULL, "open_memstream");
+	return fp;
+}
+
+/*
+ * Close fp (opened by main_text_open on *text, *len), write its text
+ * escaped to out (if not NULL), free it.
+ */
+static void
+main_text_close(FILE *fp, char **text, size_t *len, FILE *out)
+{
+	fclose(fp);
+	if (out != NULL && *text != NULL) {
+		term_write(out, *text, *len, TERM_KEEP_LINES);
+		fflush(out);
+	}
+	free(*text);
+	*text = NULL;
+}
+
 /* verify ARCHIVE: 0 when it verifies, 1 when something does not match. */
 static int
 main_cmd_verify(struct cli *cli, struct mx_err *err)
 {
 	unsigned problems;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
 	int rc;
 
 	if (cli->nargs != 1)
 		return mx_err_set(err, MX_ERR_USAGE, NULL,
 		    "usage: mxbpa verify ARCHIVE [--cert CERT]");
-	fflush(stdout);
-	rc = archive_verify(cli->args[0], cli->sign_cert, stdout, &problems,
+	/* Member names come from the archive: escaped for the terminal. */
+	if ((fp = main_text_open(&text, &len, err)) == NULL)
+		return -1;
+	rc = archive_verify(cli->args[0], cli->sign_cert, fp, &problems,
 	    err);
-	fflush(stdout);
+	main_text_close(fp, &text, &len, stdout);
 	if (rc == -1)
 		return -1;
 	if (rc == 1) {
-		fprintf(stderr, "mxbpa: %s: does not verify: %u problem(s)\n",
-		    cli->args[0], problems);
+		fprintf(stderr, "mxbpa: ");
+		term_write(stderr, cli->args[0], strlen(cli->args[0]), 0);
+		fprintf(stderr, ": does not verify: %u problem(s)\n", problems);
 		return MX_EXIT_FINDINGS;
 	}
-	printf("%s: verified\n", cli->args[0]);
+	term_write(stdout, cli->args[0], strlen(cli->args[0]), 0);
+	printf(": verified\n");
 	return MX_EXIT_OK;
 }
 
@@ -656,7 +695,9 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 {
 	struct rule_set *rs;
 	const struct rule *r;
-	size_t i;
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *fp;
 
 	if (cli->nargs == 0 || strcmp(cli->args[0], "list") == 0 ||
 	    strcmp(cli->args[0], "show") == 0) {
@@ -673,6 +714,10 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 			    "writes text or markdown, not \"%s\"", cli->format);
 		if ((rs = main_rules(cli, err)) == NULL)
 			return -1;
+		if ((fp = main_text_open(&text, &len, err)) == NULL) {
+			rule_set_free(rs);
+			return -1;
+		}
 		if (show) {
 			/* Ids are upper case; "relay-001" is a typing slip. */
 			for (i = 0; i < rule_set_count(rs); i++)
@@ -680,14 +725,15 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 				    cli->args[1]) == 0)
 					break;
 			if ((r = rule_set_get(rs, i)) == NULL) {
+				main_text_close(fp, &text, &len, NULL);
 				rule_set_free(rs);
 				return mx_err_set(err, MX_ERR_USAGE, NULL,
 				    "no rule with id \"%s\"", cli->args[1]);
 			}
-			rules_show(stdout, r, cli->lang, flags);
+			rules_show(fp, r, cli->lang, flags);
 		} else {
 			if (flags & RULES_SHOW_MARKDOWN)
-				rules_show_index(stdout);
+				rules_show_index(fp);
 			for (i = 0; i < rule_set_count(rs); i++) {
 				r = rule_set_get(rs, i);
 				if ((cli->pack != NULL &&
@@ -697,9 +743,11 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 				    (cli->severity != -1 &&
 				    r->severity != cli->severity))
 					continue;
-				rules_show_line(stdout, r, cli->lang, flags);
+				rules_show_line(fp, r, cli->lang, flags);
 			}
 		}
+		/* Rule packs may hold C1 controls: escaped (term.h). */
+		main_text_close(fp, &text, &len, stdout);
 		rule_set_free(rs);
 		return MX_EXIT_OK;
 	}
@@ -713,8 +761,13 @@ main_cmd_rules(struct cli *cli, struct mx_err *err)
 		/* Entries of a site pack may name the built-in rules. */
 		if (cli->builtin_rules && (known = main_rules(cli, err)) == NULL)
 			return -1;
+		if ((fp = main_text_open(&text, &len, err)) == NULL) {
+			rule_set_free(known);
+			return -1;
+		}
 		problems = rules_lint(cli->args + 1, cli->nargs - 1,
-		    cli->fixtures, known, stdout, stderr);
+		    cli->fixtures, known, stdout, fp);
+		main_text_close(fp, &text, &len, stderr);
 		rule_set_free(known);
 		if (problems > 0)
 			return mx_err_set(err, MX_ERR_INPUT, NULL,
@@ -738,25 +791,24 @@ main_cmd_which_connector(struct cli *cli, struct mx_err *err)
 		    "MODEL");
 	if ((m = model_load(cli->args[0], err)) == NULL)
 		return -1;
-	if (cli->output == NULL || strcmp(cli->output, "-") == 0) {
-		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
-		    stdout, err);
-	} else {
-		char *text = NULL;
+	{
+		char *text = NULL, *esc;
 		size_t len = 0;
-		FILE *fp = open_memstream(&text, &len);
+		FILE *fp = main_text_open(&text, &len, err);
 
 		if (fp == NULL) {
 			model_free(m);
-			return mx_err_sys(err, MX_ERR_INTERNAL, NULL,
-			    "open_memstream");
+			return -1;
 		}
 		rc = whichconn_run(m, cli->server, cli->local, cli->remote,
 		    fp, err);
 		fclose(fp);
-		if (rc != -1 && util_write_atomic(cli->output, text, len,
-		    err) == -1)
+		/* It quotes the model: escaped for a terminal (term.h). */
+		esc = term_escape(text, len, TERM_KEEP_LINES);
+		if (rc != -1 && util_write_atomic(cli->output ? cli->output :
+		    "-", esc, strlen(esc), err) == -1)
 			rc = -1;
+		free(esc);
 		free(text);
 	}
 	model_free(m);

@@ -42,6 +42,8 @@ struct rule_set {
 	struct xml_schema	*schema;
 	xmlXPathContextPtr	 compiler;	/* for compile checks */
 	xmlDocPtr		 probe;		/* <probe/>: trial runs */
+	const char		*loading;	/* id of the rule being loaded,
+						   for messages; NULL */
 };
 
 /* The first XPath compile error, collected from the context. */
@@ -62,6 +64,15 @@ rule_set_new(void)
 	xmlDocSetRootElement(rs->probe, xmlNewDocNode(rs->probe, NULL,
 	    (const xmlChar *)"probe", NULL));
 	rs->compiler = engine_xpath_context(rs->probe);
+	/*
+	 * Trial runs (rules_compile) count their work from here on, never
+	 * reset: the XPath budget of the run (XPATH_RUN_OPS_MAX), which the
+	 * analysis goes on spending (rule_set_xpath_ops).
+	 */
+	if (rs->compiler != NULL) {
+		rs->compiler->opCount = 0;
+		rs->compiler->opLimit = XPATH_RUN_OPS_MAX;
+	}
 	return rs;
 }
 
@@ -148,6 +159,7 @@ rules_compile(struct rule_set *rs, const char *expr, const char *where,
 	struct rules_xpath_error xerr = { "" };
 	xmlXPathCompExprPtr comp;
 	xmlXPathObjectPtr res;
+	unsigned long limit;
 	char bad[256];
 
 	rs->compiler->error = rules_xpath_error;
@@ -175,9 +187,25 @@ rules_compile(struct rule_set *rs, const char *expr, const char *where,
 	rs->compiler->userData = &xerr;
 	xmlXPathRegisterVariable(rs->compiler, (const xmlChar *)"self",
 	    xmlXPathNewNodeSet(rs->compiler->node));
-	res = xmlXPathCompiledEval(comp, rs->compiler);
+	limit = rs->compiler->opCount < XPATH_RUN_OPS_MAX - XPATH_OPS_MAX ?
+	    rs->compiler->opCount + XPATH_OPS_MAX : XPATH_RUN_OPS_MAX;
+	rs->compiler->opLimit = limit;
+	res = rs->compiler->opCount < XPATH_RUN_OPS_MAX ?
+	    xmlXPathCompiledEval(comp, rs->compiler) : NULL;
 	rs->compiler->error = NULL;
 	rs->compiler->userData = NULL;
+	if (res == NULL && rs->compiler->opCount >= limit) {
+		mx_err_set(err, MX_ERR_LIMIT, where, "rule %s: %s: trial run: "
+		    "more than %lu XPath operations (%s)",
+		    rs->loading != NULL ? rs->loading : "?", what,
+		    limit == XPATH_RUN_OPS_MAX ?
+		    (unsigned long)XPATH_RUN_OPS_MAX :
+		    (unsigned long)XPATH_OPS_MAX,
+		    limit == XPATH_RUN_OPS_MAX ?
+		    "XPATH_RUN_OPS_MAX" : "XPATH_OPS_MAX");
+		xmlXPathFreeCompExpr(comp);
+		return NULL;
+	}
 	if (res == NULL) {
 		mx_err_set(err, MX_ERR_INPUT, where, "%s: XPath error: %s",
 		    what, xerr.msg[0] ? xerr.msg : "invalid expression");
@@ -780,6 +808,7 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 	scope.err = err;
 	if (rule_each_expr(node, rules_scope_expr, &scope) != 0)
 		return -1;
+	rs->loading = r->id;
 	for (c = node->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -819,6 +848,7 @@ rules_load_rule(struct rule_set *rs, xmlNodePtr node, const char *file,
 	rules_mark_for_assert(r);
 	rc = 0;
 out:
+	rs->loading = NULL;
 	/* The trial values of the rule's lets are not the next rule's. */
 	for (i = 0; i < r->nlets; i++)
 		xmlXPathRegisterVariable(rs->compiler,
@@ -997,6 +1027,12 @@ rule_set_load_dir(struct rule_set *rs, const char *dir, struct mx_err *err)
 	}
 	free(names);
 	return rc;
+}
+
+unsigned long
+rule_set_xpath_ops(const struct rule_set *rs)
+{
+	return rs != NULL && rs->compiler != NULL ? rs->compiler->opCount : 0;
 }
 
 size_t

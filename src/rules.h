@@ -113,6 +113,13 @@ int		 rule_set_load_dir(struct rule_set *, const char *dir,
 		    struct mx_err *);
 
 size_t		 rule_set_count(const struct rule_set *);
+
+/*
+ * XPath operations the trial runs of loading the packs spent: the start
+ * of the run's budget (XPATH_RUN_OPS_MAX), which the analysis goes on
+ * spending.
+ */
+unsigned long	 rule_set_xpath_ops(const struct rule_set *);
 const struct rule *rule_set_get(const struct rule_set *, size_t);
 const struct rule *rule_set_find(const struct rule_set *, const char *id);
 

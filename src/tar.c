@@ -106,6 +106,40 @@ tar_checksum(const unsigned char *h)
 	return sum;
 }
 
+/*
+ * The header the writer makes for a member (h: TAR_BLOCK bytes, zeroed),
+ * name shorter than 100 bytes.
+ */
+static void
+tar_header(unsigned char *h, const char *name, size_t len,
+    unsigned long long mtime)
+{
+	memcpy(h + TAR_OFF_NAME, name, strlen(name));
+	tar_octal(h + TAR_OFF_MODE, 8, 0644);
+	tar_octal(h + TAR_OFF_UID, 8, 0);
+	tar_octal(h + TAR_OFF_GID, 8, 0);
+	tar_octal(h + TAR_OFF_SIZE, 12, len);
+	tar_octal(h + TAR_OFF_MTIME, 12, mtime);
+	h[TAR_OFF_TYPE] = '0';
+	memcpy(h + TAR_OFF_MAGIC, "ustar", 6);
+	memcpy(h + TAR_OFF_VERSION, "00", 2);
+	memcpy(h + TAR_OFF_UNAME, "root", 4);
+	memcpy(h + TAR_OFF_GNAME, "root", 4);
+	tar_octal(h + TAR_OFF_CHKSUM, 7, tar_checksum(h));
+	h[TAR_OFF_CHKSUM + 7] = ' ';
+}
+
+/* Bytes tar_finish appends after an archive of len bytes. */
+static size_t
+tar_end_size(size_t len)
+{
+	size_t n = 2 * TAR_BLOCK;
+
+	if ((len + n) % TAR_RECORD != 0)
+		n += TAR_RECORD - (len + n) % TAR_RECORD;
+	return n;
+}
+
 int
 tar_add(struct tar_writer *w, const char *name, const void *data,
     size_t len, struct mx_err *err)
@@ -121,20 +155,8 @@ tar_add(struct tar_writer *w, const char *name, const void *data,
 		return mx_err_set(err, MX_ERR_LIMIT, name,
 		    "too large for a tar member");
 	h = tar_grow(w, TAR_BLOCK);
-	memcpy(h + TAR_OFF_NAME, name, strlen(name));
-	tar_octal(h + TAR_OFF_MODE, 8, 0644);
-	tar_octal(h + TAR_OFF_UID, 8, 0);
-	tar_octal(h + TAR_OFF_GID, 8, 0);
-	tar_octal(h + TAR_OFF_SIZE, 12, len);
-	tar_octal(h + TAR_OFF_MTIME, 12, w->mtime > 0 ?
+	tar_header(h, name, len, w->mtime > 0 ?
 	    (unsigned long long)w->mtime : 0);
-	h[TAR_OFF_TYPE] = '0';
-	memcpy(h + TAR_OFF_MAGIC, "ustar", 6);
-	memcpy(h + TAR_OFF_VERSION, "00", 2);
-	memcpy(h + TAR_OFF_UNAME, "root", 4);
-	memcpy(h + TAR_OFF_GNAME, "root", 4);
-	tar_octal(h + TAR_OFF_CHKSUM, 7, tar_checksum(h));
-	h[TAR_OFF_CHKSUM + 7] = ' ';
 	pad = (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK;
 	if (len > 0)
 		memcpy(tar_grow(w, len + pad), data, len);
@@ -144,11 +166,7 @@ tar_add(struct tar_writer *w, const char *name, const void *data,
 void
 tar_finish(struct tar_writer *w)
 {
-	size_t n = 2 * TAR_BLOCK;
-
-	if ((w->len + n) % TAR_RECORD != 0)
-		n += TAR_RECORD - (w->len + n) % TAR_RECORD;
-	tar_grow(w, n);
+	tar_grow(w, tar_end_size(w->len));
 }
 
 void
@@ -317,5 +335,60 @@ tar_next(struct tar_reader *r, struct tar_member *m, struct mx_err *err)
 	m->size = (size_t)size;
 	r->pos += TAR_BLOCK + blocks * TAR_BLOCK;
 	r->index++;
+	return 1;
+}
+
+/*
+ * Is buf what the writer makes of its members?  Each header is rebuilt
+ * from the member's name, size and the first header's mtime and compared
+ * byte for byte; data padding and the end must be zeros, the end exactly
+ * as long as tar_finish makes it.  The archive was read whole by tar_next
+ * before (well formed).
+ */
+int
+tar_exact(const void *buf, size_t len, char *why, size_t whysize)
+{
+	unsigned char h[TAR_BLOCK];
+	unsigned long long mtime = 0;
+	struct tar_reader r;
+	struct tar_member m;
+	struct mx_err err;
+	size_t end, pad, i;
+	int more, first = 1;
+
+	tar_reader_init(&r, buf, len);
+	mx_err_init(&err);
+	while ((more = tar_next(&r, &m, &err)) == 1) {
+		if (first && tar_parse_octal(r.p + m.offset + TAR_OFF_MTIME, 12,
+		    &mtime) == -1)
+			mtime = 0;
+		first = 0;
+		memset(h, 0, sizeof(h));
+		if (strlen(m.name) < 100)
+			tar_header(h, m.name, m.size, mtime);
+		for (i = 0; i < TAR_BLOCK; i++)
+			if (h[i] != r.p[m.offset + i]) {
+				snprintf(why, whysize, "byte %zu of the header "
+				    "of %s differs from what mxbpa writes",
+				    i, m.name);
+				return 0;
+			}
+		pad = (TAR_BLOCK - m.size % TAR_BLOCK) % TAR_BLOCK;
+		if (!tar_zero(m.data + m.size, pad)) {
+			snprintf(why, whysize, "the padding after %s is not "
+			    "zeros", m.name);
+			return 0;
+		}
+	}
+	if (more == -1) {
+		snprintf(why, whysize, "%s", err.msg);
+		return 0;
+	}
+	end = len - r.pos;
+	if (end != tar_end_size(r.pos) || !tar_zero(r.p + r.pos, end)) {
+		snprintf(why, whysize, "the end of the archive is %zu bytes, "
+		    "mxbpa writes %zu zeros", end, tar_end_size(r.pos));
+		return 0;
+	}
 	return 1;
 }

@@ -68,6 +68,15 @@ void	tar_reader_init(struct tar_reader *, const void *buf, size_t len);
  */
 int	tar_next(struct tar_reader *, struct tar_member *, struct mx_err *);
 
+/*
+ * Is the archive buf[0..len) byte for byte what tar_add and tar_finish
+ * write for its members: every header as the writer makes it for that
+ * name and size (with the first member's mtime), padding and end blocks
+ * zeros, the end exactly one record boundary away?  Returns 1, or 0 with
+ * the first difference described in why.
+ */
+int	tar_exact(const void *buf, size_t len, char *why, size_t whysize);
+
 /* Is name acceptable as a member name (relative, no "." or ".." part)? */
 int	tar_name_ok(const char *name);
 

@@ -1016,10 +1016,291 @@ static const struct {
 	{ "sorted-join",	xpathfn_sorted_join },
 };
 
+#define XPATHFN_TABLE_N	(sizeof(xpathfn_table) / sizeof(*xpathfn_table))
+
+/*
+ * The work of a function call, charged to the context's operation count
+ * (XPATH_OPS_MAX, XPATH_RUN_OPS_MAX) before the call: libxml2 counts the
+ * steps of an expression, not what a function does inside.  A call costs
+ * one, plus the size of its arguments (bytes of a string, or of the
+ * string value of a node-set's first node for the string functions;
+ * nodes of a node-set for the others), plus, for the functions whose work
+ * grows faster than their input, an estimate of it: translate compares
+ * every character of its string with every character of its second
+ * argument, str:padding makes a string as long as it is asked, and so on
+ * (docs/rules.md, "XPath budget").
+ */
+enum xpathfn_cost {
+	XPATHFN_COST_LINEAR,	/* 1 + sizes */
+	XPATHFN_COST_STRINGS,	/* as linear, node-sets by string length */
+	XPATHFN_COST_PRODUCT,	/* strings, + first * second size / 8 */
+	XPATHFN_COST_SETS,	/* node counts, + first * second / 8 */
+	XPATHFN_COST_PADDING,	/* strings, + the first argument (a length) */
+};
+
+static const struct {
+	const char		*ns;	/* NULL: XPath's own functions */
+	const char		*name;
+	enum xpathfn_cost	 cost;
+} xpathfn_metered[] = {
+	{ NULL, "translate", XPATHFN_COST_PRODUCT },
+	{ NULL, "contains", XPATHFN_COST_PRODUCT },
+	{ NULL, "substring-before", XPATHFN_COST_PRODUCT },
+	{ NULL, "substring-after", XPATHFN_COST_PRODUCT },
+	{ NULL, "concat", XPATHFN_COST_STRINGS },
+	{ NULL, "normalize-space", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "tokenize", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "split", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "replace", XPATHFN_COST_PRODUCT },
+	{ "http://exslt.org/strings", "padding", XPATHFN_COST_PADDING },
+	{ "http://exslt.org/strings", "align", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "concat", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/strings", "encode-uri", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/strings", "decode-uri", XPATHFN_COST_STRINGS },
+	{ "http://exslt.org/sets", "difference", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "intersection", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "has-same-node", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "leading", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "trailing", XPATHFN_COST_SETS },
+	{ "http://exslt.org/sets", "distinct", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "min", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "max", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "highest", XPATHFN_COST_LINEAR },
+	{ "http://exslt.org/math", "lowest", XPATHFN_COST_LINEAR },
+};
+
+static int
+xpathfn_metered_index(const xmlChar *name, const xmlChar *ns)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xpathfn_metered) / sizeof(*xpathfn_metered);
+	    i++) {
+		if ((xpathfn_metered[i].ns == NULL) != (ns == NULL) ||
+		    (ns != NULL && strcmp(xpathfn_metered[i].ns,
+		    (const char *)ns) != 0))
+			continue;
+		if (strcmp(xpathfn_metered[i].name, (const char *)name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Size of one argument: bytes of its string value, or nodes. */
+static unsigned long
+xpathfn_arg_size(xmlXPathObjectPtr o, int strings)
+{
+	xmlChar *v;
+	unsigned long n;
+
+	if (o == NULL)
+		return 0;
+	switch (o->type) {
+	case XPATH_STRING:
+		return o->stringval ? (unsigned long)strlen(
+		    (const char *)o->stringval) : 0;
+	case XPATH_NODESET:
+	case XPATH_XSLT_TREE:
+		if (!strings)
+			return o->nodesetval ?
+			    (unsigned long)o->nodesetval->nodeNr : 0;
+		v = xmlXPathCastToString(o);
+		n = v ? (unsigned long)strlen((const char *)v) : 0;
+		xmlFree(v);
+		return n;
+	case XPATH_NUMBER:
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static unsigned long
+xpathfn_add(unsigned long a, unsigned long b)
+{
+	return a > ~0UL - b ? ~0UL : a + b;
+}
+
+static unsigned long
+xpathfn_mul8(unsigned long a, unsigned long b)
+{
+	a = a / 8 + 1;
+	return b != 0 && a > ~0UL / b ? ~0UL : a * b;
+}
+
+/*
+ * Every metered function is called through here, by its own wrapper
+ * (xpathfn_meter_N): charge its cost, then call the function registered
+ * under its name.  The wrapper, not the context, says which function it
+ * is: libxml2 caches the namespace of a call in the compiled expression,
+ * pointing into the context that first ran it.  Every mx: function is
+ * metered (XPATHFN_COST_SETS).
+ */
+static void
+xpathfn_meter(xmlXPathParserContextPtr ctxt, int nargs, enum xpathfn_cost kind,
+    xmlXPathFunction fn)
+{
+	xmlXPathContextPtr c = ctxt->context;
+	unsigned long cost = 1, size[2] = { 0, 0 }, n;
+	int i, first;
+
+	if (fn == NULL || nargs < 0 || nargs > ctxt->valueNr) {
+		xmlXPathErr(ctxt, XPATH_UNKNOWN_FUNC_ERROR);
+		return;
+	}
+	first = ctxt->valueNr - nargs;
+	for (i = 0; i < nargs; i++) {
+		xmlXPathObjectPtr o = ctxt->valueTab[first + i];
+
+		n = xpathfn_arg_size(o, kind != XPATHFN_COST_LINEAR &&
+		    kind != XPATHFN_COST_SETS);
+		if (i < 2)
+			size[i] = n;
+		cost = xpathfn_add(cost, n);
+		if (kind == XPATHFN_COST_PADDING && i == 0 && o != NULL &&
+		    o->type == XPATH_NUMBER && o->floatval > 0)
+			cost = xpathfn_add(cost, o->floatval >= 1e18 ? ~0UL :
+			    (unsigned long)o->floatval);
+	}
+	if (kind == XPATHFN_COST_PRODUCT || kind == XPATHFN_COST_SETS)
+		cost = xpathfn_add(cost, xpathfn_mul8(size[0], size[1]));
+	c->opCount = xpathfn_add(c->opCount, cost);
+	if (c->opLimit != 0 && c->opCount > c->opLimit) {
+		xmlXPathErr(ctxt, XPATH_OP_LIMIT_EXCEEDED);
+		return;
+	}
+	fn(ctxt, nargs);
+}
+
+/* XPath's own and EXSLT functions: the one registered under the name. */
+#define XPATHFN_METER(k) \
+	static void \
+	xpathfn_meter_##k(xmlXPathParserContextPtr ctxt, int nargs) \
+	{ \
+		xpathfn_meter(ctxt, nargs, xpathfn_metered[k].cost, \
+		    (xmlXPathFunction)xmlHashLookup2(ctxt->context->funcHash, \
+		    (const xmlChar *)xpathfn_metered[k].name, \
+		    (const xmlChar *)xpathfn_metered[k].ns)); \
+	}
+XPATHFN_METER(0)
+XPATHFN_METER(1)
+XPATHFN_METER(2)
+XPATHFN_METER(3)
+XPATHFN_METER(4)
+XPATHFN_METER(5)
+XPATHFN_METER(6)
+XPATHFN_METER(7)
+XPATHFN_METER(8)
+XPATHFN_METER(9)
+XPATHFN_METER(10)
+XPATHFN_METER(11)
+XPATHFN_METER(12)
+XPATHFN_METER(13)
+XPATHFN_METER(14)
+XPATHFN_METER(15)
+XPATHFN_METER(16)
+XPATHFN_METER(17)
+XPATHFN_METER(18)
+XPATHFN_METER(19)
+XPATHFN_METER(20)
+XPATHFN_METER(21)
+XPATHFN_METER(22)
+XPATHFN_METER(23)
+
+static const xmlXPathFunction xpathfn_meters[] = {
+	xpathfn_meter_0, xpathfn_meter_1, xpathfn_meter_2, xpathfn_meter_3,
+	xpathfn_meter_4, xpathfn_meter_5, xpathfn_meter_6, xpathfn_meter_7,
+	xpathfn_meter_8, xpathfn_meter_9, xpathfn_meter_10, xpathfn_meter_11,
+	xpathfn_meter_12, xpathfn_meter_13, xpathfn_meter_14, xpathfn_meter_15,
+	xpathfn_meter_16, xpathfn_meter_17, xpathfn_meter_18, xpathfn_meter_19,
+	xpathfn_meter_20, xpathfn_meter_21, xpathfn_meter_22, xpathfn_meter_23,
+};
+
+/* Our own functions, by their place in xpathfn_table. */
+#define XPATHFN_MX_METER(k) \
+	static void \
+	xpathfn_mx_meter_##k(xmlXPathParserContextPtr ctxt, int nargs) \
+	{ \
+		xpathfn_meter(ctxt, nargs, XPATHFN_COST_SETS, \
+		    k < XPATHFN_TABLE_N ? xpathfn_table[k].fn : NULL); \
+	}
+XPATHFN_MX_METER(0)
+XPATHFN_MX_METER(1)
+XPATHFN_MX_METER(2)
+XPATHFN_MX_METER(3)
+XPATHFN_MX_METER(4)
+XPATHFN_MX_METER(5)
+XPATHFN_MX_METER(6)
+XPATHFN_MX_METER(7)
+XPATHFN_MX_METER(8)
+XPATHFN_MX_METER(9)
+XPATHFN_MX_METER(10)
+XPATHFN_MX_METER(11)
+XPATHFN_MX_METER(12)
+XPATHFN_MX_METER(13)
+XPATHFN_MX_METER(14)
+XPATHFN_MX_METER(15)
+XPATHFN_MX_METER(16)
+XPATHFN_MX_METER(17)
+XPATHFN_MX_METER(18)
+XPATHFN_MX_METER(19)
+XPATHFN_MX_METER(20)
+XPATHFN_MX_METER(21)
+XPATHFN_MX_METER(22)
+XPATHFN_MX_METER(23)
+XPATHFN_MX_METER(24)
+XPATHFN_MX_METER(25)
+XPATHFN_MX_METER(26)
+XPATHFN_MX_METER(27)
+XPATHFN_MX_METER(28)
+XPATHFN_MX_METER(29)
+XPATHFN_MX_METER(30)
+XPATHFN_MX_METER(31)
+
+static const xmlXPathFunction xpathfn_mx_meters[] = {
+	xpathfn_mx_meter_0, xpathfn_mx_meter_1, xpathfn_mx_meter_2, xpathfn_mx_meter_3,
+	xpathfn_mx_meter_4, xpathfn_mx_meter_5, xpathfn_mx_meter_6, xpathfn_mx_meter_7,
+	xpathfn_mx_meter_8, xpathfn_mx_meter_9, xpathfn_mx_meter_10, xpathfn_mx_meter_11,
+	xpathfn_mx_meter_12, xpathfn_mx_meter_13, xpathfn_mx_meter_14, xpathfn_mx_meter_15,
+	xpathfn_mx_meter_16, xpathfn_mx_meter_17, xpathfn_mx_meter_18, xpathfn_mx_meter_19,
+	xpathfn_mx_meter_20, xpathfn_mx_meter_21, xpathfn_mx_meter_22, xpathfn_mx_meter_23,
+	xpathfn_mx_meter_24, xpathfn_mx_meter_25, xpathfn_mx_meter_26, xpathfn_mx_meter_27,
+	xpathfn_mx_meter_28, xpathfn_mx_meter_29, xpathfn_mx_meter_30, xpathfn_mx_meter_31,
+};
+
+/* Every mx: function has its meter: add meters past 32 functions. */
+typedef char xpathfn_mx_meters_enough[XPATHFN_TABLE_N <=
+    sizeof(xpathfn_mx_meters) / sizeof(*xpathfn_mx_meters) ? 1 : -1];
+typedef char xpathfn_meters_complete[sizeof(xpathfn_meters) /
+    sizeof(*xpathfn_meters) == sizeof(xpathfn_metered) /
+    sizeof(*xpathfn_metered) ? 1 : -1];
+
+/* The function lookup of our contexts: metered functions first. */
+static xmlXPathFunction
+xpathfn_lookup(void *data, const xmlChar *name, const xmlChar *ns)
+{
+	xmlXPathContextPtr ctx = data;
+	size_t i;
+	int k;
+
+	if (ns != NULL && strcmp((const char *)ns, XPATHFN_NS) == 0) {
+		for (i = 0; i < XPATHFN_TABLE_N; i++)
+			if (strcmp(xpathfn_table[i].name,
+			    (const char *)name) == 0)
+				return xpathfn_mx_meters[i];
+		return NULL;
+	}
+	k = xpathfn_metered_index(name, ns);
+	if (k == -1 || xmlHashLookup2(ctx->funcHash, name, ns) == NULL)
+		return NULL;
+	return xpathfn_meters[k];
+}
+
 /*
  * Register the mx: functions and the EXSLT modules libexslt can bind to an
- * XPath context (prefixes date, math, set, str).  Returns 0, or -1 when
- * libxml2 or libexslt refuses a registration.
+ * XPath context (prefixes date, math, set, str), every costly one behind
+ * xpathfn_meter.  Returns 0, or -1 when libxml2 or libexslt refuses a
+ * registration.
  */
 int
 xpathfn_register(xmlXPathContextPtr ctx)
@@ -1040,6 +1321,7 @@ xpathfn_register(xmlXPathContextPtr ctx)
 	    exsltSetsXpathCtxtRegister(ctx, (const xmlChar *)"set") != 0 ||
 	    exsltStrXpathCtxtRegister(ctx, (const xmlChar *)"str") != 0)
 		return -1;
+	xmlXPathRegisterFuncLookup(ctx, xpathfn_lookup, ctx);
 	return 0;
 }
 

@@ -39,15 +39,15 @@ status_is 2 "CLIXML: Refs repeating one list into 30 connectors are refused"
 check "CLIXML: the error names the file and CLIXML_REF_ELEMENTS_MIN" \
     grep -q 'amplified.xml:.*CLIXML_REF_ELEMENTS_MIN' "$scratch/stderr"
 check "CLIXML: no model is written" test ! -e "$scratch/amplified-model.xml"
-# The same list named by a few connectors is a bounded result.
-awk -v connectors=4 -v ranges=16000 -f $h/gen-ref-amplification.awk \
+# A list named by a few connectors is a bounded result.
+awk -v connectors=4 -v ranges=4000 -f $h/gen-ref-amplification.awk \
     >"$scratch/shared.xml"
 run_capped 1048576 collect --import "$scratch/shared.xml" \
     -o "$scratch/shared-model.xml"
 status_is 0 "CLIXML: four connectors sharing one list are read"
 check "CLIXML: each of them has the whole list" test \
     "$(xcount '//*[local-name()="remote-ip-range"]' "$scratch/shared-model.xml")" \
-    -eq 64000
+    -eq 16000
 
 # --- a <Ref> to an enclosing object -----------------------------------------
 run_mxbpa collect --import tests/data/clixml/ref-enclosing.xml \
@@ -205,5 +205,107 @@ status_is 3 "an archive that cannot be written is a runtime error"
 check "and the report is not left behind" test ! -e "$o/lonely.txt"
 check "no temporary file is left behind" \
     sh -c "! ls '$o' | grep -q tmp"
+
+# --- terminal escapes -------------------------------------------------------
+# No raw ESC, BEL or C1 control (U+0080..U+009F in UTF-8) reaches a
+# terminal or a log: they are shown as \xHH and \uHHHH.
+esc=$(printf '\033')
+c1=$(printf '\302\233')	# U+009B, CSI: ESC [ of 8-bit terminals
+raw_free() {	# raw_free FILE: no ESC, BEL or C1 control in it
+	! LC_ALL=C grep -q -e "$esc" -e "$(printf '\007')" -e "$c1" "$1"
+}
+run_mxbpa collect --import $h/ldif/escape-in-dn.ldif -o "$scratch/esc-model.xml"
+check "a warning quoting a DN with escapes writes none of them" \
+    raw_free "$scratch/stderr"
+check "it shows them as \\x1b" grep -q 'Anonymous\\x1b]0;pwned\\x07' "$scratch/stderr"
+
+# A model and a rule pack may hold C1 controls (XML 1.0 allows them).
+run_mxbpa collect --import examples/contoso/receive-connectors.xml \
+    --import examples/contoso/ad-permissions.xml -o "$scratch/c1-old.xml"
+sed "s/Anonymous Relay/Anonymous${c1}2J Relay/g; s/220 relay.contoso.com/220 ${c1}0;pwned/" \
+    "$scratch/c1-old.xml" >"$scratch/c1-new.xml"
+run_mxbpa which-connector --server EX01 --local 10.1.1.1:25 \
+    --remote 10.1.5.10 "$scratch/c1-new.xml"
+check "which-connector names the connector" grep -q 'Anonymous' "$scratch/stdout"
+check "which-connector writes no C1 control" raw_free "$scratch/stdout"
+check "which-connector shows it as \\u009b" grep -q 'Anonymous\\u009b2J Relay' "$scratch/stdout"
+run_mxbpa diff "$scratch/c1-old.xml" "$scratch/c1-new.xml"
+status_is 1 "diff sees the change"
+check "diff writes no C1 control" raw_free "$scratch/stdout"
+check "diff shows it as \\u009b" grep -q '\\u009b' "$scratch/stdout"
+mkdir "$scratch/c1-rules"
+sed "s/Server inventory/Server${c1}2J inventory/; s/exécute/${c1}0;pwned/" \
+    tests/data/rules-extra/extra.xml >"$scratch/c1-rules/extra.xml"
+run_mxbpa rules list --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules list lists the rule" grep -q 'EXTRA-001' "$scratch/stdout"
+check "rules list writes no C1 control" raw_free "$scratch/stdout"
+run_mxbpa rules show EXTRA-001 --lang fr --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules show shows the rule" grep -q 'EXTRA-001' "$scratch/stdout"
+check "rules show writes no C1 control" raw_free "$scratch/stdout"
+run_mxbpa rules show EXTRA-001 --no-builtin-rules --rules "$scratch/c1-rules"
+check "rules show shows the title as \\u009b" \
+    grep -q 'Server\\u009b2J inventory' "$scratch/stdout"
+# An archive member whose name holds escapes.
+run_mxbpa audit --import examples/contoso/receive-connectors.xml \
+    --format xml -o "$scratch/esc-report.xml" --archive "$scratch/esc.tar"
+python3 tests/tools/tar-tamper.py add "$scratch/esc.tar" "$scratch/esc-bad.tar" \
+    "$(printf 'x\033]0;pwned\007\033[2J\302\233y')"
+run_mxbpa verify "$scratch/esc-bad.tar"
+status_is 2 "verify refuses the member named with controls"
+check "verify names it" grep -q 'pwned' "$scratch/stderr"
+check "verify writes none of its escapes" raw_free "$scratch/stdout"
+check "nor on standard error" raw_free "$scratch/stderr"
+
+# --- a signed archive is byte-exact -----------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$scratch/key.pem" \
+    -out "$scratch/cert.pem" -days 2 -subj "/CN=mxbpa test signer" \
+    >/dev/null 2>&1
+s=$scratch/signed.tar
+run_mxbpa audit --import examples/contoso/receive-connectors.xml \
+    --format xml -o "$scratch/signed-report.xml" --archive "$s" \
+    --sign "$scratch/key.pem" --cert "$scratch/cert.pem"
+run_mxbpa verify "$s" --cert "$scratch/cert.pem"
+status_is 0 "a signed archive as written verifies"
+tamper="python3 tests/tools/tar-tamper.py"
+for t in "pad model.xml" "header model.xml" "pad manifest.txt" \
+    "header manifest.p7s" "zeros"; do
+	set -- $t
+	op=$1
+	shift
+	$tamper $op "$s" "$scratch/t.tar" "$@"
+	check "$op $*: the archive still reads as tar" tar -tf "$scratch/t.tar"
+	run_mxbpa verify "$scratch/t.tar" --cert "$scratch/cert.pem"
+	status_is 1 "bytes added by \"$op $*\" fail verify of a signed archive"
+	check "$op $*: verify says the archive is not exact" \
+	    grep -q '^NOT-EXACT *archive: ' "$scratch/stdout"
+done
+
+# --- the XPath budget -------------------------------------------------------
+demo_all="--import examples/contoso/receive-connectors.xml
+    --import examples/contoso/ad-permissions.xml
+    --import examples/contoso/accepted-domains.xml
+    --import examples/contoso/exchange-servers.xml"
+# A thousand million steps take some 10 s here, longer on a busy machine.
+limit_saved=$limit
+limit=$((limit * 6))
+run_capped 1048576 audit --no-builtin-rules --rules $h/rules-nested $demo_all \
+    -o "$scratch/nested-report.txt"
+limit=$limit_saved
+status_is 2 "a rule cubic in the model ends when the run's XPath budget is spent"
+check "the error names the rule and XPATH_RUN_OPS_MAX" \
+    grep -q 'nested.xml:[0-9]*: rule SITE-001: assert: .*XPATH_RUN_OPS_MAX' "$scratch/stderr"
+check "no report is written" test ! -e "$scratch/nested-report.txt"
+start=$(date +%s)
+run_capped 1048576 audit --no-builtin-rules --rules $h/rules-translate $demo_all \
+    -o "$scratch/translate-report.txt"
+took=$(($(date +%s) - start))
+status_is 2 "translate() over two 100,000-character strings is refused"
+check "at the trial run of loading, naming the rule and XPATH_OPS_MAX" \
+    grep -q 'translate.xml:[0-9]*: rule SITE-002: assert: trial run: .*XPATH_OPS_MAX' \
+    "$scratch/stderr"
+check "before it runs (${took} s)" test "$took" -lt 5
+run_capped 1048576 rules lint --no-builtin-rules $h/rules-padding/padding.xml
+status_is 2 "str:padding() of 2,000,000,000 bytes is refused by rules lint"
+check "naming the rule" grep -q 'rule SITE-003: assert: trial run' "$scratch/stderr"
 
 finish

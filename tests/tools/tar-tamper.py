@@ -11,6 +11,10 @@
 #                           hardlink, duplicate, directory (or ok: one
 #                           that verifies)
 #   offsets IN              print "NAME OFFSET SIZE" of each member's data
+#   pad IN OUT NAME         write bytes into the padding after member NAME
+#   header IN OUT NAME      write bytes into an unused field of NAME's
+#                           header (devmajor), checksum fixed
+#   zeros IN OUT            append one more record of zeros
 # SPDX-License-Identifier: ISC
 import io
 import sys
@@ -46,6 +50,32 @@ def main(argv):
         with tarfile.open(argv[2], "r:") as t:
             for m in t.getmembers():
                 print(m.name, m.offset_data, m.size)
+        return 0
+    if op == "pad":
+        src, out, name = argv[2:5]
+        raw = bytearray(open(src, "rb").read())
+        with tarfile.open(src, "r:") as t:
+            m = t.getmember(name)
+        end = m.offset_data + m.size
+        if end % 512 == 0:
+            sys.stderr.write("tar-tamper: %s has no padding\n" % name)
+            return 1
+        raw[end:end + 3] = b"XYZ"[:512 - end % 512]
+        open(out, "wb").write(raw)
+        return 0
+    if op == "header":
+        src, out, name = argv[2:5]
+        raw = bytearray(open(src, "rb").read())
+        with tarfile.open(src, "r:") as t:
+            h = t.getmember(name).offset
+        raw[h + 329:h + 335] = b"000007"
+        raw[h + 148:h + 156] = b" " * 8
+        raw[h + 148:h + 156] = b"%06o\0 " % sum(raw[h:h + 512])
+        open(out, "wb").write(raw)
+        return 0
+    if op == "zeros":
+        src, out = argv[2:4]
+        open(out, "wb").write(open(src, "rb").read() + bytes(10240))
         return 0
     if op == "flip":
         src, out, name = argv[2:5]

@@ -752,9 +752,9 @@ test_amplification(void)
 	    strstr(err.msg, "CLIXML_REF_ELEMENTS_MIN") != NULL && same,
 	    "30 connectors naming one list of 16,000 ranges are refused");
 	free(tail);
-	tail = xmalloc(6 * sizeof(ref_ranges) + 16);
+	tail = xmalloc(2 * sizeof(ref_ranges) + 16);
 	tail[0] = '\0';
-	for (i = 1; i < 6; i++) {
+	for (i = 1; i < 2; i++) {
 		snprintf(unit, sizeof(unit), ref_ranges, i);
 		strcat(tail, unit);
 	}
@@ -762,12 +762,12 @@ test_amplification(void)
 	value = make_doc(items, tail, 1, "", &len);
 	m = model_new();
 	mx_err_init(&err);
-	if (import_buffer(m, value, len, "ranges-6", &err) == -1)
-		tap_diag("ranges-6: %s", err.msg);
+	if (import_buffer(m, value, len, "ranges-2", &err) == -1)
+		tap_diag("ranges-2: %s", err.msg);
 	tap_check(err.code == MX_OK &&
-	    count(m, "count(//m:remote-ip-range)") == 6 * 16000,
-	    "6 connectors naming it stay within CLIXML_REF_ELEMENTS_MIN, "
-	    "each with the whole list");
+	    count(m, "count(//m:remote-ip-range)") == 2 * 16000,
+	    "a second connector naming it (as many elements as the file "
+	    "holds) is read, with the whole list");
 	model_free(m);
 	free(value);
 	free(tail);
