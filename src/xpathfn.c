@@ -663,6 +663,215 @@ xpathfn_public_suffix(xmlXPathParserContextPtr ctxt, int nargs)
 	valuePush(ctxt, xmlXPathNewBoolean(yes));
 }
 
+/* --- certificate names ------------------------------------------------- */
+
+#define XPATHFN_DN_VALUE_MAX	1024	/* longer attribute values: no match */
+
+/* Lower-case ASCII copy of src[0..n) into dst (of n + 1 bytes). */
+static void
+xpathfn_lower(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ?
+		    src[i] + ('a' - 'A') : src[i]);
+	dst[n] = '\0';
+}
+
+/*
+ * RFC 6125 section 6.4: does the DNS name presented (a CN value) match the
+ * reference identifier fqdn?  ASCII case does not matter and a final dot
+ * is left out of both.  A wildcard is only the whole left-most label
+ * ("*.contoso.com"), stands for exactly one non-empty label, and never
+ * covers a public suffix ("*.com", "*.co.uk"); partial wildcards
+ * ("m*.contoso.com") match nothing.
+ */
+static int
+xpathfn_dns_name_matches(const char *name, const char *fqdn)
+{
+	char n[256], f[256];
+	size_t nl = strlen(name), fl = strlen(fqdn);
+	const char *rest;
+
+	if (nl > 0 && name[nl - 1] == '.')
+		nl--;
+	if (fl > 0 && fqdn[fl - 1] == '.')
+		fl--;
+	if (nl == 0 || fl == 0 || nl >= sizeof(n) || fl >= sizeof(f))
+		return 0;
+	xpathfn_lower(n, name, nl);
+	xpathfn_lower(f, fqdn, fl);
+	if (strchr(f, '*') != NULL)
+		return 0;
+	if (n[0] != '*')
+		return strchr(n, '*') == NULL && strcmp(n, f) == 0;
+	if (n[1] != '.' || strchr(n + 2, '*') != NULL ||
+	    strchr(n + 2, '.') == NULL ||
+	    xpathfn_is_public_suffix(n + 2) != 0)
+		return 0;
+	rest = strchr(f, '.');
+	return rest != NULL && rest != f && strcmp(rest + 1, n + 2) == 0;
+}
+
+static int
+xpathfn_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * One attribute value of a DN at *pp (RFC 4514 escapes "\," and "\2C",
+ * and the quoted form "..." of RFC 1779 that Windows writes), unescaped
+ * into v (of XPATHFN_DN_VALUE_MAX bytes; *over set when it did not fit
+ * or held an escaped NUL, and then the value names nothing).
+ * Leaves *pp at the separator (",", ";", "+") or the end.  Returns 0, or
+ * -1 when the value is malformed (a dangling escape, an open quote).
+ */
+static int
+xpathfn_dn_value(const char **pp, char *v, int *over)
+{
+	const char *p = *pp;
+	size_t n = 0, keep = 0;
+	int quoted = 0, c, h, l;
+
+	*over = 0;
+	while (*p == ' ')
+		p++;
+	if (*p == '"') {
+		quoted = 1;
+		p++;
+	}
+	for (;;) {
+		c = (unsigned char)*p;
+		if (c == '\0') {
+			if (quoted)
+				return -1;
+			break;
+		}
+		if (quoted && c == '"') {
+			p++;
+			while (*p == ' ')
+				p++;
+			if (*p != '\0' && *p != ',' && *p != ';' && *p != '+')
+				return -1;
+			keep = n;
+			break;
+		}
+		if (!quoted && (c == ',' || c == ';' || c == '+'))
+			break;
+		if (c == '\\') {
+			p++;
+			if (*p == '\0')
+				return -1;
+			if ((h = xpathfn_hex((unsigned char)p[0])) != -1 &&
+			    (l = xpathfn_hex((unsigned char)p[1])) != -1) {
+				c = h * 16 + l;
+				p++;
+			} else
+				c = (unsigned char)*p;
+			p++;
+			if (c == 0)
+				*over = 1;	/* "\00": no name has one */
+			else if (n + 1 < XPATHFN_DN_VALUE_MAX)
+				v[n++] = (char)c;
+			else
+				*over = 1;
+			keep = n;	/* an escaped space is kept */
+			continue;
+		}
+		p++;
+		if (n + 1 < XPATHFN_DN_VALUE_MAX)
+			v[n++] = (char)c;
+		else
+			*over = 1;
+		if (c != ' ' || quoted)
+			keep = n;
+	}
+	v[keep] = '\0';		/* trailing unescaped spaces are not part of it */
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Does a certificate subject DN ("CN=mail.contoso.com, O=Contoso") name
+ * fqdn?  The DN is read RDN by RDN, attribute by attribute (multi-valued
+ * RDNs joined by "+"), escapes and quotes honoured, and only the values of
+ * CN attributes (CN, 2.5.4.3, OID.2.5.4.3) are compared, each as a DNS
+ * name (RFC 6125, see xpathfn_dns_name_matches).  A CN inside another
+ * attribute's value ("O=xCN=mail.contoso.com", "E=cn=...") is not one.  A
+ * DN that cannot be read matches nothing.  Returns 1 or 0.
+ */
+int
+xpathfn_cert_names(const char *subject, const char *fqdn)
+{
+	char type[32], value[XPATHFN_DN_VALUE_MAX];
+	const char *p = subject, *t;
+	size_t tl;
+	int over, found = 0;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		t = p;
+		while (*p != '\0' && *p != '=' && *p != ',' && *p != ';' &&
+		    *p != '+')
+			p++;
+		if (*p != '=')
+			return 0;
+		tl = (size_t)(p - t);
+		while (tl > 0 && t[tl - 1] == ' ')
+			tl--;
+		if (tl == 0 || tl >= sizeof(type))
+			return 0;
+		xpathfn_lower(type, t, tl);
+		p++;
+		if (xpathfn_dn_value(&p, value, &over) == -1)
+			return 0;
+		if (!over && (strcmp(type, "cn") == 0 ||
+		    strcmp(type, "2.5.4.3") == 0 ||
+		    strcmp(type, "oid.2.5.4.3") == 0) &&
+		    xpathfn_dns_name_matches(value, fqdn))
+			found = 1;
+		if (*p != '\0')
+			p++;	/* the separator */
+	}
+	return found;
+}
+
+/*
+ * mx:cert-names(subject, fqdn): true when the certificate subject DN
+ * subject has a CN attribute naming fqdn (see xpathfn_cert_names).
+ */
+static void
+xpathfn_cert_names_fn(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlChar *subject, *fqdn;
+	int yes;
+
+	CHECK_ARITY(2);
+	fqdn = xmlXPathPopString(ctxt);
+	subject = xmlXPathPopString(ctxt);
+	if (subject == NULL || fqdn == NULL) {
+		xmlFree(subject);
+		xmlFree(fqdn);
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return;
+	}
+	yes = xpathfn_cert_names((const char *)subject, (const char *)fqdn);
+	xmlFree(subject);
+	xmlFree(fqdn);
+	valuePush(ctxt, xmlXPathNewBoolean(yes));
+}
+
 /*
  * Is the accepted domain (an <accepted-domain> element) of a relay type
  * and a wildcard over every domain ("*") or over a public suffix
@@ -997,6 +1206,7 @@ static const struct {
 	const char		*name;
 	xmlXPathFunction	 fn;
 } xpathfn_table[] = {
+	{ "cert-names",		xpathfn_cert_names_fn },
 	{ "client-rights",	xpathfn_client_rights },
 	{ "covers-everything",	xpathfn_covers_everything },
 	{ "in-range",		xpathfn_in_range },

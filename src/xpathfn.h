@@ -37,6 +37,12 @@ int	xpathfn_check_calls(xmlXPathContextPtr, const char *expr, char *bad,
 int		 xpathfn_is_public_suffix(const char *name);
 
 /*
+ * Does a certificate subject DN have a CN attribute naming fqdn (RFC 6125
+ * matching, see mx:cert-names in docs/rules.md)?  1 or 0.
+ */
+int		 xpathfn_cert_names(const char *subject, const char *fqdn);
+
+/*
  * Is an <accepted-domain> of a relay type (InternalRelay, ExternalRelay)
  * and a wildcard over every domain ("*") or over a public suffix?  1 or 0.
  */

@@ -130,4 +130,46 @@ while read -r id pack <&3; do
 	[ "$r" -eq 0 ] || diag "$scratch/stderr"
 done 3<"$ids"
 
+# --- AUTH-004: the certificate subject read as a DN, CN attributes only -------
+# Each line: expected result (failed / passed), the connector's FQDN, the
+# subject of its TlsCertificateName.  The Client Frontend connector of
+# AUTH-004/bad.xml is given each pair in turn.
+while IFS='|' read -r want fqdn subject; do
+	[ -n "$want" ] || continue
+	esc=$(printf '%s' "$subject" | sed 's/&/\&amp;/g; s/"/\&quot;/g; s/</\&lt;/g; s/[\/|]/\\&/g')
+	sed "s|fqdn=\"ex01.contoso.com\"\(.*\)\$|fqdn=\"$fqdn\"\1|;
+	    s|&lt;S&gt;CN=mail.contoso.com\"|\&lt;S\&gt;$esc\"|" \
+	    "$top/tests/rules/AUTH-004/bad.xml" >"$scratch/auth4.xml"
+	run_mxbpa analyze "$scratch/auth4.xml" --fail-on info \
+	    -o "$scratch/auth4-out.xml" </dev/null
+	got=$(xp "count(//$(el finding)[@rule='AUTH-004'][@object='EX01\\Client Frontend EX01'])" "$scratch/auth4-out.xml")
+	case $want in
+	failed) [ "$got" = 1 ] && r=0 || r=1 ;;
+	*) [ "$got" = 0 ] && r=0 || r=1 ;;
+	esac
+	ok "$r" "AUTH-004 $want: FQDN $fqdn, subject $subject (found $got)"
+done <<'CASES'
+passed|mail.contoso.com|CN=mail.contoso.com, OU=IT, O=Contoso, C=US
+passed|mail.contoso.com|C=US, O=Contoso, CN=mail.contoso.com
+passed|mail.contoso.com|CN=*.contoso.com, O=Contoso
+passed|mail.contoso.com.|CN=mail.contoso.com
+passed|MAIL.CONTOSO.COM|CN=mail.contoso.com
+passed|mail.contoso.com|CN="mail.contoso.com"
+passed|mail.contoso.com|O=Contoso\, Inc., CN=mail.contoso.com
+passed|mail.contoso.com|O=Contoso + CN=mail.contoso.com
+passed|mail.contoso.com|OID.2.5.4.3=mail.contoso.com
+failed|a.mail.contoso.com|CN=*.contoso.com, O=Contoso
+failed|mail.contoso.com|CN=other.fabrikam.com, O=xCN=mail.contoso.com
+failed|mail.contoso.com|E=cn=mail.contoso.com, CN=evil.example
+failed|mail.contoso.com|OU=CN=mail.contoso.com, CN=attacker.example
+failed|mail.contoso.com|CN=m*.contoso.com
+failed|mail.contoso.com|O="x, CN=mail.contoso.com", CN=evil.example
+failed|mail.contoso.com|O=x\, CN=mail.contoso.com, CN=evil.example
+failed|mail.contoso.com|CN=mail.contoso.com\00.evil.example
+failed|mail.contoso.com|CN=mail.contoso.com.evil.example
+failed|mail.contoso.com|CN=*.com
+failed|contoso.co.uk|CN=*.co.uk
+failed|mail.contoso.com|CN="mail.contoso.com
+CASES
+
 finish
