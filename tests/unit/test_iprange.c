@@ -926,6 +926,70 @@ test_xpath(void)
 	test_xpath_limits();
 }
 
+/* mx:cert-names: the subject read as a DN, CN attributes only. */
+static void
+test_cert_names(void)
+{
+	static const struct {
+		const char	*subject, *fqdn;
+		int		 want;
+	} t[] = {
+		{ "CN=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "cn = mail.contoso.com , O=Contoso", "mail.contoso.com", 1 },
+		{ "C=US, O=Contoso, CN=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "CN=mail.contoso.com", "MAIL.contoso.com.", 1 },
+		{ "CN=mail.contoso.com.", "mail.contoso.com", 1 },
+		{ "CN=\"mail.contoso.com\"", "mail.contoso.com", 1 },
+		{ "CN=mail\\2Econtoso.com", "mail.contoso.com", 1 },
+		{ "O=a\\,b;CN=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "O=x+CN=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "2.5.4.3=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "CN=*.contoso.com", "mail.contoso.com", 1 },
+		{ "CN=a.example, CN=mail.contoso.com", "mail.contoso.com", 1 },
+		{ "CN=*.contoso.com", "a.mail.contoso.com", 0 },
+		{ "CN=*.contoso.com", "contoso.com", 0 },
+		{ "CN=*.contoso.com", ".contoso.com", 0 },
+		{ "CN=m*.contoso.com", "mail.contoso.com", 0 },
+		{ "CN=*", "mail", 0 },
+		{ "CN=*.com", "contoso.com", 0 },
+		{ "CN=*.co.uk", "contoso.co.uk", 0 },
+		{ "CN=mail.contoso.com", "*.contoso.com", 0 },
+		{ "CN=other.fabrikam.com, O=xCN=mail.contoso.com",
+		    "mail.contoso.com", 0 },
+		{ "E=cn=mail.contoso.com, CN=evil.example",
+		    "mail.contoso.com", 0 },
+		{ "OU=CN=mail.contoso.com, CN=attacker.example",
+		    "mail.contoso.com", 0 },
+		{ "O=\"x, CN=mail.contoso.com\"", "mail.contoso.com", 0 },
+		{ "O=x\\, CN=mail.contoso.com", "mail.contoso.com", 0 },
+		{ "O=x\\+CN=mail.contoso.com", "mail.contoso.com", 0 },
+		{ "CN=mail.contoso.com\\00.evil", "mail.contoso.com", 0 },
+		{ "CN=mail.contoso.com\\", "mail.contoso.com", 0 },
+		{ "CN=\"mail.contoso.com", "mail.contoso.com", 0 },
+		{ "CN=\"mail.contoso.com\"x", "mail.contoso.com", 0 },
+		{ "CN=mail.contoso.com, garbage", "mail.contoso.com", 0 },
+		{ "CN", "mail.contoso.com", 0 },
+		{ "=mail.contoso.com", "mail.contoso.com", 0 },
+		{ "CN=", "", 0 },
+		{ "", "mail.contoso.com", 0 },
+		{ "XCN=mail.contoso.com", "mail.contoso.com", 0 },
+		{ "CN=mail.contoso.com.evil.example", "mail.contoso.com", 0 },
+	};
+	char big[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		tap_check(xpathfn_cert_names(t[i].subject, t[i].fqdn) ==
+		    t[i].want, "cert-names \"%s\" for \"%s\": %d",
+		    t[i].subject, t[i].fqdn, t[i].want);
+	/* A value past the buffer names nothing, and is not cut to a name. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "CN=mail.contoso.com", 19);
+	big[sizeof(big) - 1] = '\0';
+	tap_check(xpathfn_cert_names(big, "mail.contoso.com") == 0,
+	    "cert-names: an overlong value names nothing");
+}
+
 int
 main(void)
 {
@@ -940,5 +1004,6 @@ main(void)
 	test_normalize();
 	test_covers_all();
 	test_xpath();
+	test_cert_names();
 	return tap_done();
 }
