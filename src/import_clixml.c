@@ -35,11 +35,16 @@
 #include <libxml/hash.h>
 #include <libxml/tree.h>
 
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "bounds.h"
 #include "err.h"
 #include "import_clixml.h"
 #include "log.h"
 #include "model.h"
+#include "tls_inspect.h"
 #include "util.h"
 #include "xml.h"
 
@@ -58,6 +63,7 @@ enum import_clixml_type {
 	IMPORT_CLIXML_AD_PERMISSION,
 	IMPORT_CLIXML_ACCEPTED_DOMAIN,
 	IMPORT_CLIXML_EXCHANGE_SERVER,
+	IMPORT_CLIXML_EXCHANGE_CERTIFICATE,
 	IMPORT_CLIXML_TYPE_COUNT
 };
 
@@ -78,6 +84,9 @@ static const struct {
 	[IMPORT_CLIXML_EXCHANGE_SERVER] = {
 	    "Microsoft.Exchange.Data.Directory.Management.ExchangeServer",
 	    "ExchangeServer" },
+	[IMPORT_CLIXML_EXCHANGE_CERTIFICATE] = {
+	    "Microsoft.Exchange.Management.SystemConfigurationTasks."
+	    "ExchangeCertificate", "ExchangeCertificate" },
 };
 
 /* How a property becomes a model attribute. */
@@ -1491,6 +1500,203 @@ import_clixml_server(struct import_clixml *c, xmlNodePtr obj)
 	return 1;
 }
 
+/*
+ * Base64 text (whitespace allowed between groups, as a <BA> may wrap) into
+ * a new buffer of *len bytes, or NULL when it is not base64.
+ */
+static unsigned char *
+import_clixml_base64(const char *text, int *len)
+{
+	size_t n = 0, i, tl = strlen(text);
+	char *clean;
+	unsigned char *out;
+	int got, pad = 0;
+
+	if (tl > CLIXML_VALUE_MAX)
+		return NULL;
+	clean = xmalloc(tl + 1);
+	for (i = 0; i < tl; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r' &&
+		    text[i] != '\n')
+			clean[n++] = text[i];
+	clean[n] = '\0';
+	if (n == 0 || n % 4 != 0) {
+		free(clean);
+		return NULL;
+	}
+	if (clean[n - 1] == '=')
+		pad++;
+	if (clean[n - 2] == '=')
+		pad++;
+	out = xmalloc(n / 4 * 3 + 1);
+	got = EVP_DecodeBlock(out, (const unsigned char *)clean, (int)n);
+	free(clean);
+	if (got < 0 || got - pad <= 0) {
+		free(out);
+		return NULL;
+	}
+	*len = got - pad;
+	return out;
+}
+
+/*
+ * The server an Exchange certificate is on: the part of its Identity
+ * ("EX01\THUMBPRINT" or "ex01.contoso.com\THUMBPRINT") before the
+ * backslash; without an Identity, the computer the remote session ran on
+ * (PSComputerName), which is the certificate's server when the export was
+ * made on it (Get-ExchangeCertificate without -Server).  A host name is
+ * cut to its first label, the server's Name.  Sets *origin to the property
+ * used; NULL when neither is there.
+ */
+static const char *
+import_clixml_cert_server(struct import_clixml *c, xmlNodePtr obj,
+    const char **origin)
+{
+	const char *id, *pc, *v = NULL;
+	char *s, *end;
+
+	*origin = NULL;
+	if (import_clixml_prop(c, obj, "Identity", &id) == -1 ||
+	    import_clixml_prop(c, obj, "PSComputerName", &pc) == -1)
+		return NULL;
+	if (id != NULL && strchr(id, '\\') != NULL && id[0] != '\\') {
+		v = id;
+		*origin = "Identity";
+	} else if (pc != NULL) {
+		v = pc;
+		*origin = "PSComputerName";
+	} else
+		return NULL;
+	s = import_clixml_keep(c, xstrdup(v));
+	if ((end = strchr(s, '\\')) != NULL)
+		*end = '\0';
+	if ((end = strchr(s, '.')) != NULL)
+		*end = '\0';
+	if (s[0] == '\0') {
+		*origin = NULL;
+		return NULL;
+	}
+	return s;
+}
+
+/* SHA-1 of the DER, upper-case hex, as Exchange writes Thumbprint. */
+static int
+import_clixml_thumbprint(X509 *x, char out[41])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (X509_digest(x, EVP_sha1(), md, &n) != 1 || n != 20)
+		return -1;
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02X", md[i]);
+	return 0;
+}
+
+/*
+ * A Get-ExchangeCertificate object: RawData (the DER certificate, a <BA>)
+ * decoded with OpenSSL into a <certificate> of its server with the
+ * thumbprint, subject and issuer (as the export writes them, the form
+ * TlsCertificateName takes, else RFC 2253), validity, services and
+ * subject alternative names.  A RawData that is not exactly one DER
+ * certificate, or whose digest is not the Thumbprint the export gives, is
+ * MX_ERR_INPUT at its line.
+ */
+static int
+import_clixml_certificate(struct import_clixml *c, xmlNodePtr obj)
+{
+	const char *raw, *thumb, *subject, *issuer, *services, *server;
+	const char *origin;
+	char digest[41];
+	const unsigned char *p;
+	unsigned char *der;
+	struct tls_cert tc;
+	xmlNodePtr member, srv, cert, san;
+	X509 *x;
+	int len = 0;
+	size_t i;
+
+	member = import_clixml_member(c, obj, "RawData");
+	if (import_clixml_value(c, member, &raw) == -1 ||
+	    import_clixml_prop(c, obj, "Thumbprint", &thumb) == -1 ||
+	    import_clixml_prop(c, obj, "Subject", &subject) == -1 ||
+	    import_clixml_prop(c, obj, "Issuer", &issuer) == -1 ||
+	    import_clixml_prop(c, obj, "Services", &services) == -1)
+		return -1;
+	if (raw == NULL)
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "Exchange certificate without RawData");
+	if ((der = import_clixml_base64(raw, &len)) == NULL)
+		return import_clixml_fail(c, member, MX_ERR_INPUT,
+		    "RawData is not base64");
+	p = der;
+	x = d2i_X509(NULL, &p, len);
+	if (x == NULL || p != der + len) {
+		X509_free(x);
+		free(der);
+		ERR_clear_error();
+		return import_clixml_fail(c, member, MX_ERR_INPUT,
+		    "RawData is not one DER certificate (%d bytes)", len);
+	}
+	free(der);
+	if (import_clixml_thumbprint(x, digest) == -1) {
+		X509_free(x);
+		ERR_clear_error();
+		return import_clixml_fail(c, member, MX_ERR_INTERNAL,
+		    "cannot compute the certificate's SHA-1 digest");
+	}
+	if (thumb != NULL && strcasecmp(thumb, digest) != 0) {
+		X509_free(x);
+		return import_clixml_fail(c, member, MX_ERR_INPUT,
+		    "RawData is not the certificate of Thumbprint %.40s "
+		    "(its digest is %s)", thumb, digest);
+	}
+	tls_inspect_cert(x, 0, &tc);
+	X509_free(x);
+	if ((server = import_clixml_cert_server(c, obj, &origin)) == NULL) {
+		tls_cert_free(&tc);
+		return import_clixml_fail(c, obj, MX_ERR_INPUT,
+		    "certificate %s: cannot tell which server holds it "
+		    "(neither Identity \"SERVER\\THUMBPRINT\" nor "
+		    "PSComputerName)", digest);
+	}
+	if (subject == NULL)
+		subject = tc.subject;
+	if (issuer == NULL)
+		issuer = tc.issuer;
+	if (import_clixml_name_ok(c, obj, "server name", server) == -1 ||
+	    (subject != NULL && import_clixml_name_ok(c, obj, "Subject",
+	    subject) == -1) || (issuer != NULL && import_clixml_name_ok(c,
+	    obj, "Issuer", issuer) == -1)) {
+		tls_cert_free(&tc);
+		return -1;
+	}
+	if ((srv = model_server(c->model, server)) == NULL ||
+	    (cert = model_add_child(srv, "certificate")) == NULL) {
+		tls_cert_free(&tc);
+		return import_clixml_fail(c, obj, MX_ERR_INTERNAL,
+		    "cannot add certificate to the model");
+	}
+	model_set(cert, "thumbprint", digest);
+	model_set(cert, "server-from", origin);
+	if (subject != NULL)
+		model_set(cert, "subject", subject);
+	if (issuer != NULL)
+		model_set(cert, "issuer", issuer);
+	if (tc.not_before[0] != '\0')
+		model_set(cert, "not-before", tc.not_before);
+	if (tc.not_after[0] != '\0')
+		model_set(cert, "not-after", tc.not_after);
+	if (services != NULL)
+		model_set(cert, "services", services);
+	model_set(cert, "self-signed", tc.self_signed ? "true" : "false");
+	for (i = 0; i < tc.nsans; i++)
+		if ((san = model_add_child(cert, "san")) != NULL)
+			model_set(san, "value", tc.sans[i]);
+	tls_cert_free(&tc);
+	return 1;
+}
+
 /* Remember the type of a skipped object, to say what the file held. */
 static void
 import_clixml_other(struct import_clixml *c, const char *type)
@@ -1532,6 +1738,9 @@ import_clixml_object(struct import_clixml *c, xmlNodePtr obj,
 		break;
 	case IMPORT_CLIXML_EXCHANGE_SERVER:
 		rc = import_clixml_server(c, obj);
+		break;
+	case IMPORT_CLIXML_EXCHANGE_CERTIFICATE:
+		rc = import_clixml_certificate(c, obj);
 		break;
 	default:
 		import_clixml_other(c, import_clixml_first_type(c, obj));
@@ -1668,7 +1877,8 @@ import_clixml(struct model *model, xmlDocPtr doc, const char *name,
 		    c.foreign);
 	else if (c.imported == 0)
 		log_warnx(LOG_IMPORT, "%s: no ReceiveConnector, ADPermission, "
-		    "AcceptedDomain or ExchangeServer object found", name);
+		    "AcceptedDomain, ExchangeServer or ExchangeCertificate "
+		    "object found", name);
 	else
 		log_info(LOG_IMPORT, "%s: %lu objects", name, c.imported);
 	log_debug(LOG_IMPORT, "%s: %lu values read (%zu bytes), %lu elements "

@@ -53,7 +53,8 @@ static const char *const model_child_order[] = {
 	"address", "binding", "remote-ip-range", "relay-ip-range",
 	"permission-group",
 	"auth-mechanism", "ace", "security-descriptor", "effective", "setting",
-	"receive-connector", "smtp-virtual-server", "load-balancer", NULL
+	"receive-connector", "smtp-virtual-server", "certificate",
+	"load-balancer", NULL
 };
 
 
@@ -537,6 +538,12 @@ model_add_remote_range(xmlNodePtr conn, const char *text,
 	model_set(e, "last", last);
 	model_set(e, "family", r.first.family == IPRANGE_V6 ? "ipv6" : "ipv4");
 	return 0;
+}
+
+xmlNodePtr
+model_add_child(xmlNodePtr parent, const char *name)
+{
+	return model_new_child(model_of(parent), parent, name);
 }
 
 void

@@ -60,6 +60,12 @@ xmlNodePtr	 model_connector(struct model *, const char *server,
 /* Find or create an accepted domain by name. */
 xmlNodePtr	 model_accepted_domain(struct model *, const char *name);
 
+/*
+ * Add an empty element name under parent (a server's <certificate>, a
+ * certificate's <san>); the model owns it.
+ */
+xmlNodePtr	 model_add_child(xmlNodePtr parent, const char *name);
+
 /* Set attribute name to value on node; NULL value leaves it unchanged. */
 void		 model_set(xmlNodePtr, const char *name, const char *value);
 

@@ -270,7 +270,7 @@ tls_inspect_sans(X509 *x, struct tls_cert *c)
 	GENERAL_NAMES_free(names);
 }
 
-static void
+void
 tls_inspect_cert(X509 *x, unsigned depth, struct tls_cert *c)
 {
 	const char *sig;
@@ -373,19 +373,29 @@ tls_inspect_error(SSL *ssl, int ret, char *buf, size_t size)
 }
 
 void
+tls_cert_free(struct tls_cert *c)
+{
+	size_t j;
+
+	if (c == NULL)
+		return;
+	free(c->subject);
+	free(c->issuer);
+	for (j = 0; j < c->nsans; j++)
+		free(c->sans[j]);
+	free(c->sans);
+	memset(c, 0, sizeof(*c));
+}
+
+void
 tls_facts_free(struct tls_facts *f)
 {
-	size_t i, j;
+	size_t i;
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->ncerts; i++) {
-		free(f->certs[i].subject);
-		free(f->certs[i].issuer);
-		for (j = 0; j < f->certs[i].nsans; j++)
-			free(f->certs[i].sans[j]);
-		free(f->certs[i].sans);
-	}
+	for (i = 0; i < f->ncerts; i++)
+		tls_cert_free(&f->certs[i]);
 	free(f->certs);
 	free(f->verify_error);
 	free(f->error);

@@ -95,6 +95,14 @@ void	 tls_inspect_facts(SSL *, const char *name, int is_host,
 	    const char *addr, struct tls_facts *);
 
 /*
+ * The facts of one certificate x (any source: a chain, an imported
+ * export) into c, at most TLS_SANS_MAX names; c owns its strings, freed
+ * by tls_cert_free.
+ */
+void	 tls_inspect_cert(X509 *, unsigned depth, struct tls_cert *);
+void	 tls_cert_free(struct tls_cert *);
+
+/*
  * Describe the failure of an SSL call that returned ret (SSL_get_error
  * and the error queue, which is emptied) into buf.  Returns 1 when the
  * failure is on this side (this OpenSSL could offer no protocol version

@@ -18,9 +18,13 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -800,6 +804,52 @@ xpathfn_dn_value(const char **pp, char *v, int *over)
 }
 
 /*
+ * The next attribute of a DN at *pp: its type, lower case, in type (of
+ * tsize bytes; the CN and e-mail OID spellings made "cn" and "e") and its
+ * unescaped value in value (of XPATHFN_DN_VALUE_MAX bytes; *over as
+ * xpathfn_dn_value says).  Multi-valued RDNs ("+") give one attribute
+ * each.  Returns 1, 0 at the end, -1 when the DN cannot be read.
+ */
+static int
+xpathfn_dn_next(const char **pp, char *type, size_t tsize, char *value,
+    int *over)
+{
+	const char *p = *pp, *t;
+	size_t tl;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return 0;
+	t = p;
+	while (*p != '\0' && *p != '=' && *p != ',' && *p != ';' && *p != '+')
+		p++;
+	if (*p != '=')
+		return -1;
+	tl = (size_t)(p - t);
+	while (tl > 0 && t[tl - 1] == ' ')
+		tl--;
+	if (tl == 0 || tl >= tsize)
+		return -1;
+	xpathfn_lower(type, t, tl);
+	p++;
+	if (xpathfn_dn_value(&p, value, over) == -1)
+		return -1;
+	if (*p != '\0')
+		p++;	/* the separator */
+	*pp = p;
+	if (strcmp(type, "2.5.4.3") == 0 || strcmp(type, "oid.2.5.4.3") == 0)
+		util_strlcpy(type, "cn", tsize);
+	else if (strcmp(type, "emailaddress") == 0 ||
+	    strcmp(type, "1.2.840.113549.1.9.1") == 0 ||
+	    strcmp(type, "oid.1.2.840.113549.1.9.1") == 0)
+		util_strlcpy(type, "e", tsize);
+	else if (strcmp(type, "s") == 0)
+		util_strlcpy(type, "st", tsize);
+	return 1;
+}
+
+/*
  * Does a certificate subject DN ("CN=mail.contoso.com, O=Contoso") name
  * fqdn?  The DN is read RDN by RDN, attribute by attribute (multi-valued
  * RDNs joined by "+"), escapes and quotes honoured, and only the values of
@@ -812,39 +862,179 @@ int
 xpathfn_cert_names(const char *subject, const char *fqdn)
 {
 	char type[32], value[XPATHFN_DN_VALUE_MAX];
-	const char *p = subject, *t;
-	size_t tl;
-	int over, found = 0;
+	const char *p = subject;
+	int over, rc, found = 0;
 
-	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		t = p;
-		while (*p != '\0' && *p != '=' && *p != ',' && *p != ';' &&
-		    *p != '+')
-			p++;
-		if (*p != '=')
-			return 0;
-		tl = (size_t)(p - t);
-		while (tl > 0 && t[tl - 1] == ' ')
-			tl--;
-		if (tl == 0 || tl >= sizeof(type))
-			return 0;
-		xpathfn_lower(type, t, tl);
-		p++;
-		if (xpathfn_dn_value(&p, value, &over) == -1)
-			return 0;
-		if (!over && (strcmp(type, "cn") == 0 ||
-		    strcmp(type, "2.5.4.3") == 0 ||
-		    strcmp(type, "oid.2.5.4.3") == 0) &&
+	while ((rc = xpathfn_dn_next(&p, type, sizeof(type), value,
+	    &over)) == 1)
+		if (!over && strcmp(type, "cn") == 0 &&
 		    xpathfn_dns_name_matches(value, fqdn))
 			found = 1;
-		if (*p != '\0')
-			p++;	/* the separator */
+	return rc == 0 && found;
+}
+
+/*
+ * Are two DNs the same name: the same attributes in the same order, types
+ * compared as xpathfn_dn_next spells them, values without regard to ASCII
+ * case (the Windows form "CN=a, O=b" and RFC 2253's "CN=a,O=b" are one
+ * name)?  A DN that cannot be read, or an overlong value, is no name.
+ * Returns 1 or 0.
+ */
+int
+xpathfn_dn_equal(const char *a, const char *b)
+{
+	char ta[32], tb[32], va[XPATHFN_DN_VALUE_MAX], vb[XPATHFN_DN_VALUE_MAX];
+	int oa, ob, ra, rb, n = 0;
+
+	for (;;) {
+		ra = xpathfn_dn_next(&a, ta, sizeof(ta), va, &oa);
+		rb = xpathfn_dn_next(&b, tb, sizeof(tb), vb, &ob);
+		if (ra == -1 || rb == -1 || ra != rb)
+			return 0;
+		if (ra == 0)
+			return n > 0;
+		if (oa || ob || strcmp(ta, tb) != 0 || strcasecmp(va, vb) != 0)
+			return 0;
+		n++;
 	}
-	return found;
+}
+
+/*
+ * RFC 6125 section 6.4.4 on a <certificate> element (a server's, from
+ * Get-ExchangeCertificate): when it has DNS names among its subject
+ * alternative names (san values that are not IP addresses), fqdn must be
+ * one of them (wildcards as xpathfn_dns_name_matches says) and the
+ * subject is not looked at; without any, a CN of the subject must name
+ * it.  Returns 1 or 0.
+ */
+int
+xpathfn_cert_matches(xmlNodePtr cert, const char *fqdn)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	const char *v, *subject;
+	xmlNodePtr k;
+	int dns = 0;
+
+	for (k = cert->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)k->name, "san") != 0 ||
+		    (v = xml_attr(k, "value")) == NULL ||
+		    inet_pton(AF_INET, v, addr) == 1 ||
+		    inet_pton(AF_INET6, v, addr) == 1)
+			continue;
+		dns = 1;
+		if (xpathfn_dns_name_matches(v, fqdn))
+			return 1;
+	}
+	if (dns)
+		return 0;
+	subject = xml_attr(cert, "subject");
+	return subject != NULL && xpathfn_cert_names(subject, fqdn);
+}
+
+/*
+ * The <certificate> elements of a connector's server that its
+ * TlsCertificateName ("<I>issuer<S>subject") names: issuer and subject
+ * the same DNs (xpathfn_dn_equal).  Adds them to set.
+ */
+static void
+xpathfn_connector_certs(xmlNodePtr conn, xmlNodeSetPtr set)
+{
+	const char *name = xml_attr(conn, "tls-certificate-name");
+	const char *i, *s, *ci, *cs;
+	char issuer[XPATHFN_DN_VALUE_MAX];
+	xmlNodePtr server = conn->parent, k;
+	size_t il;
+
+	if (name == NULL || server == NULL ||
+	    server->type != XML_ELEMENT_NODE ||
+	    strcmp((const char *)server->name, "server") != 0 ||
+	    strncmp(name, "<I>", 3) != 0 || (s = strstr(name, "<S>")) == NULL)
+		return;
+	i = name + 3;
+	il = (size_t)(s - i);
+	if (il >= sizeof(issuer))
+		return;
+	memcpy(issuer, i, il);
+	issuer[il] = '\0';
+	s += 3;
+	for (k = server->children; k != NULL; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)k->name, "certificate") != 0 ||
+		    (ci = xml_attr(k, "issuer")) == NULL ||
+		    (cs = xml_attr(k, "subject")) == NULL)
+			continue;
+		if (xpathfn_dn_equal(ci, issuer) && xpathfn_dn_equal(cs, s))
+			xmlXPathNodeSetAdd(set, k);
+	}
+}
+
+static int	xpathfn_pop_element(xmlXPathParserContextPtr, int, xmlNodePtr *);
+
+/*
+ * mx:connector-certificates([connector]): the certificates of the
+ * connector's server its TlsCertificateName names (none when the server
+ * has no such certificate, or none was imported).
+ */
+static void
+xpathfn_connector_certificates(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodeSetPtr set;
+	xmlNodePtr conn;
+
+	if (nargs > 1) {
+		xmlXPathErr(ctxt, XPATH_INVALID_ARITY);
+		return;
+	}
+	if (xpathfn_pop_element(ctxt, nargs == 1, &conn) == -1)
+		return;
+	if ((set = xmlXPathNodeSetCreate(NULL)) == NULL) {
+		xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+		return;
+	}
+	if (conn != NULL)
+		xpathfn_connector_certs(conn, set);
+	valuePush(ctxt, xmlXPathWrapNodeSet(set));
+}
+
+/*
+ * mx:cert-matches(certificates, fqdn): true when the node-set holds at
+ * least one <certificate> and every one names fqdn (RFC 6125, see
+ * xpathfn_cert_matches).
+ */
+static void
+xpathfn_cert_matches_fn(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlXPathObjectPtr certs;
+	xmlChar *fqdn;
+	xmlNodePtr n;
+	int i, seen = 0, yes = 1;
+
+	CHECK_ARITY(2);
+	if ((fqdn = xmlXPathPopString(ctxt)) == NULL) {
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return;
+	}
+	if ((certs = valuePop(ctxt)) == NULL ||
+	    !xpathfn_is_nodeset(certs)) {
+		xmlXPathFreeObject(certs);
+		xmlFree(fqdn);
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return;
+	}
+	for (i = 0; certs->nodesetval != NULL &&
+	    i < certs->nodesetval->nodeNr; i++) {
+		n = certs->nodesetval->nodeTab[i];
+		if (n->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)n->name, "certificate") != 0)
+			continue;
+		seen = 1;
+		if (!xpathfn_cert_matches(n, (const char *)fqdn))
+			yes = 0;
+	}
+	xmlXPathFreeObject(certs);
+	xmlFree(fqdn);
+	valuePush(ctxt, xmlXPathNewBoolean(seen && yes));
 }
 
 /*
@@ -1206,7 +1396,9 @@ static const struct {
 	const char		*name;
 	xmlXPathFunction	 fn;
 } xpathfn_table[] = {
+	{ "cert-matches",	xpathfn_cert_matches_fn },
 	{ "cert-names",		xpathfn_cert_names_fn },
+	{ "connector-certificates",	xpathfn_connector_certificates },
 	{ "client-rights",	xpathfn_client_rights },
 	{ "covers-everything",	xpathfn_covers_everything },
 	{ "in-range",		xpathfn_in_range },

@@ -42,6 +42,16 @@ int		 xpathfn_is_public_suffix(const char *name);
  */
 int		 xpathfn_cert_names(const char *subject, const char *fqdn);
 
+/* Are two DNs the same name (attribute by attribute, ASCII case aside)? */
+int		 xpathfn_dn_equal(const char *a, const char *b);
+
+/*
+ * Does a server <certificate> element name fqdn per RFC 6125: its DNS
+ * subject alternative names when it has any, else a CN of its subject
+ * (see mx:cert-matches in docs/rules.md)?  1 or 0.
+ */
+int		 xpathfn_cert_matches(xmlNodePtr cert, const char *fqdn);
+
 /*
  * Is an <accepted-domain> of a relay type (InternalRelay, ExternalRelay)
  * and a wildcard over every domain ("*") or over a public suffix?  1 or 0.
