@@ -145,6 +145,7 @@
     <t:s k="relay-unknown" en="RELAY NOT JUDGED (findings of an earlier version)"
          fr="RELAIS NON JUGÉ (constats d'une version antérieure)"/>
     <t:s k="relay-where" en="where and how" fr="où et comment"/>
+    <t:s k="relay-clients" en="clients that relay" fr="clients qui relaient"/>
     <t:s k="relay-missing" en="what is missing" fr="ce qui manque"/>
     <t:s k="relay-basis" en="on complete data" fr="sur des données complètes"/>
     <t:s k="st-failed" en="failed" fr="non respectée"/>
@@ -290,6 +291,13 @@
       <xsl:when test="self::f:where">
         <xsl:value-of select="concat(@object, $colon, ' ', normalize-space(.),
             ' (', @rule, ')')"/>
+        <xsl:if test="@clients">
+          <xsl:text>; </xsl:text>
+          <xsl:call-template name="ui">
+            <xsl:with-param name="k" select="'relay-clients'"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat($colon, ' ', @clients)"/>
+        </xsl:if>
         <xsl:if test="@waived = 'true'">
           <xsl:text> [</xsl:text>
           <xsl:call-template name="ui">

@@ -46,7 +46,7 @@
   <!--
     The relay headline as a JSON object: {"verdict": "possible" |
     "none-found" | "undetermined", "where": [{"rule", "object", "server",
-    "how", "waived"}], "missing": [{"input", "server", "text"}],
+    "waived", "clients", "how"}], "missing": [{"input", "server", "text"}],
     "basis": [{"input", "server", "text"}]}; null for findings of an
     earlier version, which have none.
   -->
@@ -78,6 +78,10 @@
           <xsl:text>"waived": </xsl:text>
           <xsl:value-of select="@waived = 'true'"/>
           <xsl:text>, </xsl:text>
+          <xsl:call-template name="json-member">
+            <xsl:with-param name="name" select="'clients'"/>
+            <xsl:with-param name="value" select="@clients"/>
+          </xsl:call-template>
           <xsl:call-template name="json-member">
             <xsl:with-param name="name" select="'how'"/>
             <xsl:with-param name="value" select="normalize-space(.)"/>

@@ -268,6 +268,12 @@ coverage_free(struct coverage *cov)
 	free(cov);
 }
 
+xmlNodePtr
+coverage_root(const struct coverage *cov)
+{
+	return cov->root != NULL ? cov->root->children : NULL;
+}
+
 /* Is input i present on server s (every connector, for connectors)? */
 static int
 coverage_server_has(const struct coverage_server *s, int i)

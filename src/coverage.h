@@ -56,6 +56,9 @@ int		 coverage_needs_parse(const char *list, unsigned *mask,
 struct coverage	*coverage_new(xmlDocPtr);
 void		 coverage_free(struct coverage *);
 
+/* The first child of the document's root (to walk the model). */
+xmlNodePtr	 coverage_root(const struct coverage *);
+
 /*
  * Does object (a node of the document) lie where every input of needs
  * is present?  1 yes, 0 no: the rule does not judge it.

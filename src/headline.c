@@ -91,10 +91,72 @@ headline_missing(xmlNodePtr relay, xmlNsPtr ns, const char *input,
 	headline_set(e, "server", server);
 }
 
+/* The model's connector of that identity, or NULL. */
+static xmlNodePtr
+headline_connector(const struct coverage *cov, const char *identity)
+{
+	xmlNodePtr org, s, c;
+	const char *id;
+
+	if (identity == NULL)
+		return NULL;
+	for (org = coverage_root(cov); org != NULL; org = org->next) {
+		if (!headline_is(org, "organization"))
+			continue;
+		for (s = org->children; s != NULL; s = s->next) {
+			if (!headline_is(s, "server"))
+				continue;
+			for (c = s->children; c != NULL; c = c->next)
+				if (headline_is(c, "receive-connector") &&
+				    (id = xml_attr(c, "identity")) != NULL &&
+				    strcmp(id, identity) == 0)
+					return c;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * How: the kinds of client the derived facts of the connector in the
+ * finding's evidence let relay (effective[@relay='true'], an externally
+ * secured one only where it applies), as clients="anonymous ...".
+ */
+static void
+headline_clients(const struct coverage *cov, xmlNodePtr finding,
+    xmlNodePtr where)
+{
+	xmlNodePtr conn, e;
+	char list[256] = "";
+	size_t len;
+
+	if (xml_attr(finding, "object-kind") == NULL ||
+	    strcmp(xml_attr(finding, "object-kind"), "receive-connector") != 0)
+		return;
+	if ((conn = headline_connector(cov, xml_attr(finding, "object"))) ==
+	    NULL)
+		return;
+	for (e = conn->children; e != NULL; e = e->next) {
+		const char *who = xml_attr(e, "client"), *ap;
+
+		if (!headline_is(e, "effective") || who == NULL ||
+		    xml_attr(e, "relay") == NULL ||
+		    strcmp(xml_attr(e, "relay"), "true") != 0)
+			continue;
+		ap = xml_attr(e, "applies");
+		if (ap != NULL && strcmp(ap, "false") == 0)
+			continue;
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s",
+		    len > 0 ? " " : "", who);
+	}
+	if (list[0] != '\0')
+		headline_set(where, "clients", list);
+}
+
 /* Failed headline rules: one <where> per finding.  Returns how many. */
 static size_t
 headline_where(xmlNodePtr root, xmlNodePtr relay, xmlNsPtr ns,
-    const struct rule_set *rs)
+    const struct rule_set *rs, const struct coverage *cov)
 {
 	const struct rule *r;
 	xmlNodePtr f, w, c;
@@ -115,6 +177,7 @@ headline_where(xmlNodePtr root, xmlNodePtr relay, xmlNsPtr ns,
 		headline_set(w, "rule", xml_attr(f, "rule"));
 		headline_set(w, "object", xml_attr(f, "object"));
 		headline_set(w, "server", xml_attr(f, "server"));
+		headline_clients(cov, f, w);
 		/* A waiver accepts the risk; it does not close the relay. */
 		for (c = f->children; c != NULL; c = c->next)
 			if (headline_is(c, "waiver"))
@@ -244,7 +307,7 @@ headline_add(xmlNodePtr root, xmlNsPtr ns, const struct rule_set *rs,
 		xmlAddPrevSibling(c, relay);
 	else
 		xmlAddChild(root, relay);
-	if (headline_where(root, relay, ns, rs) > 0) {
+	if (headline_where(root, relay, ns, rs, cov) > 0) {
 		headline_set(relay, "verdict", "possible");
 		return;
 	}

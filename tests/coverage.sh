@@ -108,6 +108,8 @@ check "four files after one --import: four sources" \
 	test "$(xcount "/*/*[local-name()='model']/*[local-name()='source']" "$f")" = 4
 check "the demo: relay possible, on EX02\\Default Frontend EX02 by RELAY-001" \
 	test "$(xcount "/*/$R[@verdict='possible']/*[local-name()='where'][@rule='RELAY-001'][@object='EX02\\Default Frontend EX02']" "$f")" = 1
+check "the demo: how, from the derived facts: anonymous clients relay on EX02\\Relay Printers" \
+	test "$(xcount "/*/$R/*[local-name()='where'][@rule='RELAY-001'][@object='EX02\\Relay Printers'][contains(concat(' ', @clients, ' '), ' anonymous ')]" "$f")" = 1
 check "the demo: the headline comes before the summary" \
 	test "$(xcount "/*/*[local-name()='summary']/preceding-sibling::$R" "$f")" = 1
 
@@ -117,6 +119,8 @@ check "text: the headline is the first line after the title" \
 	test "$(sed -n 4p "$scratch/r.txt")" = "Relay: RELAY POSSIBLE"
 run_mxbpa report "$f" --format json -o "$scratch/r.json"
 check "json: relay.verdict" test "$(jq -r '.relay.verdict' "$scratch/r.json")" = possible
+check "json: relay.where[].clients" \
+	test "$(jq -r '[.relay.where[] | select(.object == "EX02\\Relay Printers" and .rule == "RELAY-001") | .clients] | .[0]' "$scratch/r.json")" = anonymous
 check "json: the relay field comes before the summary" \
 	test "$(jq -r 'keys_unsorted | index("relay") < index("summary")' "$scratch/r.json")" = true
 check "json: rule status" \
