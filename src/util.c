@@ -492,6 +492,18 @@ util_same_file(const char *a, const char *b)
 	return ia.exists || strcmp(ia.base, ib.base) == 0;
 }
 
+int
+util_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 util_sha256_hex(const void *data, size_t len, char out[65])
 {

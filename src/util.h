@@ -79,6 +79,9 @@ int	 util_write_atomic(const char *path, const void *, size_t,
  */
 int	 util_same_file(const char *, const char *);
 
+/* The value of a hex digit (0-9, a-f, A-F), or -1. */
+int	 util_hex_digit(int c);
+
 /* Lower-case hex SHA-256 of a buffer into out (65 bytes with the NUL). */
 void	 util_sha256_hex(const void *, size_t, char out[65]);
 

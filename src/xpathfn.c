@@ -718,18 +718,6 @@ xpathfn_dns_name_matches(const char *name, const char *fqdn)
 	return rest != NULL && rest != f && strcmp(rest + 1, n + 2) == 0;
 }
 
-static int
-xpathfn_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * One attribute value of a DN at *pp (RFC 4514 escapes "\," and "\2C",
  * and the quoted form "..." of RFC 1779 that Windows writes), unescaped
@@ -774,8 +762,8 @@ xpathfn_dn_value(const char **pp, char *v, int *over)
 			p++;
 			if (*p == '\0')
 				return -1;
-			if ((h = xpathfn_hex((unsigned char)p[0])) != -1 &&
-			    (l = xpathfn_hex((unsigned char)p[1])) != -1) {
+			if ((h = util_hex_digit((unsigned char)p[0])) != -1 &&
+			    (l = util_hex_digit((unsigned char)p[1])) != -1) {
 				c = h * 16 + l;
 				p++;
 			} else

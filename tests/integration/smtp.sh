@@ -512,12 +512,15 @@ if grep -q "^PROBE-001 " "$scratch/rules"; then
 	    grep -q "RCPT TO:&lt;$exbpa&gt;" "$f"
 	run_mxbpa audit --probe "127.0.0.1:$p_closed" --format xml \
 	    -o "$scratch/closed-findings.xml"
-	status_is 0 "audit --probe on the closed relay alone: no error (exit 0)"
+	status_is 1 "audit --probe on the closed relay alone: exit 1, not a pass (no configuration: the relay is undetermined)"
+	count_is 1 "/*/*[local-name()='relay'][@verdict='undetermined']" \
+	    "$scratch/closed-findings.xml" \
+	    "auditing only the closed relay: the headline is undetermined"
 	count_is 0 "//$e_finding[@rule='PROBE-001']" \
 	    "$scratch/closed-findings.xml" \
 	    "auditing only the closed relay gives no PROBE-001"
 else
-	for i in 1 2 3; do
+	for i in 1 2 3 4; do
 		skip "PROBE-001 is not among the rules (mxbpa rules list)"
 	done
 fi
