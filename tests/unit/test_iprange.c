@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
 #include <libxml/xpath.h>
 
 #include "bounds.h"
@@ -990,6 +991,80 @@ test_cert_names(void)
 	    "cert-names: an overlong value names nothing");
 }
 
+/* DN equality: the Windows and RFC 2253 forms of one name are equal. */
+static void
+test_dn_equal(void)
+{
+	static const struct {
+		const char	*a, *b;
+		int		 want;
+	} t[] = {
+		{ "CN=mail.contoso.com, O=Contoso", "CN=mail.contoso.com,O=Contoso",
+		    1 },
+		{ "cn=MAIL.contoso.com", "CN=mail.contoso.com", 1 },
+		{ "CN=\"Contoso, Inc.\"", "CN=Contoso\\, Inc.", 1 },
+		{ "E=a@contoso.com, CN=x", "emailAddress=a@contoso.com,CN=x", 1 },
+		{ "OID.2.5.4.3=x", "CN=x", 1 },
+		{ "CN=x, O=Contoso", "O=Contoso, CN=x", 0 },
+		{ "CN=x", "CN=x, O=Contoso", 0 },
+		{ "CN=x, O=Contoso", "CN=x", 0 },
+		{ "CN=x", "CN=y", 0 },
+		{ "CN=\"x", "CN=\"x", 0 },
+		{ "", "", 0 },
+		{ "CN=x\\00", "CN=x\\00", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		tap_check(xpathfn_dn_equal(t[i].a, t[i].b) == t[i].want,
+		    "dn-equal \"%s\" \"%s\": %d", t[i].a, t[i].b, t[i].want);
+}
+
+/*
+ * RFC 6125 on a server certificate: DNS SANs first, the subject CN only
+ * when there is none; IP address SANs are no DNS names.
+ */
+static void
+test_cert_matches(void)
+{
+	static const struct {
+		const char	*xml, *fqdn;
+		int		 want;
+	} t[] = {
+		/* Exchange's self-signed certificate. */
+		{ "<certificate subject=\"CN=EX01\"><san value=\"EX01\"/>"
+		    "<san value=\"ex01.contoso.com\"/></certificate>",
+		    "ex01.contoso.com", 1 },
+		{ "<certificate subject=\"CN=Contoso\"><san value="
+		    "\"*.contoso.com\"/></certificate>", "smtp.contoso.com", 1 },
+		{ "<certificate subject=\"CN=Contoso\"><san value="
+		    "\"*.contoso.com\"/></certificate>", "a.smtp.contoso.com", 0 },
+		{ "<certificate subject=\"CN=relay.contoso.com, O=x\"/>",
+		    "relay.contoso.com", 1 },
+		/* The CN is not looked at when there is a DNS SAN. */
+		{ "<certificate subject=\"CN=ex02.contoso.com\"><san value="
+		    "\"mail.contoso.com\"/></certificate>", "ex02.contoso.com", 0 },
+		/* Only IP SANs: the CN counts. */
+		{ "<certificate subject=\"CN=ex02.contoso.com\"><san value="
+		    "\"192.0.2.1\"/><san value=\"2001:db8::1\"/></certificate>",
+		    "ex02.contoso.com", 1 },
+		{ "<certificate/>", "ex01.contoso.com", 0 },
+		{ "<certificate subject=\"CN=x\"><san/></certificate>", "x", 1 },
+	};
+	xmlDocPtr doc;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		doc = xmlReadMemory(t[i].xml, (int)strlen(t[i].xml), "t.xml",
+		    NULL, XML_PARSE_NONET);
+		tap_check(doc != NULL && xpathfn_cert_matches(
+		    xmlDocGetRootElement(doc), t[i].fqdn) == t[i].want,
+		    "cert-matches %s for \"%s\": %d", t[i].xml, t[i].fqdn,
+		    t[i].want);
+		xmlFreeDoc(doc);
+	}
+}
+
 int
 main(void)
 {
@@ -1005,5 +1080,7 @@ main(void)
 	test_covers_all();
 	test_xpath();
 	test_cert_names();
+	test_dn_equal();
+	test_cert_matches();
 	return tap_done();
 }
