@@ -319,18 +319,45 @@ ad_organization(struct ad_map *m, const struct ad_dn *d)
 		}
 }
 
-/* Log a malformed value and keep it as evidence on node. */
+/*
+ * Where an entry or one of its values is, for messages: "file:line" from
+ * an LDIF file, else the source and the DN (cut, control bytes shown as
+ * '?'), since LDAP gives no line.
+ */
 static void
-ad_unreadable(struct ad_map *m, xmlNodePtr node, const char *dn,
-    const char *attr, const char *why)
+ad_where(const struct ad_map *m, const struct ad_entry *e,
+    const struct ad_value *v, char *buf, size_t size)
 {
-	char buf[512];
+	unsigned long line = v != NULL && v->line != 0 ? v->line : e->line;
+	size_t i, n;
+
+	if (line != 0) {
+		snprintf(buf, size, "%s:%lu", m->source, line);
+		return;
+	}
+	snprintf(buf, size, "%s: %.200s", m->source, e->dn);
+	n = strlen(m->source) + 2;
+	for (i = n; i < size && buf[i] != '\0'; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+}
+
+/*
+ * Log a malformed value (v, or NULL for the entry) and keep it, with
+ * where it was, as evidence on node.
+ */
+static void
+ad_unreadable(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
+    const struct ad_value *v, const char *attr, const char *why)
+{
+	char buf[1024], where[512];
 	size_t i;
 
-	log_warnx(LOG_IMPORT, "%s: %.200s: %s: %s", m->source, dn, attr, why);
+	ad_where(m, e, v, where, sizeof(where));
+	log_warnx(LOG_IMPORT, "%s: %s: %s", where, attr, why);
 	if (node == NULL)
 		return;
-	snprintf(buf, sizeof(buf), "%.64s: %.400s", attr, why);
+	snprintf(buf, sizeof(buf), "%.64s: %.400s (%.500s)", attr, why, where);
 	/* Values quoted in why may have been cut inside a character. */
 	if (ad_text_problem((const uint8_t *)buf, strlen(buf)) != NULL)
 		for (i = 0; buf[i] != '\0'; i++)
@@ -357,7 +384,7 @@ ad_value_at(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
 		why = msg;
 	}
 	if (why != NULL) {
-		ad_unreadable(m, node, e->dn, a->name, why);
+		ad_unreadable(m, node, e, v, a->name, why);
 		return NULL;
 	}
 	return (const char *)v->data;
@@ -380,7 +407,7 @@ ad_number(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
 	mx_err_init(&err);
 	if (parse_u32(s, UINT32_MAX, out, &err, NULL) == -1) {
 		snprintf(why, sizeof(why), "not a number: \"%.40s\"", s);
-		ad_unreadable(m, node, e->dn, a->name, why);
+		ad_unreadable(m, node, e, &a->values[0], a->name, why);
 		return 0;
 	}
 	return 1;
@@ -497,7 +524,7 @@ ad_take_right(struct ad_map *m, const struct ad_entry *e)
 	struct ad_dn d;
 
 	if (guid == NULL || sd_guid_parse(guid, r.guid) == -1) {
-		ad_unreadable(m, NULL, e->dn, "rightsGuid",
+		ad_unreadable(m, NULL, e, NULL, "rightsGuid",
 		    "not a GUID (extended right ignored)");
 		return;
 	}
@@ -529,7 +556,7 @@ ad_take_account(struct ad_map *m, const struct ad_entry *e)
 	mx_err_init(&err);
 	if (sd_sid_parse(a->values[0].data, a->values[0].len, &sid, &used,
 	    &err, "objectSid") == -1 || used != a->values[0].len) {
-		ad_unreadable(m, NULL, e->dn, "objectSid", "not a SID");
+		ad_unreadable(m, NULL, e, NULL, "objectSid", "not a SID");
 		return;
 	}
 	sd_sid_format(&sid, text);
@@ -780,36 +807,57 @@ ad_connector_sd(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e)
 	const struct ad_attr *a = ad_entry_attr(e, "nTSecurityDescriptor");
 	struct mx_err err;
 	struct sd sd;
-	char where[300];
+	char where[512];
 	size_t i;
 
+	ad_where(m, e, a != NULL ? &a->values[0] : NULL, where,
+	    sizeof(where));
 	if (a == NULL) {
-		log_info(LOG_IMPORT, "%s: %.200s: no nTSecurityDescriptor: "
-		    "permissions not collected", m->source, e->dn);
+		log_info(LOG_IMPORT, "%s: no nTSecurityDescriptor: "
+		    "permissions not collected", where);
 		model_set(conn, "permissions", "not-collected");
 		return;
 	}
 	mx_err_init(&err);
-	snprintf(where, sizeof(where), "nTSecurityDescriptor");
 	memset(&sd, 0, sizeof(sd));
 	if (a->values[0].len > SD_MAX ||
 	    sd_parse(a->values[0].data, a->values[0].len, &sd, &err,
-	    where) == -1) {
+	    "nTSecurityDescriptor") == -1) {
 		if (a->values[0].len > SD_MAX)
 			snprintf(err.msg, sizeof(err.msg), "descriptor longer "
 			    "than %d bytes (SD_MAX)", SD_MAX);
-		log_warnx(LOG_IMPORT, "%s: %.200s: permissions unreadable: "
-		    "%s", m->source, e->dn, err.msg);
+		log_warnx(LOG_IMPORT, "%s: permissions unreadable: %s",
+		    where, err.msg);
 		model_set(conn, "permissions", "unreadable");
 		model_set(conn, "permissions-error",
 		    err.msg[0] ? err.msg : "unreadable security descriptor");
 		return;
 	}
+	/*
+	 * A descriptor without SE_DACL_PRESENT carries no DACL at all: the
+	 * directory left it out because it was not asked for (the SD-flags
+	 * control without DACL_SECURITY_INFORMATION, [MS-ADTS] 3.1.1.3.4.1.11),
+	 * not because the object has none.  That is permissions not read,
+	 * like a missing nTSecurityDescriptor.  A NULL DACL is SE_DACL_PRESENT
+	 * with OffsetDacl 0 ([MS-DTYP] 2.4.6): everyone may do everything.
+	 */
+	if (sd.dacl == SD_DACL_ABSENT) {
+		log_warnx(LOG_IMPORT, "%s: nTSecurityDescriptor without a "
+		    "DACL (SE_DACL_PRESENT not set, the DACL was not "
+		    "requested): permissions not collected", where);
+		model_set(conn, "permissions", "not-collected");
+		model_set(conn, "permissions-error", "security descriptor "
+		    "without a DACL (SE_DACL_PRESENT not set): the DACL was "
+		    "not requested");
+		ad_sd_evidence(conn, &sd);
+		sd_free(&sd);
+		return;
+	}
 	model_set(conn, "permissions", "collected");
 	/*
-	 * No DACL or a NULL one (dacl="absent"/"null" in the evidence) lets
-	 * everyone do everything; the permission groups and what each client
-	 * may do are derived from the evidence and the entries by effrights.c.
+	 * A NULL DACL (dacl="null" in the evidence) lets everyone do
+	 * everything; the permission groups and what each client may do are
+	 * derived from the evidence and the entries by effrights.c.
 	 */
 	ad_sd_evidence(conn, &sd);
 	for (i = 0; sd.dacl == SD_DACL_LIST && i < sd.nace; i++)
@@ -885,7 +933,7 @@ ad_connector_attr(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e,
 			model_set(conn, t->model, strcasecmp(v, "TRUE") == 0 ?
 			    "true" : "false");
 		else
-			ad_unreadable(m, conn, e->dn, a->name,
+			ad_unreadable(m, conn, e, &a->values[0], a->name,
 			    "not TRUE or FALSE");
 		return;
 	default:
@@ -896,7 +944,7 @@ ad_connector_attr(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e,
 	switch (t->conv) {
 	case AD_CONV_LOGGING:
 		if (n > 1) {
-			ad_unreadable(m, conn, e->dn, a->name,
+			ad_unreadable(m, conn, e, &a->values[0], a->name,
 			    "unknown protocol logging level");
 			return;
 		}
@@ -924,7 +972,7 @@ ad_connector_items(struct ad_map *m, xmlNodePtr conn,
 	const struct ad_attr *a = ad_entry_attr(e, attr);
 	struct mx_err e1;
 	const char *v;
-	char why[700];
+	char why[700], where[512];
 	size_t i;
 
 	for (i = 0; a != NULL && i < a->nvalues; i++) {
@@ -938,7 +986,19 @@ ad_connector_items(struct ad_map *m, xmlNodePtr conn,
 			return mx_err_set(err, e1.code, e1.where, "%.200s: %s",
 			    e->dn, e1.msg);
 		snprintf(why, sizeof(why), "\"%.60s\": %s", v, e1.msg);
-		ad_unreadable(m, conn, e->dn, a->name, why);
+		ad_unreadable(m, conn, e, &a->values[i], a->name, why);
+		/*
+		 * Which clients reach the connector is unknown without this
+		 * value: its verdicts are not drawn (coverage.c).
+		 */
+		if (xmlHasProp(conn, (const xmlChar *)"configuration") ==
+		    NULL) {
+			ad_where(m, e, &a->values[i], where, sizeof(where));
+			snprintf(why, sizeof(why), "%.64s value \"%.60s\" "
+			    "unreadable (%.300s)", a->name, v, where);
+			model_set(conn, "configuration", "unreadable");
+			model_set(conn, "configuration-error", why);
+		}
 	}
 	return 0;
 }
@@ -965,9 +1025,12 @@ ad_protocol_object(struct ad_map *m, const struct ad_entry *e,
 	    !ad_dn_is(d, 2, "CN", "Protocols") || d->value[0][0] == '\0' ||
 	    d->value[3][0] == '\0' ||
 	    ad_text_problem((const uint8_t *)e->dn, strlen(e->dn)) != NULL) {
-		log_warnx(LOG_IMPORT, "%s: %.200s: not under "
-		    "CN=%s,CN=Protocols,CN=<server>: ignored", m->source,
-		    e->dn, container);
+		char where[512];
+
+		ad_where(m, e, NULL, where, sizeof(where));
+		log_warnx(LOG_IMPORT, "%s: not under "
+		    "CN=%s,CN=Protocols,CN=<server>: ignored", where,
+		    container);
 		return 0;
 	}
 	if (ad_name_ok(m, e->dn, "server name", d->value[3], err) == -1 ||
@@ -1017,7 +1080,7 @@ ad_map_connector(struct ad_map *m, const struct ad_entry *e,
 		(void)model_flags_text(n & 63, model_auth_mechanisms, buf, sizeof(buf));
 		model_add_names(conn, "auth-mechanism", buf);
 		if (n & ~63u)
-			ad_unreadable(m, conn, e->dn,
+			ad_unreadable(m, conn, e, NULL,
 			    "msExchSMTPReceiveInboundSecurityFlag",
 			    "unknown authentication mechanism bits");
 	}
@@ -1094,8 +1157,11 @@ ad_map_server(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 		name = d.value[0];
 	if (name == NULL || name[0] == '\0' ||
 	    ad_text_problem((const uint8_t *)name, strlen(name)) != NULL) {
-		log_warnx(LOG_IMPORT, "%s: %.200s: Exchange server without a "
-		    "name: ignored", m->source, e->dn);
+		char where[512];
+
+		ad_where(m, e, NULL, where, sizeof(where));
+		log_warnx(LOG_IMPORT, "%s: Exchange server without a "
+		    "name: ignored", where);
 		free(d.buf);
 		return 0;
 	}
@@ -1119,7 +1185,7 @@ ad_map_server(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 		if (ad_version(v, buf, sizeof(buf)) == 0)
 			model_set(s, "version", buf);
 		else
-			ad_unreadable(m, NULL, e->dn, "serialNumber",
+			ad_unreadable(m, NULL, e, NULL, "serialNumber",
 			    "not \"Version X.Y (Build B.R)\"");
 	}
 	if (ad_number(m, NULL, e, "msExchCurrentServerRoles", &n)) {
@@ -1148,8 +1214,11 @@ ad_map_domain(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 	uint32_t flags = 0;
 
 	if (name == NULL || name[0] == '\0') {
-		log_warnx(LOG_IMPORT, "%s: %.200s: accepted domain without "
-		    "msExchAcceptedDomainName: ignored", m->source, e->dn);
+		char where[512];
+
+		ad_where(m, e, NULL, where, sizeof(where));
+		log_warnx(LOG_IMPORT, "%s: accepted domain without "
+		    "msExchAcceptedDomainName: ignored", where);
 		return 0;
 	}
 	if (ad_name_ok(m, e->dn, "domain name", name, err) == -1)
@@ -1159,7 +1228,7 @@ ad_map_domain(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 	if ((flags & 3) < 3)
 		model_set(node, "type", types[flags & 3]);
 	else
-		ad_unreadable(m, NULL, e->dn, "msExchAcceptedDomainFlags",
+		ad_unreadable(m, NULL, e, NULL, "msExchAcceptedDomainFlags",
 		    "unknown domain type 3");
 	model_set(node, "default", (flags & 4) ? "true" : "false");
 	ad_dn_parse(e->dn, &d);
@@ -1215,7 +1284,7 @@ ad_vserver_relay_for_auth(struct ad_map *m, xmlNodePtr vs,
 	else if (strcasecmp(v, "FALSE") == 0 || strcmp(v, "0") == 0)
 		on = 0;
 	else {
-		ad_unreadable(m, vs, e->dn, a->name,
+		ad_unreadable(m, vs, e, &a->values[0], a->name,
 		    "not TRUE, FALSE, 0, 1 or -1");
 		return;
 	}

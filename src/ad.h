@@ -26,6 +26,7 @@ struct ad_map;
 struct ad_value {
 	uint8_t		*data;		/* not NUL-terminated for binary */
 	size_t		 len;
+	unsigned long	 line;		/* its line in an LDIF file, or 0 */
 };
 
 struct ad_attr {
@@ -39,6 +40,7 @@ struct ad_entry {
 	char		*dn;
 	struct ad_attr	*attrs;
 	size_t		 nattrs;
+	unsigned long	 line;		/* its dn line in an LDIF file, or 0 */
 };
 
 /* Helpers to build and read entries (bounded by LDAP_VALUE_MAX etc.). */

@@ -124,6 +124,7 @@ ad_entry_copy(const struct ad_entry *e)
 	struct ad_entry *c = ad_entry_new(e->dn);
 	size_t i, j;
 
+	c->line = e->line;
 	c->attrs = xcalloc(e->nattrs ? e->nattrs : 1, sizeof(*c->attrs));
 	c->nattrs = e->nattrs;
 	for (i = 0; i < e->nattrs; i++) {
@@ -135,6 +136,7 @@ ad_entry_copy(const struct ad_entry *e)
 			struct ad_value *d = &c->attrs[i].values[j];
 
 			d->len = e->attrs[i].values[j].len;
+			d->line = e->attrs[i].values[j].line;
 			d->data = xmalloc(d->len + 1);
 			memcpy(d->data, e->attrs[i].values[j].data, d->len);
 			d->data[d->len] = '\0';

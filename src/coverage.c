@@ -48,6 +48,7 @@ struct coverage_server {
 	const char	*name;
 	unsigned long	 connectors;	/* receive connectors */
 	unsigned long	 configured;	/* ... with their configuration */
+	unsigned long	 conf_unreadable; /* ... with an unreadable value */
 	unsigned long	 permissions;	/* ... with their permission entries */
 	unsigned long	 unreadable;	/* ... whose descriptor was unreadable */
 	unsigned long	 certificates;
@@ -133,12 +134,25 @@ coverage_attr_is(xmlNodePtr n, const char *name, const char *value)
 	return v != NULL && strcmp(v, value) == 0;
 }
 
-/* Has the connector its configuration (bindings)? */
+/*
+ * Did a binding or remote range of the connector fail to parse?  Then
+ * which clients reach it is unknown, and so is every verdict that needs
+ * its configuration.
+ */
+static int
+coverage_conf_unreadable(xmlNodePtr conn)
+{
+	return coverage_attr_is(conn, "configuration", "unreadable");
+}
+
+/* Has the connector its configuration (bindings, all readable)? */
 static int
 coverage_configured(xmlNodePtr conn)
 {
 	xmlNodePtr c;
 
+	if (coverage_conf_unreadable(conn))
+		return 0;
 	for (c = conn->children; c != NULL; c = c->next)
 		if (coverage_is(c, "binding"))
 			return 1;
@@ -220,6 +234,8 @@ coverage_server_scan(struct coverage_server *s, xmlNodePtr node)
 		s->connectors++;
 		if (coverage_configured(c))
 			s->configured++;
+		else if (coverage_conf_unreadable(c))
+			s->conf_unreadable++;
 		if (coverage_permissions(c))
 			s->permissions++;
 		else if (coverage_unreadable(c))
@@ -393,15 +409,36 @@ coverage_server_gaps(const struct coverage_server *s, int i,
 
 	if (coverage_server_has(s, i))
 		return 0;
+	if (i == COVERAGE_CONNECTORS && s->conf_unreadable > 0) {
+		for (c = s->node->children; c != NULL; c = c->next) {
+			if (!coverage_is(c, "receive-connector") ||
+			    !coverage_conf_unreadable(c))
+				continue;
+			snprintf(text, sizeof(text), "needs the configuration "
+			    "of %s (%s)", xml_attr(c, "identity") ?
+			    xml_attr(c, "identity") : "?",
+			    xml_attr(c, "configuration-error") ?
+			    xml_attr(c, "configuration-error") :
+			    "a value was unreadable");
+			coverage_gap(parent, ns, "not-checked", i, s->name,
+			    xml_attr(c, "identity"), text);
+			n++;
+		}
+		if (s->configured + s->conf_unreadable == s->connectors)
+			return n;
+	}
 	if (i == COVERAGE_PERMISSIONS && s->unreadable > 0) {
 		for (c = s->node->children; c != NULL; c = c->next) {
 			if (!coverage_is(c, "receive-connector") ||
 			    !coverage_unreadable(c))
 				continue;
 			snprintf(text, sizeof(text), "needs the permission "
-			    "entries of %s (security descriptor %s)",
+			    "entries of %s (security descriptor %s%s%.300s)",
 			    xml_attr(c, "identity") ? xml_attr(c, "identity") :
-			    "?", coverage_permission_state(c));
+			    "?", coverage_permission_state(c),
+			    xml_attr(c, "permissions-error") ? ": " : "",
+			    xml_attr(c, "permissions-error") ?
+			    xml_attr(c, "permissions-error") : "");
 			coverage_gap(parent, ns, "not-checked", i, s->name,
 			    xml_attr(c, "identity"), text);
 			n++;
@@ -411,11 +448,13 @@ coverage_server_gaps(const struct coverage_server *s, int i,
 	}
 	if ((i == COVERAGE_CONNECTORS || i == COVERAGE_PERMISSIONS) &&
 	    s->connectors > 0 && (i == COVERAGE_CONNECTORS ?
-	    s->configured : s->permissions + s->unreadable) > 0)
+	    s->configured + s->conf_unreadable : s->permissions +
+	    s->unreadable) > 0)
 		snprintf(text, sizeof(text), "needs %s for %s (%lu of %lu "
 		    "connectors)", coverage_sources[i], s->name,
 		    s->connectors - (i == COVERAGE_CONNECTORS ?
-		    s->configured : s->permissions + s->unreadable),
+		    s->configured + s->conf_unreadable : s->permissions +
+		    s->unreadable),
 		    s->connectors);
 	else
 		snprintf(text, sizeof(text), "needs %s for %s",
@@ -475,6 +514,20 @@ coverage_count(xmlNodePtr parent, xmlNsPtr ns, int i, unsigned long have,
 	}
 }
 
+/* <unreadable input= object= state=> for a connector of a server. */
+static void
+coverage_unreadable_element(xmlNodePtr se, xmlNsPtr ns, const char *input,
+    xmlNodePtr conn, const char *state)
+{
+	xmlNodePtr u = xmlNewChild(se, ns, (const xmlChar *)"unreadable",
+	    NULL);
+
+	xmlSetProp(u, (const xmlChar *)"input", (const xmlChar *)input);
+	xmlSetProp(u, (const xmlChar *)"object",
+	    (const xmlChar *)xml_attr(conn, "identity"));
+	xmlSetProp(u, (const xmlChar *)"state", (const xmlChar *)state);
+}
+
 void
 coverage_add_element(const struct coverage *cov, xmlNodePtr parent,
     xmlNsPtr ns)
@@ -493,7 +546,8 @@ coverage_add_element(const struct coverage *cov, xmlNodePtr parent,
 		xmlSetProp(se, (const xmlChar *)"name",
 		    (const xmlChar *)s->name);
 		coverage_count(se, ns, COVERAGE_CONNECTORS, s->configured,
-		    s->connectors - s->configured, 0);
+		    s->connectors - s->configured - s->conf_unreadable,
+		    s->conf_unreadable);
 		coverage_count(se, ns, COVERAGE_PERMISSIONS, s->permissions,
 		    s->connectors - s->permissions - s->unreadable,
 		    s->unreadable);
@@ -503,18 +557,17 @@ coverage_add_element(const struct coverage *cov, xmlNodePtr parent,
 		    0, 0);
 		for (c = s->node->children; c != NULL; c = c->next)
 			if (coverage_is(c, "receive-connector") &&
-			    coverage_unreadable(c)) {
-				xmlNodePtr u = xmlNewChild(se, ns,
-				    (const xmlChar *)"unreadable", NULL);
-
-				xmlSetProp(u, (const xmlChar *)"input",
-				    (const xmlChar *)"permissions");
-				xmlSetProp(u, (const xmlChar *)"object",
-				    (const xmlChar *)xml_attr(c, "identity"));
-				xmlSetProp(u, (const xmlChar *)"state",
-				    (const xmlChar *)
+			    coverage_conf_unreadable(c))
+				coverage_unreadable_element(se, ns,
+				    "connectors", c, xml_attr(c,
+				    "configuration-error") ? xml_attr(c,
+				    "configuration-error") : "unreadable");
+		for (c = s->node->children; c != NULL; c = c->next)
+			if (coverage_is(c, "receive-connector") &&
+			    coverage_unreadable(c))
+				coverage_unreadable_element(se, ns,
+				    "permissions", c,
 				    coverage_permission_state(c));
-			}
 	}
 	for (c = cov->root ? cov->root->children : NULL; c != NULL;
 	    c = c->next) {

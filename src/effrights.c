@@ -406,7 +406,8 @@ struct effrights_acl {
 	xmlNodePtr		*nodes;
 	size_t			*pos;		/* 1-based place among <ace> */
 	size_t			 n;
-	int			 null_dacl;	/* security-descriptor dacl null/absent */
+	int			 null_dacl;	/* security-descriptor dacl="null" */
+	int			 no_dacl;	/* ... dacl="absent": not read */
 	int			 from_sd;	/* a security descriptor was read */
 };
 
@@ -427,8 +428,9 @@ effrights_acl_read(xmlNodePtr conn, struct effrights_acl *acl)
 		if (effrights_is(c, "security-descriptor")) {
 			acl->from_sd = 1;
 			v = xml_attr(c, "dacl");
-			acl->null_dacl = v != NULL && (strcmp(v, "null") == 0 ||
-			    strcmp(v, "absent") == 0);
+			/* "absent": the DACL was not read, see ad.c. */
+			acl->null_dacl = v != NULL && strcmp(v, "null") == 0;
+			acl->no_dacl = v != NULL && strcmp(v, "absent") == 0;
 		}
 	}
 	acl->aces = xcalloc(n ? n : 1, sizeof(*acl->aces));
@@ -643,7 +645,9 @@ effrights_fact(xmlNodePtr conn, const struct effrights_acl *acl,
 		f->granted |= f->from_group;
 	}
 	if ((xml_attr(conn, "permissions") != NULL &&
-	    strcmp(xml_attr(conn, "permissions"), "unreadable") == 0))
+	    (strcmp(xml_attr(conn, "permissions"), "unreadable") == 0 ||
+	    strcmp(xml_attr(conn, "permissions"), "not-collected") == 0)) ||
+	    acl->no_dacl)
 		f->complete = 0;
 	for (i = 0; i < acl->n && !acl->null_dacl; i++)
 		if (effrights_unknown(acl, i))

@@ -10,6 +10,7 @@
  *
  * SPDX-License-Identifier: ISC
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,27 @@ engine_comp(struct engine_comps *c, xmlXPathContextPtr ctxt,
 }
 
 /*
+ * An XPath result as text for a message.  A whole number prints as one
+ * (4294967295, where libxml2's XPath string() writes 4.294967295e+09
+ * from 1e9 up); everything else as XPath's string() does.  Caller frees.
+ */
+static xmlChar *
+engine_string(xmlXPathObjectPtr res)
+{
+	char buf[32];
+	double v;
+
+	if (res != NULL && res->type == XPATH_NUMBER) {
+		v = res->floatval;
+		if (isfinite(v) && v == floor(v) && fabs(v) < 1e18) {
+			snprintf(buf, sizeof(buf), "%.0f", v);
+			return xmlStrdup((const xmlChar *)buf);
+		}
+	}
+	return xmlXPathCastToString(res);
+}
+
+/*
  * Walk the {expr} parts of text.  With ctxt and node, evaluate them
  * (compiled once when comps is given) and return the interpolated
  * string; without node, only compile them.
@@ -281,7 +303,7 @@ engine_text(xmlXPathContextPtr ctxt, xmlNodePtr node, const char *text,
 				    "XPath error in {%s}: %s", expr, msg);
 				goto fail;
 			}
-			value = xmlXPathCastToString(res);
+			value = engine_string(res);
 			xmlXPathFreeObject(res);
 			piece = (const char *)value;
 			plen = value ? strlen(piece) : 0;
@@ -544,7 +566,7 @@ engine_render_text(struct engine_render *t, struct engine_out *o,
 		}
 		if ((res = engine_render_eval(t, "{}", expr)) == NULL)
 			return -1;
-		value = xmlXPathCastToString(res);
+		value = engine_string(res);
 		xmlXPathFreeObject(res);
 		engine_out_value(o, (const char *)value);
 		xmlFree(value);
@@ -604,7 +626,7 @@ engine_render_arg(struct engine_render *t, struct engine_out *o,
 		return -1;
 	if (list == NULL || res->type != XPATH_NODESET ||
 	    res->nodesetval == NULL || res->nodesetval->nodeNr < 2) {
-		value = xmlXPathCastToString(res);
+		value = engine_string(res);
 		xmlXPathFreeObject(res);
 		engine_out_quoted(o, value != NULL ? (const char *)value : "");
 		xmlFree(value);

@@ -1113,8 +1113,32 @@ import_clixml_attrs(struct import_clixml *c, xmlNodePtr obj, xmlNodePtr node,
 }
 
 /*
+ * A binding or remote range that does not parse: the clients that reach
+ * the connector are unknown, so its verdicts are not drawn (coverage.c);
+ * the rest of the export is still read.  As the LDIF reader does (ad.c).
+ */
+static void
+import_clixml_unreadable(xmlNodePtr conn, const char *prop, const char *v,
+    const char *where, const char *why)
+{
+	char buf[1024];
+
+	log_warnx(LOG_IMPORT, "%s: %s \"%.80s\": %s", where, prop, v, why);
+	snprintf(buf, sizeof(buf), "%.64s: \"%.80s\": %.400s (%.300s)", prop,
+	    v, why, where);
+	model_add_setting(conn, "UnreadableValue", buf);
+	if (xml_attr(conn, "configuration") != NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%.64s value \"%.80s\" unreadable "
+	    "(%.300s)", prop, v, where);
+	model_set(conn, "configuration", "unreadable");
+	model_set(conn, "configuration-error", buf);
+}
+
+/*
  * Call add for every item of a multi-valued property (or for its one
- * value when it is not a collection); the model's parsers check them.
+ * value when it is not a collection); the model's parsers check them;
+ * an item they refuse is kept as unreadable.
  */
 static int
 import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
@@ -1144,10 +1168,12 @@ import_clixml_each(struct import_clixml *c, xmlNodePtr obj, const char *prop,
 			continue;
 		import_clixml_where(c, item, where, sizeof(where));
 		mx_err_init(&e);
-		if (add(conn, v, &e, where) == -1)
+		if (add(conn, v, &e, where) == -1 && e.code != MX_ERR_INPUT)
 			return import_clixml_fail(c, item,
 			    e.code != MX_OK ? e.code : MX_ERR_INPUT,
 			    "%s \"%.80s\": %s", prop, v, e.msg);
+		if (e.code == MX_ERR_INPUT)
+			import_clixml_unreadable(conn, prop, v, where, e.msg);
 		/* The model copied it: items need not pile up. */
 		import_clixml_release(c, mark);
 	}

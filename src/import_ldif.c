@@ -364,6 +364,20 @@ ldif_reader_changetype(struct ldif_reader *r, struct ldif_line *l,
 	    "read; export them with ldifde or ldapsearch", l->value);
 }
 
+/* Note the line of the value just added to attr (for messages). */
+static void
+ldif_reader_mark(struct ad_entry *e, const char *attr, unsigned long line)
+{
+	size_t i;
+
+	for (i = 0; i < e->nattrs; i++)
+		if (strcasecmp(e->attrs[i].name, attr) == 0 &&
+		    e->attrs[i].nvalues > 0) {
+			e->attrs[i].values[e->attrs[i].nvalues - 1].line = line;
+			return;
+		}
+}
+
 /* The attribute lines of one record, until a blank line or the end. */
 static int
 ldif_reader_attrs(struct ldif_reader *r, struct ad_entry *e,
@@ -395,6 +409,7 @@ ldif_reader_attrs(struct ldif_reader *r, struct ad_entry *e,
 		if (ad_entry_add(e, l.attr, (const uint8_t *)l.value, l.vlen,
 		    err, where) == -1)
 			return -1;
+		ldif_reader_mark(e, l.attr, r->bufline);
 	}
 	return rc == -1 ? -1 : 0;
 }
@@ -439,6 +454,7 @@ ldif_reader_next(struct ldif_reader *r, struct ad_entry **entry,
 	r->started = 1;
 	dnline = r->bufline;
 	e = ad_entry_new(l.value);
+	e->line = dnline;
 	if (ldif_reader_attrs(r, e, err) == -1) {
 		ad_entry_free(e);
 		return -1;

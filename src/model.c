@@ -40,6 +40,14 @@ struct model {
 	xmlNsPtr	ns;
 	xmlHashTablePtr	index;		/* see model_index_sync */
 	xmlHashTablePtr	cursors;	/* parent -> struct model_cursor */
+	xmlHashTablePtr	claims;		/* see model_merge_claims */
+	char		*origin;	/* the file a loaded model came from */
+};
+
+/* Which input stated one part of one connector (model_merge_claims). */
+struct model_claim {
+	char		*source;	/* location of the input */
+	char		*sha256;	/* its digest, or NULL */
 };
 
 /* The last child of a parent that the index has seen; elements seen. */
@@ -243,12 +251,25 @@ model_new(void)
 	return m;
 }
 
+static void
+model_claim_free(void *payload, const xmlChar *name)
+{
+	struct model_claim *cl = payload;
+
+	(void)name;
+	free(cl->source);
+	free(cl->sha256);
+	free(cl);
+}
+
 void
 model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
 	model_index_drop(m);
+	xmlHashFree(m->claims, model_claim_free);
+	free(m->origin);
 	xmlFreeDoc(m->doc);
 	free(m);
 }
@@ -812,6 +833,7 @@ model_from_doc(xmlDocPtr doc, const char *name, struct mx_err *err)
 	m->doc = doc;
 	m->root = root;
 	m->ns = root->ns;
+	m->origin = name != NULL ? xstrdup(name) : NULL;
 	doc->_private = m;
 	if (model_validate(m, name, err) == -1) {
 		model_free(m);
@@ -844,62 +866,103 @@ model_keyed(xmlNodePtr node)
 	    model_is(node, "accepted-domain");
 }
 
-static int
-model_same_attrs(xmlNodePtr a, xmlNodePtr b)
-{
-	xmlAttrPtr p;
-	size_t na = 0, nb = 0;
-
-	for (p = a->properties; p != NULL; p = p->next) {
-		const char *v = xml_attr(b, (const char *)p->name);
-		const char *w = xml_attr(a, (const char *)p->name);
-
-		if (v == NULL || w == NULL || strcmp(v, w) != 0)
-			return 0;
-		na++;
-	}
-	for (p = b->properties; p != NULL; p = p->next)
-		nb++;
-	return na == nb;
-}
-
 static void model_merge_element(struct model *, xmlNodePtr, xmlNodePtr);
 
+static int
+model_attr_qcmp(const void *a, const void *b)
+{
+	return strcmp((const char *)(*(xmlAttrPtr const *)a)->name,
+	    (const char *)(*(xmlAttrPtr const *)b)->name);
+}
+
+/*
+ * The key a child is matched by when merging: its element name and its
+ * name for keyed elements (case folded), the organization alone, else its
+ * element name and all its attributes in name order (equal content).
+ * Returns an allocated string.
+ */
+static char *
+model_merge_key(xmlNodePtr n)
+{
+	xmlAttrPtr *attrs = NULL, p;
+	size_t na = 0, len, i, off;
+	const char *v;
+	char *k;
+
+	if (model_keyed(n) && xml_attr(n, "name") != NULL) {
+		char *nk = model_index_key("name", xml_attr(n, "name"));
+
+		len = strlen((const char *)n->name) + strlen(nk) + 2;
+		k = xmalloc(len);
+		snprintf(k, len, "%s\x1d%s", (const char *)n->name, nk);
+		free(nk);
+		return k;
+	}
+	for (p = n->properties; p != NULL; p = p->next)
+		na++;
+	attrs = xcalloc(na ? na : 1, sizeof(*attrs));
+	len = strlen((const char *)n->name) + 2;
+	for (na = 0, p = n->properties; p != NULL; p = p->next) {
+		attrs[na++] = p;
+		v = xml_attr(n, (const char *)p->name);
+		len += strlen((const char *)p->name) + (v ? strlen(v) : 0) + 2;
+	}
+	if (na > 1)
+		qsort(attrs, na, sizeof(*attrs), model_attr_qcmp);
+	k = xmalloc(len + 1);
+	off = (size_t)snprintf(k, len + 1, "%s\x1d", (const char *)n->name);
+	for (i = 0; i < na; i++) {
+		v = xml_attr(n, (const char *)attrs[i]->name);
+		off += (size_t)snprintf(k + off, len + 1 - off, "%s\x1e%s\x1f",
+		    (const char *)attrs[i]->name, v ? v : "");
+	}
+	free(attrs);
+	return k;
+}
+
+/*
+ * Merge child (of from) under parent (of into): a keyed element or the
+ * organization into its match, an element with equal content nowhere,
+ * anything else copied.  seen maps the keys of parent's children to
+ * them, so that merging N children is not N^2 comparisons.
+ */
 static void
-model_merge_child(struct model *into, xmlNodePtr parent, xmlNodePtr child)
+model_merge_child(struct model *into, xmlNodePtr parent, xmlNodePtr child,
+    xmlHashTablePtr seen)
 {
 	xmlNodePtr c, copy;
+	char *k;
 
-	for (c = parent->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)c->name, (const char *)child->name))
-			continue;
-		if (model_keyed(child)) {
-			const char *a = xml_attr(c, "name");
-			const char *b = xml_attr(child, "name");
-
-			if (a != NULL && b != NULL && strcasecmp(a, b) == 0) {
+	if (model_is(child, "organization")) {
+		for (c = parent->children; c != NULL; c = c->next)
+			if (model_is(c, "organization")) {
 				model_merge_element(into, c, child);
 				return;
 			}
-		} else if (model_is(child, "organization")) {
+	}
+	k = model_merge_key(child);
+	if ((c = xmlHashLookup(seen, (const xmlChar *)k)) != NULL) {
+		free(k);
+		if (model_keyed(child))
 			model_merge_element(into, c, child);
-			return;
-		} else if (model_same_attrs(c, child))
-			return;
+		return;
 	}
 	copy = xmlDocCopyNode(child, into->doc, 1);
-	if (copy == NULL)
-		return;
-	xml_tree_set_ns(copy, into->ns);
-	xmlAddChild(parent, copy);
+	if (copy != NULL) {
+		xml_tree_set_ns(copy, into->ns);
+		xmlAddChild(parent, copy);
+		xmlHashAddEntry(seen, (const xmlChar *)k, copy);
+	}
+	free(k);
 }
 
 static void
 model_merge_element(struct model *into, xmlNodePtr dst, xmlNodePtr src)
 {
+	xmlHashTablePtr seen;
 	xmlAttrPtr p;
 	xmlNodePtr c;
+	char *k;
 
 	for (p = src->properties; p != NULL; p = p->next) {
 		const char *name = (const char *)p->name;
@@ -907,9 +970,18 @@ model_merge_element(struct model *into, xmlNodePtr dst, xmlNodePtr src)
 		if (xml_attr(dst, name) == NULL)
 			model_set(dst, name, xml_attr(src, name));
 	}
+	seen = xmlHashCreate(16);
+	for (c = dst->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		k = model_merge_key(c);
+		xmlHashAddEntry(seen, (const xmlChar *)k, c);	/* first wins */
+		free(k);
+	}
 	for (c = src->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
-			model_merge_child(into, dst, c);
+			model_merge_child(into, dst, c, seen);
+	xmlHashFree(seen, NULL);
 }
 
 /*
@@ -941,11 +1013,195 @@ model_has_probe(struct model *m, xmlNodePtr probe)
 	return 0;
 }
 
+/* --- one input per part of a connector ---------------------------------- */
+
+/*
+ * A connector's settings (Get-ReceiveConnector, or its directory entry)
+ * and its permission entries (Get-ADPermission, or its descriptor) may
+ * come from two inputs, but each of the two from one input only: two
+ * exports of the same connector (an old one left beside the current one)
+ * would otherwise be pooled, and an old deny or allow would decide the
+ * verdict.  m->claims maps ("server\connector" in lower case, part) to
+ * the input that stated it.
+ */
+enum model_part {
+	MODEL_PART_SETTINGS,
+	MODEL_PART_PERMISSIONS,
+	MODEL_PART_COUNT
+};
+
+static const char *const model_part_name[MODEL_PART_COUNT] = {
+	[MODEL_PART_SETTINGS] = "settings",
+	[MODEL_PART_PERMISSIONS] = "permission entries",
+};
+
+/* Does the connector state this part? */
+static int
+model_states(xmlNodePtr conn, int part)
+{
+	const char *v;
+	xmlNodePtr c;
+
+	if (part == MODEL_PART_SETTINGS) {
+		if (xml_attr(conn, "role") != NULL ||
+		    xml_attr(conn, "enabled") != NULL)
+			return 1;
+		for (c = conn->children; c != NULL; c = c->next)
+			if (model_is(c, "binding") ||
+			    model_is(c, "remote-ip-range") ||
+			    model_is(c, "auth-mechanism"))
+				return 1;
+		return 0;
+	}
+	/* A descriptor read without its DACL states no permission. */
+	v = xml_attr(conn, "permissions");
+	if (v != NULL && strcmp(v, "not-collected") != 0)
+		return 1;
+	for (c = conn->children; c != NULL; c = c->next) {
+		if (model_is(c, "ace"))
+			return 1;
+		v = xml_attr(c, "dacl");
+		if (model_is(c, "security-descriptor") &&
+		    (v == NULL || strcmp(v, "absent") != 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* "server\connector" in lower case, for m->claims. */
+static void
+model_claim_key(xmlNodePtr server, xmlNodePtr conn, char *key, size_t size)
+{
+	size_t i;
+
+	snprintf(key, size, "%s\\%s", xml_attr(server, "name") ?
+	    xml_attr(server, "name") : "", xml_attr(conn, "name") ?
+	    xml_attr(conn, "name") : "");
+	for (i = 0; key[i] != '\0'; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+}
+
+/* The location and digest of the input a model to merge came from. */
+static void
+model_from_source(struct model *from, const char **loc, const char **sha)
+{
+	xmlNodePtr c;
+
+	*loc = from->origin;
+	*sha = NULL;
+	for (c = from->root->children; c != NULL; c = c->next) {
+		if (!model_is(c, "source"))
+			continue;
+		if (from->origin == NULL)
+			*loc = xml_attr(c, "location");
+		if (*loc != NULL && xml_attr(c, "location") != NULL &&
+		    strcmp(*loc, xml_attr(c, "location")) == 0)
+			*sha = xml_attr(c, "sha256");
+	}
+}
+
+/* The connector of into that from's server/conn will merge with. */
+static xmlNodePtr
+model_merge_target(struct model *into, xmlNodePtr server, xmlNodePtr conn)
+{
+	xmlNodePtr org, s, c;
+
+	for (org = into->root->children; org != NULL; org = org->next)
+		if (model_is(org, "organization"))
+			break;
+	if (org == NULL || xml_attr(server, "name") == NULL ||
+	    xml_attr(conn, "name") == NULL)
+		return NULL;
+	s = model_find(org, "server", "name", xml_attr(server, "name"));
+	c = s != NULL ? model_find(s, "receive-connector", "name",
+	    xml_attr(conn, "name")) : NULL;
+	return c;
+}
+
+/*
+ * Check (record = 0) or record (record = 1) the parts that each
+ * connector of from states, as stated by the input loc.  Returns 0, or
+ * -1 with MX_ERR_INPUT naming both inputs.
+ */
+static int
+model_merge_claims(struct model *into, struct model *from, int record,
+    struct mx_err *err)
+{
+	char key[2 * NAME_MAX_LEN + 4];
+	const char *loc, *sha;
+	struct model_claim *cl, mine;
+	xmlNodePtr org, s, c, dst;
+	int part;
+
+	model_from_source(from, &loc, &sha);
+	if (loc == NULL)
+		return 0;
+	if (into->claims == NULL)
+		into->claims = xmlHashCreate(64);
+	for (org = from->root->children; org != NULL; org = org->next) {
+		if (!model_is(org, "organization"))
+			continue;
+		for (s = org->children; s != NULL; s = s->next) {
+			if (!model_is(s, "server"))
+				continue;
+			for (c = s->children; c != NULL; c = c->next) {
+				if (!model_is(c, "receive-connector"))
+					continue;
+				model_claim_key(s, c, key, sizeof(key));
+				dst = model_merge_target(into, s, c);
+				for (part = 0; part < MODEL_PART_COUNT; part++) {
+					if (!model_states(c, part))
+						continue;
+					cl = xmlHashLookup2(into->claims,
+					    (const xmlChar *)key, (const xmlChar *)
+					    model_part_name[part]);
+					if (cl == NULL && into->origin != NULL &&
+					    dst != NULL && model_states(dst, part)) {
+						mine.source = into->origin;
+						mine.sha256 = NULL;
+						cl = &mine;
+					}
+					if (record && cl == NULL) {
+						cl = xcalloc(1, sizeof(*cl));
+						cl->source = xstrdup(loc);
+						cl->sha256 = sha ? xstrdup(sha) : NULL;
+						xmlHashAddEntry2(into->claims,
+						    (const xmlChar *)key,
+						    (const xmlChar *)
+						    model_part_name[part], cl);
+						continue;
+					}
+					if (record || cl == NULL ||
+					    strcmp(cl->source, loc) == 0 ||
+					    (cl->sha256 != NULL && sha != NULL &&
+					    strcmp(cl->sha256, sha) == 0))
+						continue;
+					return mx_err_set(err, MX_ERR_INPUT, loc,
+					    "the %s of connector \"%s\" are "
+					    "also in %s: mxbpa does not pool two "
+					    "exports of one connector (an old "
+					    "export beside the current one would "
+					    "decide the verdict); import the "
+					    "current export only, and move the "
+					    "other one out of the directory",
+					    model_part_name[part],
+					    xml_attr(c, "identity") ?
+					    xml_attr(c, "identity") : key,
+					    cl->source);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 int
 model_merge(struct model *into, struct model *from, struct mx_err *err)
 {
 	xmlNodePtr c, copy;
 
+	if (model_merge_claims(into, from, 0, err) == -1)
+		return -1;
 	for (c = from->root->children; c != NULL; c = c->next) {
 		if (model_is(c, "organization")) {
 			model_merge_element(into,
@@ -965,5 +1221,5 @@ model_merge(struct model *into, struct model *from, struct mx_err *err)
 		else
 			xmlAddChild(into->root, copy);	/* probes come last */
 	}
-	return 0;
+	return model_merge_claims(into, from, 1, err);
 }

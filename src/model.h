@@ -164,6 +164,11 @@ struct model	*model_load(const char *path, struct mx_err *);
  * absent from into copied, probes appended (a probe already present,
  * same target, address, port and start, is not copied twice).
  * Connectors present in both keep into's copy.  Borrows from.
+ * A connector's settings, and its permission entries, come from one
+ * input each: when from states a part that another input (a different
+ * file, not a copy of the same bytes) already stated, nothing is merged
+ * and the result is -1 with MX_ERR_INPUT naming both inputs.  from's
+ * input is the file it was loaded from, else its <source>.
  */
 int		 model_merge(struct model *into, struct model *from,
 		    struct mx_err *);

@@ -199,6 +199,38 @@ whichconn_describe(FILE *out, const struct connsel_choice *ch, size_t i)
 		    EFFRIGHTS_EXTERNALLY_SECURED);
 }
 
+/*
+ * An enabled connector of the server with a binding or remote range that
+ * did not parse, which may listen on local:port (one of its bindings
+ * matches, or a binding is the unreadable value, or a binding does not
+ * parse): which connector answers cannot be told.  Returns the first such
+ * connector, or NULL.
+ */
+static xmlNodePtr
+whichconn_unreadable(xmlNodePtr srv, const struct ip_addr *la,
+    unsigned port)
+{
+	struct mx_err err;
+	const char *v;
+	xmlNodePtr c;
+
+	for (c = srv->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE ||
+		    strcmp((const char *)c->name, "receive-connector") != 0 ||
+		    (v = xml_attr(c, "configuration")) == NULL ||
+		    strcmp(v, "unreadable") != 0 ||
+		    ((v = xml_attr(c, "enabled")) != NULL &&
+		    strcmp(v, "false") == 0))
+			continue;
+		v = xml_attr(c, "configuration-error");
+		mx_err_init(&err);
+		if ((v != NULL && strstr(v, "Binding") != NULL) ||
+		    connsel_listens(c, la, port, &err) != 0)
+			return c;
+	}
+	return NULL;
+}
+
 #define WHICHCONN_ROLES_MAX	4	/* FrontendTransport, HubTransport... */
 
 /*
@@ -277,7 +309,7 @@ whichconn_run(struct model *m, const char *server, const char *local,
 	struct ip_addr la, ra;
 	char ltext[IPRANGE_ADDR_TEXT], rtext[IPRANGE_ADDR_TEXT];
 	xmlDocPtr work;
-	xmlNodePtr srv;
+	xmlNodePtr srv, bad;
 	unsigned port = 0;
 	const char *roles[WHICHCONN_ROLES_MAX];
 	size_t i, nroles;
@@ -315,6 +347,19 @@ whichconn_run(struct model *m, const char *server, const char *local,
 	}
 	if (connsel_select(srv, &la, port, &ra, &ch, err) == -1)
 		goto out;
+	if ((bad = whichconn_unreadable(srv, &la, port)) != NULL) {
+		fprintf(out, "Undetermined: connector %s has an unreadable "
+		    "binding or remote range (%s), so which connector answers "
+		    "this client cannot be told.\n", xml_attr(bad, "identity"),
+		    xml_attr(bad, "configuration-error") ?
+		    xml_attr(bad, "configuration-error") : "unreadable");
+		if (ch.n > 0)
+			fprintf(out, "Among the values that were read:\n");
+		for (i = 0; i < ch.n; i++)
+			whichconn_describe(out, &ch, i);
+		rc = 1;
+		goto out;
+	}
 	if (ch.n == 0) {
 		fprintf(out, "No enabled connector accepts this connection: "
 		    "Exchange refuses it.\n");

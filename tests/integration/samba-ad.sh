@@ -351,6 +351,33 @@ while IFS='|' read -r name relay findings ranges dacl parent; do
 	    "$relay" $findings
 done <"$scratch/cases"
 
+# What AD returns for an SD-flags request decides what the descriptor
+# says: with 4 (DACL) the DACL is there; with 1 (owner only) the
+# descriptor has no SE_DACL_PRESENT, which is the DACL not read (like a
+# missing descriptor), never a NULL DACL open to everyone.
+cdn="CN=control-access-all,CN=SMTP Receive Connectors,CN=Protocols,CN=SRV-control-access-all,$servers"
+for fl in 4,MAMCAQQ=,collected,list 1,MAMCAQE=,not-collected,absent; do
+	n=${fl%%,*} rest=${fl#*,}
+	v=${rest%%,*} rest=${rest#*,}
+	perms=${rest%%,*} dacl=${rest#*,}
+	ldapsearch -LLL -x -H "$uri" -D "$reader" -y "$readerpw" \
+	    -E "!1.2.840.113556.1.4.801=::$v" -b "$cdn" -s base \
+	    '(objectClass=*)' '*' nTSecurityDescriptor \
+	    >"$scratch/sdflags$n.ldif" 2>"$scratch/sdflags$n.err"
+	ok $? "SD flags $n: the reader reads the connector"
+	run_mxbpa audit --import "$scratch/sdflags$n.ldif" --format xml \
+	    -o "$scratch/sdflags$n.xml"
+	run_mxbpa collect --import "$scratch/sdflags$n.ldif" \
+	    -o "$scratch/sdflags$n-model.xml"
+	m=$(xcount "//*[local-name()='receive-connector'][@permissions='$perms']/*[local-name()='security-descriptor'][@dacl='$dacl']" "$scratch/sdflags$n-model.xml")
+	check "SD flags $n: Samba's descriptor is read as permissions $perms (DACL $dacl)" \
+	    test "$m" = 1
+done
+check "SD flags 1: the relay verdict could not be determined, not an open relay" \
+    test "$(xcount "/*/*[local-name()='relay'][@verdict='undetermined']" "$scratch/sdflags1.xml")" = 1
+check "SD flags 4: the anonymous relay of the case is found" \
+    test "$(xcount "//*[local-name()='finding'][@rule='RELAY-001']" "$scratch/sdflags4.xml")" = 1
+
 check "nothing of the password reaches the model or the findings" \
     sh -c "! grep -q -F -f '$readerpw' '$scratch/ad-model.xml' '$scratch/ad.xml'"
 stop

@@ -375,6 +375,15 @@ derived(void)
 	xmlFreeDoc(d);
 
 	d = derive("<security-descriptor source=\"nTSecurityDescriptor\" "
+	    "dacl=\"absent\"/>");
+	tap_check(is(d, EFF("anonymous") "/@relay", "false") &&
+	    is(d, EFF("anonymous") "/@complete", "false") &&
+	    !is(d, EFF("anonymous") "/@source", "null-dacl"),
+	    "a descriptor without SE_DACL_PRESENT (DACL not read) grants "
+	    "nothing and leaves the verdict incomplete, unlike a NULL DACL");
+	xmlFreeDoc(d);
+
+	d = derive("<security-descriptor source=\"nTSecurityDescriptor\" "
 	    "dacl=\"list\"/><permission-group name=\"AnonymousUsers\"/>"
 	    "<ace " ANON "type=\"allow\" right=\"ms-Exch-SMTP-Submit\" "
 	    "access=\"ExtendedRight\" inherited=\"false\"/>");
