@@ -320,24 +320,30 @@ ad_organization(struct ad_map *m, const struct ad_dn *d)
 }
 
 /*
- * Where an entry or one of its values is, for messages: "file:line" from
- * an LDIF file, else the source and the DN (cut, control bytes shown as
- * '?'), since LDAP gives no line.
+ * Where an entry or one of its values is: "file:line" from an LDIF file,
+ * followed in a log message (for_log) by the DN, which log.c escapes for
+ * the terminal; from LDAP, which gives no line, the source and the DN
+ * (control bytes shown as '?' when not for the log: the text goes into
+ * the model).
  */
 static void
 ad_where(const struct ad_map *m, const struct ad_entry *e,
-    const struct ad_value *v, char *buf, size_t size)
+    const struct ad_value *v, char *buf, size_t size, int for_log)
 {
 	unsigned long line = v != NULL && v->line != 0 ? v->line : e->line;
 	size_t i, n;
 
-	if (line != 0) {
+	if (line != 0 && !for_log) {
 		snprintf(buf, size, "%s:%lu", m->source, line);
 		return;
 	}
-	snprintf(buf, size, "%s: %.200s", m->source, e->dn);
+	if (line != 0) {
+		snprintf(buf, size, "%s:%lu: %.400s", m->source, line, e->dn);
+		return;
+	}
+	snprintf(buf, size, "%s: %.400s", m->source, e->dn);
 	n = strlen(m->source) + 2;
-	for (i = n; i < size && buf[i] != '\0'; i++)
+	for (i = n; !for_log && i < size && buf[i] != '\0'; i++)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = '?';
 }
@@ -353,10 +359,11 @@ ad_unreadable(struct ad_map *m, xmlNodePtr node, const struct ad_entry *e,
 	char buf[1024], where[512];
 	size_t i;
 
-	ad_where(m, e, v, where, sizeof(where));
+	ad_where(m, e, v, where, sizeof(where), 1);
 	log_warnx(LOG_IMPORT, "%s: %s: %s", where, attr, why);
 	if (node == NULL)
 		return;
+	ad_where(m, e, v, where, sizeof(where), 0);
 	snprintf(buf, sizeof(buf), "%.64s: %.400s (%.500s)", attr, why, where);
 	/* Values quoted in why may have been cut inside a character. */
 	if (ad_text_problem((const uint8_t *)buf, strlen(buf)) != NULL)
@@ -811,7 +818,7 @@ ad_connector_sd(struct ad_map *m, xmlNodePtr conn, const struct ad_entry *e)
 	size_t i;
 
 	ad_where(m, e, a != NULL ? &a->values[0] : NULL, where,
-	    sizeof(where));
+	    sizeof(where), 1);
 	if (a == NULL) {
 		log_info(LOG_IMPORT, "%s: no nTSecurityDescriptor: "
 		    "permissions not collected", where);
@@ -993,7 +1000,8 @@ ad_connector_items(struct ad_map *m, xmlNodePtr conn,
 		 */
 		if (xmlHasProp(conn, (const xmlChar *)"configuration") ==
 		    NULL) {
-			ad_where(m, e, &a->values[i], where, sizeof(where));
+			ad_where(m, e, &a->values[i], where, sizeof(where),
+			    0);
 			snprintf(why, sizeof(why), "%.64s value \"%.60s\" "
 			    "unreadable (%.300s)", a->name, v, where);
 			model_set(conn, "configuration", "unreadable");
@@ -1027,7 +1035,7 @@ ad_protocol_object(struct ad_map *m, const struct ad_entry *e,
 	    ad_text_problem((const uint8_t *)e->dn, strlen(e->dn)) != NULL) {
 		char where[512];
 
-		ad_where(m, e, NULL, where, sizeof(where));
+		ad_where(m, e, NULL, where, sizeof(where), 1);
 		log_warnx(LOG_IMPORT, "%s: not under "
 		    "CN=%s,CN=Protocols,CN=<server>: ignored", where,
 		    container);
@@ -1159,7 +1167,7 @@ ad_map_server(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 	    ad_text_problem((const uint8_t *)name, strlen(name)) != NULL) {
 		char where[512];
 
-		ad_where(m, e, NULL, where, sizeof(where));
+		ad_where(m, e, NULL, where, sizeof(where), 1);
 		log_warnx(LOG_IMPORT, "%s: Exchange server without a "
 		    "name: ignored", where);
 		free(d.buf);
@@ -1216,7 +1224,7 @@ ad_map_domain(struct ad_map *m, const struct ad_entry *e, struct mx_err *err)
 	if (name == NULL || name[0] == '\0') {
 		char where[512];
 
-		ad_where(m, e, NULL, where, sizeof(where));
+		ad_where(m, e, NULL, where, sizeof(where), 1);
 		log_warnx(LOG_IMPORT, "%s: accepted domain without "
 		    "msExchAcceptedDomainName: ignored", where);
 		return 0;
